@@ -1,0 +1,47 @@
+# Two commands: `make run` serves the demo on http://127.0.0.1:8000/, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test setup venv messages demo lint clean
+
+# Find Python 3.12+: the pyenv version named in .python-version, else python3.13/3.12/python3 on PATH.
+PYTHON_BOOT := $(shell \
+  for c in "$$(command -v pyenv >/dev/null && pyenv root)/versions/$$(cat .python-version 2>/dev/null)/bin/python" python3.13 python3.12 python3; do \
+    if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then echo "$$c"; break; fi; \
+  done)
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON_BOOT)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it (e.g. 'pyenv install 3.12') and run make again." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+setup: venv messages
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_teryt
+
+demo: setup
+	$(MANAGE) seed_demo
+
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv messages
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run --verbosity 0
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 private-media

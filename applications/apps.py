@@ -1,0 +1,8 @@
+"""App config for partnerships' applications."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = _("Applications")

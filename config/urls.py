@@ -1,0 +1,21 @@
+"""Root URLs."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from .health import healthz
+
+admin.site.site_header = _("Competition administration")
+admin.site.site_title = "SLZ"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("konto/", include("accounts.urls")),
+    path("wnioski/", include("applications.urls")),
+    path("jury/", include("jury.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("contest.urls")),
+]

@@ -1,0 +1,131 @@
+"""Admin for organisers: editions with their set-up as inlines, TERC units, the audit trail (read-only)."""
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AttachmentRequirementForm, CopyEditionForm
+from .models import AttachmentRequirement, AuditEvent, Category, ChecklistItem, Criterion, Edition, TerritorialUnit
+from .services import copy_edition
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+    fields = [("name", "order"), "description", ("max_points", "weight", "requires_justification")]
+
+
+class AttachmentRequirementInline(admin.StackedInline):
+    model = AttachmentRequirement
+    form = AttachmentRequirementForm
+    extra = 0
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["year", "number", "theme", "is_draft", "phase_display", "submission_deadline"]
+    list_filter = ["is_draft", "year"]
+    search_fields = ["name", "theme", "year"]
+    inlines = [CategoryInline, CriterionInline, AttachmentRequirementInline, ChecklistItemInline]
+    actions = ["copy_selected"]
+    fieldsets = [
+        (None, {"fields": ["name", ("number", "year"), "theme", "description", "is_draft", "rules_document"]}),
+        (
+            _("Timeline (Warsaw time)"),
+            {
+                "fields": [
+                    "call_published_at",
+                    "submissions_open_at",
+                    "submission_deadline",
+                    "formal_review_ends_at",
+                    "scoring_starts_at",
+                    "scoring_ends_at",
+                    "results_at",
+                    "archived_at",
+                ]
+            },
+        ),
+        (
+            _("Rules"),
+            {
+                "fields": [
+                    "min_local_government_partners",
+                    "allow_cross_sector_partnership",
+                    "summary_max_length",
+                    "min_justification_length",
+                    "jurors_per_entry",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("phase"))
+    def phase_display(self, obj):
+        return obj.phase().label
+
+    @admin.action(description=_("Copy to start a new edition"))
+    def copy_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one edition to copy."), messages.ERROR)
+            return None
+        source = queryset.get()
+        form = CopyEditionForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"number": source.number + 1, "year": source.year + 1},
+        )
+        if form.is_valid():
+            try:
+                new = copy_edition(source, number=form.cleaned_data["number"], year=form.cleaned_data["year"], by=request.user)
+            except (IntegrityError, ValidationError) as error:  # duplicate year/number or dates out of order
+                self.message_user(request, _("The edition could not be copied: %s") % error, messages.ERROR)
+                return None
+            self.message_user(request, _("Edition copied as a draft."), messages.SUCCESS)
+            return redirect("admin:contest_edition_change", new.pk)
+        return render(
+            request,
+            "admin/contest/copy_edition.html",
+            {"form": form, "source": source, "queryset": queryset, "opts": self.model._meta,
+             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "title": _("Copy edition")},
+        )
+
+
+@admin.register(TerritorialUnit)
+class TerritorialUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "label"]
+    list_filter = ["kind", "woj"]
+    search_fields = ["code", "name", "search_name"]
+    readonly_fields = [f.name for f in TerritorialUnit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "actor", "edition", "from_state", "to_state"]
+    list_filter = ["action", "edition"]
+    search_fields = ["action", "reason", "actor__email", "target_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

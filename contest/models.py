@@ -1,0 +1,304 @@
+"""Editions and their set-up (categories, criteria, attachment requirements, checklist), TERC units, audit events."""
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .phases import Phase, phase_at
+
+FILE_TYPE_CHOICES = [
+    ("pdf", "PDF"),
+    ("jpeg", "JPEG"),
+    ("png", "PNG"),
+    ("docx", "DOCX"),
+    ("xlsx", "XLSX"),
+    ("odt", "ODT"),
+    ("ods", "ODS"),
+    ("zip", "ZIP"),
+]
+FILE_TYPE_KEYS = {key for key, _label in FILE_TYPE_CHOICES}
+
+
+class EditionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_draft=False)
+
+
+class Edition(models.Model):
+    name = models.CharField(_("name"), max_length=200, default="Samorządowy Lider Zarządzania – Razem dla Rozwoju")
+    number = models.PositiveIntegerField(_("edition number"), unique=True)
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    theme = models.CharField(_("theme"), max_length=300, blank=True)
+    description = models.TextField(_("call text"), blank=True)
+    is_draft = models.BooleanField(
+        _("draft"), default=True, help_text=_("A draft edition is invisible to the public whatever its dates.")
+    )
+    call_published_at = models.DateTimeField(_("call published"))
+    submissions_open_at = models.DateTimeField(_("submissions open"))
+    submission_deadline = models.DateTimeField(
+        _("submission deadline"), help_text=_("The last moment (inclusive) at which an application can be submitted.")
+    )
+    formal_review_ends_at = models.DateTimeField(_("formal review ends"))
+    scoring_starts_at = models.DateTimeField(_("jury scoring starts"))
+    scoring_ends_at = models.DateTimeField(_("jury scoring ends"))
+    results_at = models.DateTimeField(_("results announced"))
+    archived_at = models.DateTimeField(_("moved to the archive"), null=True, blank=True)
+    rules_document = models.FileField(_("rules (PDF)"), upload_to="rules/", blank=True)
+    min_local_government_partners = models.PositiveSmallIntegerField(
+        _("minimum local-government partners"),
+        default=2,
+        help_text=_("Without another sector's partner, at least this many local-government units must take part."),
+    )
+    allow_cross_sector_partnership = models.BooleanField(
+        _("one local-government unit plus another sector is enough"), default=True
+    )
+    summary_max_length = models.PositiveIntegerField(_("summary length limit"), default=1500)
+    min_justification_length = models.PositiveIntegerField(_("minimum justification length"), default=50)
+    jurors_per_entry = models.PositiveSmallIntegerField(
+        _("jurors per entry"), null=True, blank=True, help_text=_("Empty: every juror scores every entry.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    DATE_FIELDS = [
+        "call_published_at",
+        "submissions_open_at",
+        "submission_deadline",
+        "formal_review_ends_at",
+        "scoring_starts_at",
+        "scoring_ends_at",
+        "results_at",
+        "archived_at",
+    ]
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.number}. edycja ({self.year})"
+
+    def clean(self):
+        errors = {}
+        previous = None
+        for field in self.DATE_FIELDS:
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if previous is not None and value < getattr(self, previous):
+                errors[field] = _("%(this)s must not be earlier than %(previous)s.") % {
+                    "this": self._meta.get_field(field).verbose_name,
+                    "previous": self._meta.get_field(previous).verbose_name,
+                }
+            previous = field
+        if errors:
+            raise ValidationError(errors)
+
+    def phase(self, at=None):
+        return phase_at(self, at)
+
+    @property
+    def current_phase(self):
+        return self.phase()
+
+    def timeline(self):
+        """The public milestones, in order, for the call page."""
+        rows = [
+            (_("Call published"), self.call_published_at),
+            (_("Submissions open"), self.submissions_open_at),
+            (_("Submission deadline"), self.submission_deadline),
+            (_("Formal review ends"), self.formal_review_ends_at),
+            (_("Jury scoring"), self.scoring_starts_at),
+            (_("Jury scoring ends"), self.scoring_ends_at),
+            (_("Results announced"), self.results_at),
+        ]
+        return rows
+
+    @property
+    def results_visible(self):
+        return self.phase() in (Phase.RESULTS, Phase.ARCHIVED)
+
+
+class Category(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="unique_category_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"), validators=[MinValueValidator(1, _("Maximum points must be at least 1."))]
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0, _("The weight cannot be negative."))],
+    )
+    requires_justification = models.BooleanField(_("written justification required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_points__gte=1), name="criterion_max_points_positive"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AttachmentRequirement(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="attachment_requirements")
+    name = models.CharField(_("name"), max_length=200)
+    help_text = models.TextField(_("help text"), blank=True)
+    is_required = models.BooleanField(_("required"), default=True)
+    allowed_types = models.JSONField(
+        _("allowed file types"), default=list, help_text=_("Any of: %s") % ", ".join(sorted(FILE_TYPE_KEYS))
+    )
+    max_size_mb = models.PositiveIntegerField(
+        _("maximum size (MB)"), default=10, validators=[MinValueValidator(1, _("The size limit must be at least 1 MB."))]
+    )
+    visible_to_jury = models.BooleanField(
+        _("shown to the jury"), default=True, help_text=_("Turn off for attachments that identify the applicant.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment requirement")
+        verbose_name_plural = _("attachment requirements")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        types = self.allowed_types or []
+        if not isinstance(types, list) or not types:
+            raise ValidationError({"allowed_types": _("Choose at least one allowed file type.")})
+        unknown = sorted(set(types) - FILE_TYPE_KEYS)
+        if unknown:
+            raise ValidationError(
+                {"allowed_types": _("Unknown file types: %(types)s.") % {"types": ", ".join(unknown)}}
+            )
+
+    @property
+    def max_size_bytes(self):
+        return self.max_size_mb * 1024 * 1024
+
+
+class ChecklistItem(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="checklist_items")
+    text = models.CharField(_("text"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("formal checklist item")
+        verbose_name_plural = _("formal checklist items")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class TerritorialUnit(models.Model):
+    """One unit of the TERC register (GUS)."""
+
+    class Kind(models.TextChoices):
+        VOIVODESHIP = "voivodeship", _("voivodeship")
+        COUNTY = "county", _("county (powiat)")
+        CITY_COUNTY = "city_county", _("city with county rights")
+        URBAN = "urban", _("urban municipality")
+        RURAL = "rural", _("rural municipality")
+        URBAN_RURAL = "urban_rural", _("urban-rural municipality")
+        SUB_UNIT = "sub_unit", _("part of a municipality")
+
+    code = models.CharField(_("TERC code"), max_length=7, unique=True)
+    woj = models.CharField(max_length=2, db_index=True)
+    pow = models.CharField(max_length=2, blank=True)
+    gmi = models.CharField(max_length=2, blank=True)
+    rodz = models.CharField(max_length=1, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind_label = models.CharField(_("kind as registered"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    search_name = models.CharField(max_length=100, db_index=True)
+    label = models.CharField(_("full label"), max_length=300)
+    valid_on = models.DateField(_("register state"))
+
+    class Meta:
+        verbose_name = _("territorial unit (TERC)")
+        verbose_name_plural = _("territorial units (TERC)")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_local_government(self):
+        return self.kind != self.Kind.SUB_UNIT
+
+    @property
+    def county_code(self):
+        return self.woj + self.pow if self.pow else ""
+
+    @property
+    def voivodeship_code(self):
+        return self.woj
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change that matters: who, when, what, from, to, why."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    edition = models.ForeignKey(Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -1,0 +1,62 @@
+"""Verbs of the contest domain: copying an edition, publishing it."""
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
+
+COPIED_CHILDREN = [
+    (Category, "categories"),
+    (Criterion, "criteria"),
+    (AttachmentRequirement, "attachment_requirements"),
+    (ChecklistItem, "checklist_items"),
+]
+
+
+@transaction.atomic
+def copy_edition(source, *, number, year, by=None, shift_dates=True):
+    """Start a new edition from an old one: its set-up, never its applications.
+
+    Dates move by whole years so the timeline keeps its shape; the copy starts as a draft.
+    """
+    years = year - source.year
+    new = Edition(
+        name=source.name,
+        number=number,
+        year=year,
+        theme=source.theme,
+        description=source.description,
+        is_draft=True,
+        min_local_government_partners=source.min_local_government_partners,
+        allow_cross_sector_partnership=source.allow_cross_sector_partnership,
+        summary_max_length=source.summary_max_length,
+        min_justification_length=source.min_justification_length,
+        jurors_per_entry=source.jurors_per_entry,
+    )
+    for field in Edition.DATE_FIELDS:
+        value = getattr(source, field)
+        if value is not None and shift_dates:
+            value = _add_years(value, years)
+        setattr(new, field, value)
+    new.full_clean()
+    new.save()
+    for model, related in COPIED_CHILDREN:
+        copies = []
+        for child in getattr(source, related).all():
+            child.pk = None
+            child.id = None
+            child.edition = new
+            copies.append(child)
+        model.objects.bulk_create(copies)
+    audit.record("edition.copied", actor=by, target=new, edition=new, source_edition=source.pk)
+    return new
+
+
+def _add_years(value, years):
+    """Shift by whole years in Warsaw wall-clock time, so 23:59 stays 23:59 across DST."""
+    local = timezone.localtime(value).replace(tzinfo=None)
+    try:
+        shifted = local.replace(year=local.year + years)
+    except ValueError:  # 29 February into a common year
+        shifted = local.replace(year=local.year + years, day=28)
+    return timezone.make_aware(shifted)

@@ -1,0 +1,3 @@
+"""URLs of the jury app."""
+app_name = "jury"
+urlpatterns = []

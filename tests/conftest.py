@@ -1,0 +1,54 @@
+"""Shared fixtures: users with verified e-mail, an edition in a chosen phase, e-mail outbox."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test writes uploads to its own folder (or its own S3 prefix when S3 is configured)."""
+    if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "media"}},
+        }
+        settings.MEDIA_ROOT = tmp_path / "media"
+    else:
+        options = {**settings.STORAGES["default"]["OPTIONS"], "location": f"test-{tmp_path.name}"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_plain_static(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def edition_in_submissions(db):
+    return factories.EditionFactory(phase="submissions")
+
+
+@pytest.fixture
+def applicant(db):
+    return factories.UserFactory(email="applicant@example.com")
+
+
+@pytest.fixture
+def organiser(db):
+    return factories.UserFactory(email="organiser@example.com", is_organiser=True, is_staff=True, is_superuser=True)
+
+
+def warsaw(year, month, day, hour=0, minute=0, second=0):
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute, second))

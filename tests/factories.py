@@ -1,0 +1,146 @@
+"""factory_boy factories for the whole project."""
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Application, Partner, Status
+from contest.models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition, TerritorialUnit
+
+DAY = datetime.timedelta(days=1)
+
+
+def timeline_for(phase, now=None):
+    """Dates that put an edition in `phase` right now; each milestone a few days apart."""
+    now = now or timezone.now()
+    offsets = {
+        "draft": 10,
+        "announced": 5,
+        "submissions": 0,
+        "formal_review": -40,
+        "scoring": -60,
+        "deliberation": -90,
+        "results": -120,
+        "archived": -200,
+    }
+    shift = offsets[phase]
+    base = now + shift * DAY
+    dates = {
+        "call_published_at": base - 20 * DAY,
+        "submissions_open_at": base - 10 * DAY,
+        "submission_deadline": base + 30 * DAY,
+        "formal_review_ends_at": base + 45 * DAY,
+        "scoring_starts_at": base + 50 * DAY,
+        "scoring_ends_at": base + 80 * DAY,
+        "results_at": base + 100 * DAY,
+        "archived_at": base + 190 * DAY,
+    }
+    if phase == "announced":
+        dates["call_published_at"] = now - DAY
+    if phase == "draft":
+        dates["call_published_at"] = now + DAY
+    return dates
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name", locale="pl_PL")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        exclude = ["phase"]
+
+    phase = "submissions"
+    number = factory.Sequence(lambda n: 100 + n)
+    year = factory.Sequence(lambda n: 2100 + n)
+    theme = "Razem dla rozwoju"
+    is_draft = factory.LazyAttribute(lambda o: o.phase == "draft")
+    call_published_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["call_published_at"])
+    submissions_open_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["submissions_open_at"])
+    submission_deadline = factory.LazyAttribute(lambda o: timeline_for(o.phase)["submission_deadline"])
+    formal_review_ends_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["formal_review_ends_at"])
+    scoring_starts_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["scoring_starts_at"])
+    scoring_ends_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["scoring_ends_at"])
+    results_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["results_at"])
+    archived_at = factory.LazyAttribute(lambda o: timeline_for(o.phase)["archived_at"])
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Kategoria {n}")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Kryterium {n}")
+    max_points = 10
+    weight = 1
+
+
+class AttachmentRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttachmentRequirement
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Załącznik {n}")
+    allowed_types = ["pdf"]
+    max_size_mb = 5
+    is_required = True
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistItem
+
+    edition = factory.SubFactory(EditionFactory)
+    text = factory.Sequence(lambda n: f"Warunek formalny {n}")
+
+
+def unit(code):
+    """A real TERC unit by its 7-character code (loaded by migration)."""
+    return TerritorialUnit.objects.get(code=code)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    edition = factory.SubFactory(EditionFactory)
+    category = factory.LazyAttribute(lambda o: CategoryFactory(edition=o.edition))
+    owner = factory.SubFactory(UserFactory)
+    status = Status.DRAFT
+    partnership_name = "Partnerstwo Doliny Bobru"
+    title = "Wspólny transport gminny"
+    summary = "Gminy uruchomiły wspólną sieć autobusów."
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = Partner.Kind.LOCAL_GOVERNMENT
+    territorial_unit = factory.LazyFunction(lambda: unit("0201011"))
+    role = "Koordynacja"
