@@ -18,8 +18,9 @@ class Phase(models.TextChoices):
 def phase_at(edition, at=None):
     """Return the edition's phase at the moment `at` (now by default).
 
-    Each phase starts at its date (inclusive); the submission deadline is the last
-    moment of the submissions phase, so formal review starts strictly after it.
+    Each phase starts at its date (inclusive). The two end dates, the submission
+    deadline and the end of jury scoring, are the last moments of their phases
+    (set as 23:59:59), so the next phase starts strictly after them.
     Comparisons are between aware datetimes, so daylight-saving changes in
     Europe/Warsaw need no special case.
     """
@@ -30,7 +31,7 @@ def phase_at(edition, at=None):
         return Phase.ARCHIVED
     if at >= edition.results_at:
         return Phase.RESULTS
-    if at >= edition.scoring_ends_at:
+    if at > edition.scoring_ends_at:
         return Phase.DELIBERATION
     if at >= edition.scoring_starts_at:
         return Phase.SCORING
