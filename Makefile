@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 messages: venv
-	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv --verbosity 0; fi
 
 setup: venv messages
 	$(MANAGE) migrate --noinput --verbosity 0
