@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AttachmentRequirementForm, CopyEditionForm
+from .forms import AttachmentRequirementForm, CopyEditionForm, CriterionForm
 from .models import AttachmentRequirement, AuditEvent, Category, ChecklistItem, Criterion, Edition, TerritorialUnit
 from .services import copy_edition
 
@@ -17,6 +17,7 @@ class CategoryInline(admin.TabularInline):
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
+    form = CriterionForm
     extra = 0
     fields = [("name", "order"), "description", ("max_points", "weight", "requires_justification")]
 

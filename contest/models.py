@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .phases import Phase, phase_at
@@ -93,7 +94,7 @@ class Edition(models.Model):
                 continue
             if previous is not None and value < getattr(self, previous):
                 errors[field] = _("%(this)s must not be earlier than %(previous)s.") % {
-                    "this": self._meta.get_field(field).verbose_name,
+                    "this": capfirst(self._meta.get_field(field).verbose_name),
                     "previous": self._meta.get_field(previous).verbose_name,
                 }
             previous = field
