@@ -1,29 +1,30 @@
 """Named querysets for the public pages, with their prefetching."""
-from django.db.models import Prefetch
+from django.utils import timezone
 
 from .models import Edition
-from .phases import Phase
 
 
 def public_editions():
     return Edition.objects.public().order_by("-year")
 
 
+def published_editions(at=None):
+    """Public editions whose call has been published: exactly those not in the DRAFT phase (see phase_at)."""
+    return public_editions().filter(call_published_at__lte=at or timezone.now())
+
+
 def edition_with_setup(queryset=None):
-    queryset = queryset if queryset is not None else public_editions()
+    queryset = queryset if queryset is not None else published_editions()
     return queryset.prefetch_related("categories", "criteria", "attachment_requirements")
 
 
 def current_edition(at=None):
-    """The newest public edition whose call has been published (None if there is none)."""
-    for edition in public_editions():
-        if edition.phase(at) != Phase.DRAFT:
-            return edition
-    return None
+    """The newest published edition with its set-up (None if there is none)."""
+    return edition_with_setup(published_editions(at)).first()
 
 
-def past_editions(current):
-    queryset = public_editions()
+def past_editions(current, at=None):
+    queryset = published_editions(at)
     if current is not None:
         queryset = queryset.exclude(pk=current.pk)
-    return [edition for edition in queryset if edition.phase() != Phase.DRAFT]
+    return queryset

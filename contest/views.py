@@ -5,22 +5,16 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from .models import Edition
-from .phases import Phase
-from .queries import current_edition, edition_with_setup, past_editions, public_editions
+from .queries import current_edition, edition_with_setup, past_editions, published_editions
 
 
 def _visible_edition_or_404(year):
-    edition = get_object_or_404(edition_with_setup(), year=year)
-    if edition.phase() == Phase.DRAFT:
-        raise Http404
-    return edition
+    """Drafts and editions whose call is not yet published answer 404, as if they did not exist."""
+    return get_object_or_404(edition_with_setup(), year=year)
 
 
 def home(request):
     edition = current_edition()
-    if edition is not None:
-        edition = edition_with_setup(Edition.objects.filter(pk=edition.pk)).get()
     return render(
         request,
         "contest/home.html",
@@ -34,12 +28,12 @@ def edition_detail(request, year):
 
 
 def archive(request):
-    editions = [e for e in public_editions() if e.phase() != Phase.DRAFT]
+    editions = published_editions()
     return render(request, "contest/archive.html", {"editions": editions})
 
 
 def rules_document(request, year):
-    edition = _visible_edition_or_404(year)
+    edition = get_object_or_404(published_editions(), year=year)
     if not edition.rules_document:
         raise Http404
     try:

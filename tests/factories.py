@@ -16,8 +16,8 @@ def timeline_for(phase, now=None):
     """Dates that put an edition in `phase` right now; each milestone a few days apart."""
     now = now or timezone.now()
     offsets = {
-        "draft": 10,
-        "announced": 5,
+        "draft": 30,
+        "announced": 15,
         "submissions": 0,
         "formal_review": -40,
         "scoring": -60,
