@@ -52,3 +52,13 @@ def organiser(db):
 
 def warsaw(year, month, day, hour=0, minute=0, second=0):
     return timezone.make_aware(datetime.datetime(year, month, day, hour, minute, second))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and used TOTP codes live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
