@@ -243,3 +243,22 @@ class ChecklistResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "item"], name="unique_checklist_result")]
+
+
+class Invitation(models.Model):
+    """A co-editor invitation sent by e-mail; accepting it adds the user to the application's editors."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("co-editor invitation")
+        verbose_name_plural = _("co-editor invitations")
+        ordering = ["-created_at"]

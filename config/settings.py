@@ -250,3 +250,5 @@ LOGGING = {
 
 # Contest code prefix, e.g. SLZ-2026-007.
 APPLICATION_CODE_PREFIX = "SLZ"
+# Absolute address of the site, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -144,3 +144,101 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     kind = Partner.Kind.LOCAL_GOVERNMENT
     territorial_unit = factory.LazyFunction(lambda: unit("0201011"))
     role = "Koordynacja"
+
+
+# --- applications: complete applications ready to submit, attachments, small real files -----------------------
+
+
+def pdf_bytes(text="Porozumienie partnerskie"):
+    """A small, valid one-page PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def jpeg_bytes():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (11, 61, 110)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+class ResultIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.ResultIndicator"
+
+    application = factory.SubFactory(ApplicationFactory)
+    name = "Liczba pasażerów rocznie"
+    baseline = "0"
+    achieved = "120 000"
+    source = "Sprawozdania przewoźnika"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Attachment"
+
+    application = factory.SubFactory(ApplicationFactory)
+    requirement = factory.LazyAttribute(lambda o: AttachmentRequirementFactory(edition=o.application.edition))
+    file = factory.django.FileField(filename="porozumienie.pdf", data=factory.LazyFunction(pdf_bytes))
+    original_name = "porozumienie.pdf"
+    size = factory.LazyAttribute(lambda o: o.file.size if hasattr(o.file, "size") else 100)
+    content_type = "application/pdf"
+    sha256 = "0" * 64
+
+
+COMPLETE_FIELDS = {
+    "partnership_name": "Partnerstwo Doliny Bobru",
+    "legal_form": "porozumienie międzygminne",
+    "formed_on": datetime.date(2021, 3, 1),
+    "title": "Wspólny transport gminny",
+    "summary": "Gminy uruchomiły wspólną sieć autobusów.",
+    "problem": "Brak połączeń między wsiami.",
+    "goals": "Dostępny transport dla mieszkańców.",
+    "cooperation_method": "Wspólny operator i budżet.",
+    "activities": "Zakup autobusów, nowe linie.",
+    "partner_roles": "Lider koordynuje, partnerzy współfinansują.",
+    "resident_involvement": "Konsultacje rozkładów jazdy.",
+    "results_description": "Nowe linie i więcej pasażerów.",
+    "costs_and_funding": "2 mln zł, w tym 60% z funduszy UE.",
+    "sustainability": "Linie działają po zakończeniu projektu.",
+    "replicability": "Model opisany w podręczniku.",
+    "implementation_start": datetime.date(2022, 1, 1),
+    "implementation_end": datetime.date(2023, 12, 31),
+    "contact_name": "Jan Kowalski",
+    "contact_email": "jan.kowalski@example.com",
+    "contact_phone": "+48 600 000 000",
+}
+
+
+def complete_application(edition=None, owner=None, **fields):
+    """A draft that passes every submission check: two gminy, an indicator, the required file, declarations."""
+    from applications.models import Declaration
+
+    edition = edition or EditionFactory(phase="submissions")
+    requirement = edition.attachment_requirements.filter(is_required=True).first() or AttachmentRequirementFactory(
+        edition=edition, allowed_types=["pdf"]
+    )
+    application = ApplicationFactory(
+        edition=edition, **({"owner": owner} if owner else {}), **{**COMPLETE_FIELDS, **fields}
+    )
+    PartnerFactory(application=application, territorial_unit=unit("0201011"), is_leader=True)
+    PartnerFactory(application=application, territorial_unit=unit("0201022"), role="Współfinansowanie")
+    ResultIndicatorFactory(application=application)
+    AttachmentFactory(application=application, requirement=requirement)
+    for kind in Declaration.Kind.values:
+        Declaration.objects.create(
+            application=application, kind=kind, text_version="t", text="t", accepted_by=application.owner,
+            accepted_at=timezone.now(),
+        )
+    return application

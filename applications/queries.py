@@ -1,0 +1,77 @@
+"""Named querysets of applications, with the prefetching each page needs."""
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from .models import Application, Attachment, Partner, Status
+
+PARTNERS_WITH_UNITS = Prefetch("partners", queryset=Partner.objects.select_related("territorial_unit"))
+ATTACHMENTS_WITH_REQUIREMENTS = Prefetch("attachments", queryset=Attachment.objects.select_related("requirement"))
+
+
+def for_user(user):
+    """Applications the user owns or co-edits."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    coedited = Application.editors.through.objects.filter(application_id=OuterRef("pk"), user_id=user.pk)
+    return Application.objects.filter(Q(owner=user) | Exists(coedited))
+
+
+def dashboard(user):
+    return (
+        for_user(user)
+        .select_related("edition", "category")
+        .prefetch_related(PARTNERS_WITH_UNITS)
+        .order_by("-edition__year", "-created_at")
+    )
+
+
+def application_detail(queryset=None):
+    queryset = queryset if queryset is not None else Application.objects.all()
+    return queryset.select_related("edition", "category", "owner").prefetch_related(
+        PARTNERS_WITH_UNITS,
+        ATTACHMENTS_WITH_REQUIREMENTS,
+        "indicators",
+        "declarations",
+        "editors",
+        "edition__attachment_requirements",
+    )
+
+
+def organiser_list(edition, *, category=None, status=None, voivodeship=None, search=""):
+    """Applications of an edition that left the draft stage, filtered; the leader's unit is prefetched."""
+    queryset = Application.objects.filter(edition=edition).exclude(status=Status.DRAFT)
+    if category:
+        queryset = queryset.filter(category_id=category)
+    if status:
+        queryset = queryset.filter(status=status)
+    if voivodeship:
+        queryset = queryset.filter(
+            partners__is_leader=True, partners__territorial_unit__woj=voivodeship
+        )
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(
+            Q(code__icontains=search)
+            | Q(title__icontains=search)
+            | Q(partnership_name__icontains=search)
+            | Q(partners__name__icontains=search)
+            | Q(partners__territorial_unit__name__icontains=search)
+        )
+    return (
+        queryset.distinct()
+        .select_related("category", "owner")
+        .prefetch_related(PARTNERS_WITH_UNITS)
+        .order_by("sequence", "pk")
+    )
+
+
+def accepted_entries(edition):
+    """Formally accepted applications (and those already with the jury) with partners, units and attachments."""
+    return (
+        Application.objects.filter(
+            edition=edition,
+            status__in=[Status.ACCEPTED, Status.IN_JURY_REVIEW, Status.LAUREATE, Status.DISTINCTION, Status.NOT_AWARDED],
+        )
+        .select_related("category", "edition")
+        .prefetch_related(PARTNERS_WITH_UNITS, ATTACHMENTS_WITH_REQUIREMENTS, "indicators")
+        .order_by("sequence", "pk")
+    )

@@ -1,0 +1,562 @@
+"""Verbs of the applications domain: drafts, partners, attachments, submission, formal review.
+
+Every status change goes through change_status(): it checks TRANSITIONS, saves, records the audit
+event and queues the e-mail after the transaction commits.
+"""
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contest import audit, phases
+from contest.models import Edition
+
+from . import declarations as declaration_texts
+from . import files
+from .models import (
+    TRANSITIONS,
+    Application,
+    ApplicationVersion,
+    Attachment,
+    ChecklistResult,
+    Declaration,
+    Invitation,
+    Partner,
+    ResultIndicator,
+    Status,
+)
+from .permissions import corrections_window_open
+
+logger = logging.getLogger(__name__)
+
+# Fields the applicant fills in on the main form, in the order of the form.
+PARTNERSHIP_FIELDS = ["partnership_name", "legal_form", "formed_on", "partnership_krs"]
+CONTENT_FIELDS = [
+    "title",
+    "summary",
+    "problem",
+    "goals",
+    "cooperation_method",
+    "activities",
+    "partner_roles",
+    "resident_involvement",
+    "results_description",
+    "costs_and_funding",
+    "sustainability",
+    "replicability",
+    "implementation_start",
+    "implementation_end",
+]
+CONTACT_FIELDS = ["contact_name", "contact_position", "contact_email", "contact_phone"]
+FORM_FIELDS = PARTNERSHIP_FIELDS + CONTENT_FIELDS + CONTACT_FIELDS
+OPTIONAL_FIELDS = {"partnership_krs", "contact_position"}
+# Parts that an organiser can ask to correct besides single fields.
+SECTIONS = {"partners": gettext_lazy("partners"), "attachments": gettext_lazy("attachments"),
+            "indicators": gettext_lazy("result indicators")}
+
+
+class ServiceError(Exception):
+    def __init__(self, message="", problems=None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class TransitionNotAllowed(ServiceError):
+    pass
+
+
+class StaleVersion(ServiceError):
+    pass
+
+
+class NotAllowed(ServiceError):
+    pass
+
+
+class SubmissionInvalid(ServiceError):
+    pass
+
+
+class StorageUnavailable(ServiceError):
+    pass
+
+
+class Problem:
+    """One reason an application cannot be submitted, tied to the field (or part) to fix."""
+
+    def __init__(self, field, message, section="edit"):
+        self.field = field
+        self.message = message
+        self.section = section  # which page holds the field: edit, partners, attachments
+
+    def __repr__(self):
+        return f"Problem({self.field!r}, {str(self.message)!r})"
+
+
+# --- status changes ---------------------------------------------------------------------------
+
+
+def change_status(application, to, *, by, reason="", **fields):
+    """The one way to change an application's status."""
+    to = Status(to)
+    from_status = Status(application.status)
+    if to not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(
+            _("An application cannot go from “%(from)s” to “%(to)s”.") % {"from": from_status.label, "to": to.label}
+        )
+    with transaction.atomic():
+        application.status = to
+        for name, value in fields.items():
+            setattr(application, name, value)
+        application.version = (application.version or 0) + 1
+        application.save(update_fields=["status", "version", "updated_at", *fields])
+        audit.record(
+            "application.status",
+            actor=by,
+            target=application,
+            edition=application.edition,
+            from_state=from_status,
+            to_state=to,
+            reason=reason,
+        )
+        application_id = application.pk
+
+        def notify():
+            from .tasks import send_status_email
+
+            send_status_email.enqueue(application_id, str(to), reason)
+
+        transaction.on_commit(notify)
+    return application
+
+
+def _locked(application):
+    return Application.objects.select_for_update().select_related("edition").get(pk=application.pk)
+
+
+def _sync(target, source):
+    for field in ("status", "code", "sequence", "version", "submitted_at", "corrections_deadline",
+                  "corrections_fields", "corrections_note", "updated_at"):
+        setattr(target, field, getattr(source, field))
+
+
+def submit(application, *, by, at=None):
+    """Submit a draft exactly once: lock the row, check the phase and content, number it, freeze a version."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.status != Status.DRAFT:
+            raise TransitionNotAllowed(_("This application has already been submitted."))
+        if not phases.can_submit(locked.edition, at):
+            raise NotAllowed(_("The submission deadline has passed; the application was not submitted."))
+        problems = validate_for_submission(locked)
+        if problems:
+            raise SubmissionInvalid(_("The application is not complete."), problems)
+        # Locking the edition row serialises numbering across applications of the same edition.
+        Edition.objects.select_for_update().filter(pk=locked.edition_id).first()
+        last = Application.objects.filter(edition_id=locked.edition_id).aggregate(m=Max("sequence"))["m"] or 0
+        sequence = last + 1
+        code = f"{settings.APPLICATION_CODE_PREFIX}-{locked.edition.year}-{sequence:03d}"
+        change_status(locked, Status.SUBMITTED, by=by, sequence=sequence, code=code, submitted_at=at)
+        _freeze_version(locked, by)
+    _sync(application, locked)
+    return application
+
+
+def resubmit(application, *, by, at=None):
+    """Send a corrected application back to the organisers within the corrections window."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.status != Status.CORRECTIONS_REQUESTED:
+            raise TransitionNotAllowed(_("This application has already been submitted."))
+        if not corrections_window_open(locked, at):
+            raise NotAllowed(_("The deadline for corrections has passed."))
+        problems = validate_for_submission(locked)
+        if problems:
+            raise SubmissionInvalid(_("The application is not complete."), problems)
+        change_status(locked, Status.SUBMITTED, by=by, reason=_("Corrections submitted"), submitted_at=at,
+                      corrections_fields=[])
+        _freeze_version(locked, by)
+    _sync(application, locked)
+    return application
+
+
+def withdraw(application, *, by, reason=""):
+    if not phases.can_submit(application.edition):
+        raise NotAllowed(_("Applications can be withdrawn only before the submission deadline."))
+    with transaction.atomic():
+        locked = _locked(application)
+        change_status(locked, Status.WITHDRAWN, by=by, reason=reason)
+    _sync(application, locked)
+    return application
+
+
+def accept(application, *, by, reason=""):
+    with transaction.atomic():
+        locked = _locked(application)
+        change_status(locked, Status.ACCEPTED, by=by, reason=reason)
+    _sync(application, locked)
+    return application
+
+
+def reject(application, *, by, reason):
+    if not (reason or "").strip():
+        raise ServiceError(_("Give the justification of the rejection."))
+    with transaction.atomic():
+        locked = _locked(application)
+        change_status(locked, Status.REJECTED, by=by, reason=reason)
+    _sync(application, locked)
+    return application
+
+
+def request_corrections(application, *, by, deadline, fields, note):
+    if not (note or "").strip():
+        raise ServiceError(_("Say what should be corrected."))
+    if deadline is None or deadline <= timezone.now():
+        raise ServiceError(_("The corrections deadline must be in the future."))
+    allowed = set(FORM_FIELDS) | set(SECTIONS)
+    fields = [f for f in fields if f in allowed]
+    if not fields:
+        raise ServiceError(_("Choose at least one field or part to correct."))
+    with transaction.atomic():
+        locked = _locked(application)
+        change_status(
+            locked,
+            Status.CORRECTIONS_REQUESTED,
+            by=by,
+            reason=note,
+            corrections_deadline=deadline,
+            corrections_fields=fields,
+            corrections_note=note,
+        )
+    _sync(application, locked)
+    return application
+
+
+def _freeze_version(application, by):
+    number = (application.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    ApplicationVersion.objects.create(application=application, number=number, snapshot=snapshot(application),
+                                      created_by=by if getattr(by, "is_authenticated", False) else None)
+
+
+def snapshot(application):
+    """Everything submitted, as plain JSON: the fields, partners, indicators, files with checksums."""
+    data = {}
+    for name in FORM_FIELDS:
+        value = getattr(application, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    data["category"] = application.category.name
+    data["code"] = application.code
+    data["status"] = application.status
+    data["partners"] = [
+        {"kind": p.kind, "terc": p.territorial_unit.code if p.territorial_unit_id else "", "name": p.display_name,
+         "nip": p.nip, "regon": p.regon, "krs": p.krs, "role": p.role, "is_leader": p.is_leader}
+        for p in application.partners.select_related("territorial_unit")
+    ]
+    data["indicators"] = [
+        {"name": i.name, "baseline": i.baseline, "achieved": i.achieved, "source": i.source}
+        for i in application.indicators.all()
+    ]
+    data["attachments"] = [
+        {"requirement": a.requirement.name, "name": a.original_name, "size": a.size, "sha256": a.sha256,
+         "storage_name": a.file.name}
+        for a in application.attachments.select_related("requirement")
+    ]
+    data["declarations"] = [
+        {"kind": d.kind, "version": d.text_version, "accepted_at": d.accepted_at.isoformat()}
+        for d in application.declarations.all()
+    ]
+    return data
+
+
+# --- validation for submission ----------------------------------------------------------------
+
+
+def validate_for_submission(application):
+    """Every reason the application cannot be submitted yet, all at once."""
+    problems = []
+    for name in FORM_FIELDS:
+        if name in OPTIONAL_FIELDS:
+            continue
+        value = getattr(application, name)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            label = Application._meta.get_field(name).verbose_name
+            problems.append(Problem(name, _("Fill in “%(field)s”.") % {"field": label}))
+    limit = application.edition.summary_max_length
+    if len(application.summary or "") > limit:
+        problems.append(Problem("summary", _("The summary is longer than %(limit)s characters.") % {"limit": limit}))
+    start, end = application.implementation_start, application.implementation_end
+    if start and end and end < start:
+        problems.append(Problem("implementation_end", _("The end of implementation is before its start.")))
+    if not application.indicators.exists():
+        problems.append(Problem("indicators", _("Add at least one result indicator.")))
+    problems += partner_problems(application)
+    problems += attachment_problems(application)
+    declared = set(application.declarations.values_list("kind", flat=True))
+    for kind, label in Declaration.Kind.choices:
+        if kind not in declared:
+            problems.append(Problem(f"declaration_{kind}", _("Accept the declaration: %(name)s.") % {"name": label}))
+    return problems
+
+
+def partner_problems(application):
+    edition = application.edition
+    partners = list(application.partners.all())
+    problems = []
+    local = [p for p in partners if p.kind == Partner.Kind.LOCAL_GOVERNMENT]
+    other = [p for p in partners if p.kind != Partner.Kind.LOCAL_GOVERNMENT]
+    enough = len(local) >= edition.min_local_government_partners or (
+        edition.allow_cross_sector_partnership and len(local) >= 1 and len(other) >= 1
+    )
+    if not enough:
+        if edition.allow_cross_sector_partnership:
+            message = _(
+                "The partnership needs at least %(n)s local-government units, or one local-government unit "
+                "and a partner from another sector."
+            ) % {"n": edition.min_local_government_partners}
+        else:
+            message = _("The partnership needs at least %(n)s local-government units.") % {
+                "n": edition.min_local_government_partners
+            }
+        problems.append(Problem("partners", message, "partners"))
+    leaders = [p for p in partners if p.is_leader]
+    if len(leaders) != 1 or leaders[0].kind != Partner.Kind.LOCAL_GOVERNMENT:
+        problems.append(Problem("partners", _("Mark exactly one local-government unit as the leading partner."),
+                                "partners"))
+    for partner in partners:
+        if not (partner.role or "").strip():
+            problems.append(Problem("partners", _("Describe the role of %(name)s.") % {"name": partner.display_name},
+                                    "partners"))
+    return problems
+
+
+def attachment_problems(application):
+    present = set(application.attachments.values_list("requirement_id", flat=True))
+    return [
+        Problem(f"requirement_{r.pk}", _("Attach: %(name)s.") % {"name": r.name}, "attachments")
+        for r in application.edition.attachment_requirements.all()
+        if r.is_required and r.pk not in present
+    ]
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def start_application(edition, category, *, by):
+    if not phases.can_submit(edition):
+        raise NotAllowed(_("This edition is not accepting submissions."))
+    if category.edition_id != edition.pk:
+        raise NotAllowed(_("Choose a category of this edition."))
+    with transaction.atomic():
+        application = Application.objects.create(
+            edition=edition, category=category, owner=by, contact_email=by.email, contact_name=by.full_name
+        )
+        audit.record("application.created", actor=by, target=application, edition=edition)
+    return application
+
+
+def editable_fields(application):
+    """The main-form fields the applicant may change now (all in a draft, only those asked for in corrections)."""
+    if application.status == Status.DRAFT:
+        return list(FORM_FIELDS) + ["category"]
+    if application.status == Status.CORRECTIONS_REQUESTED:
+        return [f for f in FORM_FIELDS if f in application.corrections_fields]
+    return []
+
+
+def save_draft(application, data, *, by, expected_version, indicators=None, declarations=None):
+    """Save what was typed, whatever its completeness, unless someone else saved in between.
+
+    UPDATE ... WHERE version = expected: of two people saving the same version only the first wins; the
+    second gets StaleVersion and their text stays in their form.
+    """
+    allowed = set(editable_fields(application))
+    values = {k: v for k, v in data.items() if k in allowed}
+    with transaction.atomic():
+        updated = Application.objects.filter(
+            pk=application.pk, version=expected_version, status__in=[Status.DRAFT, Status.CORRECTIONS_REQUESTED]
+        ).update(**values, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            raise StaleVersion(
+                _("Someone else saved this application after you opened it. Your text is still in the form "
+                  "below: copy what you need, reload the page to see their changes, and save again.")
+            )
+        indicators_allowed = application.status == Status.DRAFT or "indicators" in application.corrections_fields
+        if indicators is not None and indicators_allowed:
+            application.indicators.all().delete()
+            ResultIndicator.objects.bulk_create(
+                [ResultIndicator(application=application, order=i, **row) for i, row in enumerate(indicators)]
+            )
+        if declarations is not None and application.status == Status.DRAFT:
+            _record_declarations(application, declarations, by)
+        audit.record("application.saved", actor=by, target=application, edition=application.edition,
+                     fields=sorted(values))
+    application.refresh_from_db()
+    return application
+
+
+def _record_declarations(application, accepted_kinds, by):
+    existing = {d.kind: d for d in application.declarations.all()}
+    now = timezone.now()
+    for kind in Declaration.Kind.values:
+        if kind in accepted_kinds and kind not in existing:
+            version, text = declaration_texts.current(kind)
+            Declaration.objects.create(
+                application=application, kind=kind, text_version=version, text=text, accepted_by=by, accepted_at=now
+            )
+        elif kind not in accepted_kinds and kind in existing:
+            existing[kind].delete()
+
+
+# --- partners ---------------------------------------------------------------------------------
+
+
+def save_partner(application, partner, *, by):
+    """Add or change a partner; marking one as leader unmarks the others."""
+    with transaction.atomic():
+        partner.application = application
+        if partner.pk is None:
+            partner.order = (application.partners.aggregate(m=Max("order"))["m"] or 0) + 1
+        if partner.kind == Partner.Kind.LOCAL_GOVERNMENT and partner.territorial_unit_id:
+            partner.name = ""
+        partner.save()
+        if partner.is_leader:
+            application.partners.exclude(pk=partner.pk).update(is_leader=False)
+        Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+        audit.record("application.partner_saved", actor=by, target=application, edition=application.edition,
+                     partner=partner.pk)
+    return partner
+
+
+def delete_partner(application, partner, *, by):
+    with transaction.atomic():
+        partner.delete()
+        audit.record("application.partner_deleted", actor=by, target=application, edition=application.edition)
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def add_attachment(application, requirement, upload, *, by, replace=None):
+    """Check the file by its content, stream it to private storage, record name, size and SHA-256.
+
+    If the storage fails, nothing changes in the database and the caller tells the user to retry.
+    """
+    if requirement.edition_id != application.edition_id:
+        raise NotAllowed(_("This attachment type belongs to another edition."))
+    if replace is not None and replace.application_id != application.pk:
+        raise NotAllowed(_("You can replace only this application's files."))
+    kind, sha256, size = files.inspect_upload(upload, requirement)
+    original_name = files.clean_filename(upload.name)
+    name = files.storage_name(application, kind)
+    try:
+        stored_name = default_storage.save(name, upload)
+    except Exception:  # any storage failure (disk, permissions, S3) is reported the same way
+        logger.exception("Storage failed while saving an attachment of application %s", application.pk)
+        raise StorageUnavailable(
+            _("The file could not be stored right now. Your application and other files are safe; "
+              "please try uploading this file again in a moment.")
+        ) from None
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                application=application,
+                requirement=requirement,
+                file=stored_name,
+                original_name=original_name,
+                size=size,
+                content_type=files.TYPE_MIME[kind],
+                sha256=sha256,
+                uploaded_by=by,
+            )
+            if replace is not None:
+                old_name = replace.file.name
+                replace.delete()
+                transaction.on_commit(lambda: _delete_stored(old_name))
+            Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+            audit.record("application.attachment_added", actor=by, target=application, edition=application.edition,
+                         attachment=attachment.pk, sha256=sha256, replaced=bool(replace))
+    except Exception:
+        _delete_stored(stored_name)
+        raise
+    return attachment
+
+
+def delete_attachment(application, attachment, *, by):
+    with transaction.atomic():
+        name = attachment.file.name
+        attachment.delete()
+        audit.record("application.attachment_deleted", actor=by, target=application, edition=application.edition,
+                     sha256=attachment.sha256)
+        transaction.on_commit(lambda: _delete_stored(name))
+
+
+def _delete_stored(name):
+    try:
+        default_storage.delete(name)
+    except Exception:
+        logger.warning("Could not delete stored file %s", name, exc_info=True)
+
+
+# --- co-editors -------------------------------------------------------------------------------
+
+
+def invite_coeditor(application, email, *, by):
+    email = email.strip().lower()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            application=application, email=email, token=secrets.token_urlsafe(32), invited_by=by
+        )
+        audit.record("application.coeditor_invited", actor=by, target=application, edition=application.edition,
+                     email=email)
+        invitation_id = invitation.pk
+
+        def notify():
+            from .tasks import send_invitation_email
+
+            send_invitation_email.enqueue(invitation_id)
+
+        transaction.on_commit(notify)
+    return invitation
+
+
+def accept_invitation(invitation, *, user):
+    """The invited person joins as a co-editor; the invitation must be used by the address it was sent to."""
+    if invitation.accepted_at is not None:
+        raise NotAllowed(_("This invitation has already been used."))
+    if invitation.email.lower() != user.email.lower():
+        raise NotAllowed(_("This invitation was sent to another e-mail address. Log in with that address."))
+    with transaction.atomic():
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        if invitation.application.owner_id != user.pk:
+            invitation.application.editors.add(user)
+        audit.record("application.coeditor_joined", actor=user, target=invitation.application,
+                     edition=invitation.application.edition)
+    return invitation.application
+
+
+# --- formal review ----------------------------------------------------------------------------
+
+
+def record_checklist(application, answers, *, by):
+    """answers: {item_id: (passed: bool | None, note: str)}."""
+    items = {item.pk: item for item in application.edition.checklist_items.all()}
+    with transaction.atomic():
+        for item_id, (passed, note) in answers.items():
+            if item_id not in items:
+                continue
+            ChecklistResult.objects.update_or_create(
+                application=application, item=items[item_id],
+                defaults={"passed": passed, "note": note or "", "checked_by": by},
+            )
+        audit.record("application.checklist", actor=by, target=application, edition=application.edition)

@@ -1,0 +1,67 @@
+"""Template helpers for applications: the next step for each status, status badges."""
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Status
+
+register = template.Library()
+
+NEXT_STEPS = {
+    Status.DRAFT: _("Complete the application and submit it before the deadline."),
+    Status.SUBMITTED: _("Wait for the formal review; we will write to you by e-mail."),
+    Status.CORRECTIONS_REQUESTED: _("Correct what the organiser asked for and submit again before the corrections deadline."),
+    Status.ACCEPTED: _("Nothing to do: the application goes to the jury."),
+    Status.REJECTED: _("The application did not pass the formal review; the justification was sent by e-mail."),
+    Status.WITHDRAWN: _("The application was withdrawn."),
+    Status.IN_JURY_REVIEW: _("The jury is scoring the entries; results are announced on the published date."),
+    Status.LAUREATE: _("Congratulations: the partnership is a laureate."),
+    Status.DISTINCTION: _("Congratulations: the partnership received a distinction."),
+    Status.NOT_AWARDED: _("Thank you for taking part; the entry was not awarded this time."),
+}
+BADGES = {
+    Status.DRAFT: "text-bg-secondary",
+    Status.SUBMITTED: "text-bg-primary",
+    Status.CORRECTIONS_REQUESTED: "text-bg-warning",
+    Status.ACCEPTED: "text-bg-success",
+    Status.REJECTED: "text-bg-danger",
+    Status.WITHDRAWN: "text-bg-dark",
+}
+
+
+@register.filter
+def next_step(application):
+    return NEXT_STEPS.get(application.status, "")
+
+
+@register.filter
+def status_badge(status):
+    return BADGES.get(status, "text-bg-info")
+
+
+@register.filter
+def field_label(name):
+    from applications.models import Application
+    from applications.services import SECTIONS
+
+    if name in SECTIONS:
+        return SECTIONS[name]
+    try:
+        return Application._meta.get_field(name).verbose_name
+    except Exception:
+        return name
+
+
+@register.simple_tag
+def problem_url(application, problem):
+    from django.urls import reverse
+
+    pages = {"edit": "applications:edit", "partners": "applications:partners", "attachments": "applications:attachments"}
+    url = reverse(pages.get(problem.section, "applications:edit"), args=[application.pk])
+    if problem.section == "edit":
+        anchor = f"id_{problem.field}" if not problem.field.startswith("declaration_") else f"id_{problem.field}"
+        if problem.field == "indicators":
+            anchor = "indicators"
+        return f"{url}#{anchor}"
+    if problem.section == "attachments":
+        return f"{url}#{problem.field}"
+    return f"{url}#partners-list"

@@ -1,0 +1,118 @@
+// Applications: progressive enhancements only (TERC autocomplete, upload progress, partner kind, error focus).
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so screen-reader users hear what to fix.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+
+  // Prevent a second click on submit buttons; the server also refuses a second submission.
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) { return; }
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-once")) {
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    }
+  });
+
+  // Partner form: show only the part that fits the chosen kind.
+  var kind = document.querySelector("[data-partner-kind]");
+  function toggleKind() {
+    if (!kind) { return; }
+    var isUnit = kind.value === "jst";
+    document.querySelectorAll("[data-kind-section]").forEach(function (section) {
+      var show = section.getAttribute("data-kind-section") === (isUnit ? "jst" : "other");
+      section.hidden = kind.value !== "" && !show;
+    });
+  }
+  if (kind) { kind.addEventListener("change", toggleKind); toggleKind(); }
+
+  // TERC autocomplete: typing a name lists matching units; choosing one fills the TERC code field.
+  var query = document.querySelector("[data-terc-query]");
+  var list = document.getElementById("terc-suggestions");
+  var form = document.querySelector("[data-partner-form]");
+  var codeField = document.querySelector("[data-terc-code]");
+  var statusBox = document.querySelector("[data-terc-status]");
+  var timer = null;
+  function choose(code, label) {
+    if (codeField) { codeField.value = code; }
+    query.value = label;
+    list.hidden = true;
+    list.innerHTML = "";
+    if (statusBox) { statusBox.textContent = label + " (" + code + ")"; }
+    if (codeField) { codeField.focus(); }
+  }
+  function render(results) {
+    list.innerHTML = "";
+    results.forEach(function (unit) {
+      var item = document.createElement("li");
+      item.className = "list-group-item list-group-item-action";
+      item.setAttribute("role", "option");
+      item.tabIndex = 0;
+      item.textContent = unit.label + " (" + unit.code + ")";
+      item.addEventListener("click", function () { choose(unit.code, unit.label); });
+      item.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(unit.code, unit.label); }
+      });
+      list.appendChild(item);
+    });
+    list.hidden = results.length === 0;
+    if (statusBox) { statusBox.textContent = results.length + " …"; }
+  }
+  if (query && list && form && codeField) {
+    query.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var text = query.value.trim();
+      if (text.length < 2) { render([]); return; }
+      timer = window.setTimeout(function () {
+        fetch(form.getAttribute("data-terc-url") + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+          .then(function (response) { return response.json(); })
+          .then(function (data) { render(data.results || []); })
+          .catch(function () { render([]); });
+      }, 200);
+    });
+  }
+
+  // Upload with a progress bar; without JavaScript the form posts normally.
+  document.querySelectorAll("[data-upload-form]").forEach(function (uploadForm) {
+    uploadForm.addEventListener("submit", function (event) {
+      var input = uploadForm.querySelector("input[type=file]");
+      if (!window.FormData || !window.XMLHttpRequest || !input || !input.files.length) { return; }
+      event.preventDefault();
+      var progress = uploadForm.querySelector("progress");
+      var status = uploadForm.querySelector("[data-upload-status]");
+      var request = new XMLHttpRequest();
+      request.open("POST", uploadForm.action || window.location.href);
+      request.setRequestHeader("X-Requested-With", "fetch");
+      if (progress) { progress.hidden = false; progress.value = 0; }
+      request.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable && progress) {
+          progress.value = Math.round((e.loaded / e.total) * 100);
+          if (status) { status.textContent = progress.value + "%"; }
+        }
+      });
+      request.addEventListener("load", function () {
+        if (request.status === 200 && request.getResponseHeader("Content-Type").indexOf("application/json") === 0) {
+          window.location.assign(JSON.parse(request.responseText).redirect);
+          return;
+        }
+        // Errors come back as the full page with the message linked to the field: show it.
+        var page = new DOMParser().parseFromString(request.responseText, "text/html");
+        var fresh = page.querySelector("main");
+        var main = document.querySelector("main");
+        if (fresh && main) {
+          main.innerHTML = fresh.innerHTML;
+          var errors = main.querySelector("[data-error-summary], [data-storage-error]");
+          if (errors) { errors.setAttribute("tabindex", "-1"); errors.focus(); }
+        } else if (status) {
+          status.textContent = "Upload failed, please try again.";
+        }
+      });
+      request.addEventListener("error", function () {
+        if (status) { status.textContent = uploadForm.getAttribute("data-error") || "Upload failed, please try again."; }
+        if (progress) { progress.hidden = true; }
+      });
+      request.send(new FormData(uploadForm));
+    });
+  });
+})();
