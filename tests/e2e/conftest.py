@@ -1,0 +1,78 @@
+"""Browser tests: the system Chromium driven by Playwright against pytest-django's live server, checked by axe-core."""
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Chromium not found at {CHROMIUM} (install the 'chromium' package or set E2E_CHROMIUM).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """What went wrong while browsing: failed requests and console errors (a CSP violation is one)."""
+
+    def __init__(self, page):
+        self.failed_responses = []
+        self.console_errors = []
+        page.on("response", self._on_response)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.failed_responses.append(f"{response.status} {response.url}")
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = PageProblems(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def check_accessibility():
+    """Run axe-core on the current page; fail on any serious or critical violation, listing them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        violations = axe.run(page).response["violations"]
+        blocking = [violation for violation in violations if violation.get("impact") in BLOCKING_IMPACTS]
+        report = "\n".join(
+            f"{v['impact']}: {v['id']} ({v['help']}) at {[node['target'] for node in v['nodes']]}" for v in blocking
+        )
+        assert blocking == [], f"Accessibility violations on {page.url}:\n{report}"
+
+    return check
