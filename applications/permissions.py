@@ -158,10 +158,12 @@ def can(user, action, obj=None):
 
 def require(user, action, application):
     """For views: 404 when the user may not even see the application, 403 with the reason otherwise."""
-    if action != "organise" and not check(user, "view", application)[0]:
+    if not check(user, "view", application)[0]:
         raise Http404
     allowed, reason = check(user, action, application)
     if not allowed:
+        if action == "organise":  # organisers' pages do not exist for anyone else
+            raise Http404
         raise PermissionDenied(reason)
 
 
