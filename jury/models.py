@@ -1,1 +1,258 @@
-"""Jury membership, declarations, conflicts of interest, assignments and scorecards (see the jury issue)."""
+"""Jury membership, invitations, affiliations, declarations, conflicts of interest, assignments and scorecards."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from contest.models import Criterion, Edition, TerritorialUnit
+
+
+class JuryMember(models.Model):
+    """A person on the competition committee of one edition."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_memberships")
+    is_chair = models.BooleanField(_("chair of the committee"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    max_entries = models.PositiveIntegerField(
+        _("maximum entries"), null=True, blank=True, help_text=_("Empty: no limit on this juror's load.")
+    )
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("jury member")
+        verbose_name_plural = _("jury members")
+        ordering = ["edition", "-is_chair", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "user"], name="unique_jury_member")]
+
+    def __str__(self):
+        return f"{self.user} ({self.edition})"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to the jury; only the hash of its secret token is stored."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_invitations")
+    email = models.EmailField(_("e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    is_chair = models.BooleanField(_("chair of the committee"), default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("jury invitation")
+        verbose_name_plural = _("jury invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def get_state_display(self):
+        return {
+            "accepted": _("accepted"),
+            "revoked": _("revoked"),
+            "expired": _("expired"),
+            "pending": _("waiting"),
+        }[self.state]
+
+
+class Affiliation(models.Model):
+    """A juror's tie to a local government or organisation, used to detect conflicts of interest."""
+
+    class Role(models.TextChoices):
+        EMPLOYEE = "employee", _("employee")
+        COUNCILLOR = "councillor", _("councillor")
+        BOARD_MEMBER = "board_member", _("board member")
+        ADVISER = "adviser", _("adviser")
+        OTHER = "other", _("other")
+
+    class Scope(models.TextChoices):
+        UNIT = "unit", _("this unit only (with its parts)")
+        COUNTY = "county", _("the whole county (powiat) and its municipalities")
+        VOIVODESHIP = "voivodeship", _("the whole voivodeship and all units in it")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_affiliations")
+    territorial_unit = models.ForeignKey(
+        TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("local-government unit")
+    )
+    scope = models.CharField(_("extent"), max_length=20, choices=Scope.choices, default=Scope.UNIT)
+    organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    nip = models.CharField(_("NIP"), max_length=10, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
+    krs = models.CharField(_("KRS"), max_length=10, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: still ongoing."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["user", "id"]
+
+    def __str__(self):
+        if self.territorial_unit_id:
+            return self.territorial_unit.label
+        return self.organisation_name or self.nip or self.regon or self.krs
+
+
+class ImpartialityDeclaration(models.Model):
+    """The signed statement of impartiality (oświadczenie o bezstronności) for one edition."""
+
+    member = models.OneToOneField(JuryMember, on_delete=models.CASCADE, related_name="declaration")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text_version = models.CharField(_("text version"), max_length=20)
+    text = models.TextField(_("text signed"))
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("impartiality declaration")
+        verbose_name_plural = _("impartiality declarations")
+
+
+class ConflictOfInterest(models.Model):
+    """One juror's conflict with one entry; lifted conflicts keep their row so the decision stays on record."""
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("detected automatically")
+        DECLARED = "declared", _("declared by the juror")
+        ORGANISER = "organiser", _("added by an organiser")
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_conflicts")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    matched = models.JSONField(_("what matched"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["member", "application"]
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_conflict_pair")]
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None
+
+
+class Assignment(models.Model):
+    """An entry given to a juror to score."""
+
+    class Source(models.TextChoices):
+        AUTO = "auto", _("automatic")
+        MANUAL = "manual", _("by hand")
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_assignments")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTO)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["member", "application"]
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_assignment")]
+
+
+class Scorecard(models.Model):
+    """One juror's scores for one entry: a draft until submitted; revisions after submission are kept."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scorecards")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scorecards")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["member", "application"]
+        constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_scorecard")]
+
+
+class CriterionScore(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("points"), null=True, blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        ordering = ["criterion__order", "criterion_id"]
+        constraints = [models.UniqueConstraint(fields=["scorecard", "criterion"], name="unique_criterion_score")]
+
+
+class ScorecardRevision(models.Model):
+    """A frozen copy of a scorecard at each submission."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["scorecard", "number"]
+        constraints = [models.UniqueConstraint(fields=["scorecard", "number"], name="unique_scorecard_revision")]
+
+
+class AnonymisedContent(models.Model):
+    """The organiser-reviewed anonymised text of an entry; when present it replaces the automatic redaction."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="anonymised")
+    fields = models.JSONField(default=dict)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anonymised content")
+        verbose_name_plural = _("anonymised contents")
+
+
+class ReminderLog(models.Model):
+    """One batch of reminder e-mails to jurors with unfinished work."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_reminders")
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-sent_at"]

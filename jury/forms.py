@@ -1,0 +1,246 @@
+"""Forms of the jury pages; validation rules live in jury.services, forms only parse and show errors."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import JURY_VISIBLE_FIELDS, Application
+from contest.models import TerritorialUnit
+
+from .models import Affiliation
+from .services import justification_field, parse_emails, points_field
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields without inline styling."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class InviteForm(StyledForm):
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One or many, separated by commas, spaces or new lines."),
+    )
+    is_chair = forms.BooleanField(label=_("Invite as the chair of the committee"), required=False)
+
+    def clean_emails(self):
+        valid, invalid = parse_emails(self.cleaned_data["emails"])
+        if invalid:
+            raise forms.ValidationError(
+                _("These are not valid e-mail addresses: %(list)s") % {"list": ", ".join(invalid)}
+            )
+        if not valid:
+            raise forms.ValidationError(_("Give at least one e-mail address."))
+        return valid
+
+
+class RegisterForm(StyledForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords differ."))
+        elif one:
+            user = get_user_model()(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                validate_password(one, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class DeclarationForm(StyledForm):
+    confirm = forms.BooleanField(label=_("I have read the declaration and I sign it."), required=True)
+
+
+class AffiliationForm(StyledForm):
+    unit_code = forms.CharField(
+        label=_("Local-government unit (TERC code or name)"),
+        required=False,
+        help_text=_("For example 0201011 or Bolesławiec. Leave empty for an organisation."),
+    )
+    scope = forms.ChoiceField(label=_("Extent"), choices=Affiliation.Scope.choices, initial=Affiliation.Scope.UNIT)
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=300, required=False)
+    nip = forms.CharField(label=_("NIP"), max_length=13, required=False)
+    regon = forms.CharField(label=_("REGON"), max_length=17, required=False)
+    krs = forms.CharField(label=_("KRS"), max_length=10, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Affiliation.Role.choices)
+    started_on = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
+    )
+    ended_on = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if it continues."),
+    )
+
+    def clean_unit_code(self):
+        from contest.teryt import search_units
+
+        value = (self.cleaned_data.get("unit_code") or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            unit = TerritorialUnit.objects.filter(code=value).first()
+        else:
+            found = list(search_units(value, limit=2))
+            exact = [u for u in found if u.name.casefold() == value.casefold()]
+            unit = exact[0] if len(exact) == 1 else (found[0] if len(found) == 1 else None)
+        if unit is None:
+            raise forms.ValidationError(_("No single unit matches; give its seven-digit TERC code."))
+        return unit
+
+    def clean_nip(self):
+        from stdnum.pl import nip
+
+        value = (self.cleaned_data.get("nip") or "").strip()
+        if value and not nip.is_valid(value):
+            raise forms.ValidationError(_("This is not a valid NIP."))
+        return nip.compact(value) if value else ""
+
+    def clean_regon(self):
+        from stdnum.pl import regon
+
+        value = (self.cleaned_data.get("regon") or "").strip()
+        if value and not regon.is_valid(value):
+            raise forms.ValidationError(_("This is not a valid REGON."))
+        return regon.compact(value) if value else ""
+
+    def clean_krs(self):
+        value = (self.cleaned_data.get("krs") or "").strip()
+        if value and not (value.isdigit() and len(value) <= 10):
+            raise forms.ValidationError(_("A KRS number has up to ten digits."))
+        return value.zfill(10) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(
+            data.get(name) for name in ("unit_code", "organisation_name", "nip", "regon", "krs")
+        ):
+            raise forms.ValidationError(
+                _("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS.")
+            )
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", _("The end must not be before the start."))
+        return data
+
+    def affiliation_fields(self):
+        data = self.cleaned_data
+        return {
+            "territorial_unit": data["unit_code"],
+            "scope": data["scope"],
+            "organisation_name": data["organisation_name"],
+            "nip": data["nip"],
+            "regon": data["regon"],
+            "krs": data["krs"],
+            "role": data["role"],
+            "started_on": data["started_on"],
+            "ended_on": data["ended_on"],
+        }
+
+
+class ScorecardForm(StyledForm):
+    """Points and justification per criterion plus an overall comment; built from the edition's criteria."""
+
+    overall_comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[points_field(criterion)] = forms.IntegerField(
+                label=_("Points (0–%(max)s)") % {"max": criterion.max_points},
+                required=False,
+                min_value=0,
+                max_value=criterion.max_points,
+                error_messages={"invalid": _("Give the points as a whole number.")},
+                widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_points, "step": 1, "inputmode": "numeric"}),
+            )
+            self.fields[justification_field(criterion)] = forms.CharField(
+                label=_("Justification") if criterion.requires_justification else _("Justification (optional)"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.style_fields()
+
+    def rows(self):
+        return [(c, self[points_field(c)], self[justification_field(c)]) for c in self.criteria]
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            c.pk: (data.get(points_field(c)), data.get(justification_field(c)) or "") for c in self.criteria
+        }
+
+
+class ConflictForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class LiftConflictForm(StyledForm):
+    reason = forms.CharField(label=_("Reason for lifting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class AssignmentForm(StyledForm):
+    mode = forms.ChoiceField(
+        label=_("Who scores what"),
+        choices=[("all", _("Every juror scores every entry")), ("k", _("Each entry gets a fixed number of jurors"))],
+        widget=forms.RadioSelect,
+    )
+    k = forms.IntegerField(label=_("Jurors per entry"), min_value=1, max_value=50, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "k" and not data.get("k"):
+            self.add_error("k", _("Give the number of jurors per entry."))
+        return data
+
+
+class MemberForm(StyledForm):
+    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+    max_entries = forms.IntegerField(label=_("Maximum entries"), min_value=0, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class AnonymisedForm(StyledForm):
+    def __init__(self, *args, initial_texts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {f.name: f.verbose_name for f in Application._meta.get_fields() if f.name in JURY_VISIBLE_FIELDS}
+        for name in JURY_VISIBLE_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=str(labels[name]).capitalize(),
+                required=False,
+                initial=(initial_texts or {}).get(name, ""),
+                widget=forms.Textarea(attrs={"rows": 4 if name != "title" else 1}),
+            )
+        self.style_fields()

@@ -1,0 +1,774 @@
+"""The verbs of the jury: each checks, writes in one transaction, records an audit event and queues its e-mail."""
+import datetime
+import hashlib
+import re
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_organiser
+from applications.models import JURY_VISIBLE_FIELDS, Application, Partner
+from contest import phases
+from contest.audit import record
+
+from . import assignment as optimisation
+from .models import (
+    Affiliation,
+    AnonymisedContent,
+    Assignment,
+    ConflictOfInterest,
+    CriterionScore,
+    ImpartialityDeclaration,
+    Invitation,
+    JuryMember,
+    ReminderLog,
+    Scorecard,
+    ScorecardRevision,
+)
+from .permissions import entry_visible
+from .queries import ACCEPTED_STATUSES, accepted_entries, active_members, unfinished_members
+
+INVITATION_DAYS = 14
+DECLARATION_VERSION = "2026.1"
+
+
+def declaration_text():
+    return _(
+        "I declare that I am impartial towards every entry I will score in this edition of the competition. "
+        "I have no personal, professional, financial or family ties with the partnerships, partners or people "
+        "behind the entries assigned to me, other than those I have recorded as affiliations. If I recognise an "
+        "entry I have a conflict of interest with, I will declare it at once and will not score it. I will keep "
+        "the content of the entries and the work of the committee confidential."
+    )
+
+
+def reminder_interval():
+    return getattr(settings, "JURY_REMINDER_INTERVAL", datetime.timedelta(hours=24))
+
+
+class JuryError(ValidationError):
+    """A refused action; the message is for the user."""
+
+
+def _require_organiser(by):
+    if not is_organiser(by):
+        raise JuryError(_("Only organisers can do this."))
+
+
+def _site_url(base_url=None):
+    return (base_url or getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def _mail(subject, body, recipients):
+    recipients = [r for r in recipients if r]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
+        )
+
+
+# Invitations ---------------------------------------------------------------------------------------------------
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+EMAIL_SPLIT = re.compile(r"[\s,;]+")
+
+
+def parse_emails(text):
+    """Addresses from a pasted list; returns (valid, invalid)."""
+    from django.core.validators import validate_email
+
+    valid, invalid = [], []
+    for item in EMAIL_SPLIT.split(text or ""):
+        item = item.strip().strip("<>").lower()
+        if not item:
+            continue
+        try:
+            validate_email(item)
+        except ValidationError:
+            invalid.append(item)
+        else:
+            if item not in valid:
+                valid.append(item)
+    return valid, invalid
+
+
+def _send_invitation(invitation, token, base_url):
+    link = _site_url(base_url) + reverse("jury:invitation", args=[token])
+    body = _(
+        "You are invited to the jury (competition committee) of the %(edition)s.\n\n"
+        "Open this link to accept the invitation:\n%(link)s\n\n"
+        "The link is valid until %(expires)s. If you did not expect this message, ignore it."
+    ) % {
+        "edition": invitation.edition,
+        "link": link,
+        "expires": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    _mail(_("Invitation to the jury"), body, [invitation.email])
+
+
+def invite(edition, emails, *, by, is_chair=False, base_url=None, days=INVITATION_DAYS):
+    """Invite one or many people by e-mail; earlier pending invitations to the same address are revoked."""
+    _require_organiser(by)
+    if not emails:
+        raise JuryError(_("Give at least one e-mail address."))
+    created = []
+    now = timezone.now()
+    with transaction.atomic():
+        for email in emails:
+            email = email.strip().lower()
+            Invitation.objects.filter(
+                edition=edition, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=now)
+            token = secrets.token_urlsafe(32)
+            invitation = Invitation.objects.create(
+                edition=edition,
+                email=email,
+                token_hash=hash_token(token),
+                is_chair=is_chair,
+                invited_by=by,
+                expires_at=now + datetime.timedelta(days=days),
+                sent_at=now,
+                send_count=1,
+            )
+            record("jury.invite", actor=by, target=invitation, edition=edition, email=email, is_chair=is_chair)
+            _send_invitation(invitation, token, base_url)
+            created.append((invitation, token))
+    return created
+
+
+def resend_invitation(invitation, *, by, base_url=None, days=INVITATION_DAYS):
+    """A new secret (the old link stops working) and a new expiry."""
+    _require_organiser(by)
+    if invitation.accepted_at:
+        raise JuryError(_("This invitation has already been accepted."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        invitation.token_hash = hash_token(token)
+        invitation.expires_at = now + datetime.timedelta(days=days)
+        invitation.revoked_at = None
+        invitation.sent_at = now
+        invitation.send_count += 1
+        invitation.save()
+        record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
+        _send_invitation(invitation, token, base_url)
+    return token
+
+
+def revoke_invitation(invitation, *, by):
+    _require_organiser(by)
+    if invitation.accepted_at:
+        raise JuryError(_("This invitation has already been accepted."))
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record("jury.invite_revoked", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
+
+
+def find_invitation(token):
+    """The usable invitation for a token, or JuryError saying why it cannot be used."""
+    if not token or len(token) > 100:
+        raise JuryError(_("This invitation link is not valid. Check that you copied the whole link."))
+    invitation = Invitation.objects.select_related("edition").filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise JuryError(_("This invitation link is not valid. Check that you copied the whole link."))
+    if invitation.accepted_at:
+        raise JuryError(_("This invitation has already been used. Log in to reach the jury pages."))
+    if invitation.revoked_at:
+        raise JuryError(_("This invitation has been withdrawn. Ask the organisers for a new one."))
+    if invitation.expires_at <= timezone.now():
+        raise JuryError(_("This invitation has expired. Ask the organisers to send it again."))
+    return invitation
+
+
+def accept_invitation(token, user):
+    """The logged-in user with the invited address joins the jury of the edition."""
+    with transaction.atomic():
+        invitation = find_invitation(token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise JuryError(_("This invitation has already been used. Log in to reach the jury pages."))
+        if user.email.lower() != invitation.email.lower():
+            raise JuryError(
+                _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+                % {"email": invitation.email}
+            )
+        member, created = JuryMember.objects.get_or_create(
+            edition=invitation.edition, user=user, defaults={"is_chair": invitation.is_chair}
+        )
+        if not created:
+            member.is_active = True
+            member.is_chair = member.is_chair or invitation.is_chair
+            member.save(update_fields=["is_active", "is_chair"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, email=user.email)
+        detect_conflicts(invitation.edition, members=[member])
+    return member
+
+
+def register_and_accept(token, *, password, full_name=""):
+    """A new person registers through the invitation: their e-mail is verified by the link itself."""
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = find_invitation(token)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise JuryError(_("An account with this e-mail address exists already. Log in to accept the invitation."))
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+        record("jury.registered", actor=user, target=user, edition=invitation.edition)
+        accept_invitation(token, user)
+    return user
+
+
+def set_member(member, *, by, is_chair=None, max_entries="unchanged", is_active=None):
+    _require_organiser(by)
+    with transaction.atomic():
+        before = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
+        if is_chair is not None:
+            member.is_chair = is_chair
+        if max_entries != "unchanged":
+            member.max_entries = max_entries
+        if is_active is not None:
+            member.is_active = is_active
+        member.save()
+        after = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
+        record("jury.member_changed", actor=by, target=member, edition=member.edition, before=before, after=after)
+    return member
+
+
+# Impartiality and affiliations ---------------------------------------------------------------------------------
+
+
+def declare_impartiality(member, *, by):
+    if member.user_id != by.pk:
+        raise JuryError(_("Only the juror can sign their own declaration."))
+    with transaction.atomic():
+        declaration, created = ImpartialityDeclaration.objects.get_or_create(
+            member=member,
+            defaults={"user": by, "text_version": DECLARATION_VERSION, "text": declaration_text()},
+        )
+        if created:
+            record(
+                "jury.impartiality_declared",
+                actor=by,
+                target=member,
+                edition=member.edition,
+                text_version=DECLARATION_VERSION,
+            )
+    return declaration
+
+
+def add_affiliation(user, *, by, **fields):
+    if user.pk != by.pk and not is_organiser(by):
+        raise JuryError(_("You can record only your own affiliations."))
+    affiliation = Affiliation(user=user, **fields)
+    _clean_identifiers(affiliation)
+    if not (affiliation.territorial_unit_id or affiliation.organisation_name or affiliation.nip or affiliation.regon
+            or affiliation.krs):
+        raise JuryError(_("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS."))
+    with transaction.atomic():
+        affiliation.save()
+        record("jury.affiliation_added", actor=by, target=affiliation, affiliation=str(affiliation))
+        _redetect_for_user(user)
+    return affiliation
+
+
+def remove_affiliation(affiliation, *, by):
+    if affiliation.user_id != by.pk and not is_organiser(by):
+        raise JuryError(_("You can remove only your own affiliations."))
+    user = affiliation.user
+    with transaction.atomic():
+        record("jury.affiliation_removed", actor=by, target=affiliation, affiliation=str(affiliation))
+        affiliation.delete()
+        _redetect_for_user(user)
+
+
+def _clean_identifiers(affiliation):
+    for name in ("nip", "regon", "krs"):
+        setattr(affiliation, name, re.sub(r"\D", "", getattr(affiliation, name) or ""))
+
+
+def _redetect_for_user(user):
+    for member in JuryMember.objects.filter(user=user, is_active=True).select_related("edition"):
+        if phases.phase_at(member.edition) not in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
+            detect_conflicts(member.edition, members=[member])
+
+
+# Conflicts of interest -----------------------------------------------------------------------------------------
+
+ORGANISATION_WORDS = re.compile(
+    r"\b(sp\.?\s*z\s*o\.?\s*o\.?|s\.?\s*a\.?|spółka|z ograniczoną odpowiedzialnością|akcyjna|stowarzyszenie|"
+    r"fundacja|gmina|miasto|powiat|województwo|urząd|starostwo)\b",
+    re.IGNORECASE,
+)
+
+
+def normalise_name(name):
+    """An organisation name reduced for comparison: lower case, no legal form, no punctuation, single spaces."""
+    name = (name or "").casefold().replace("„", " ").replace("”", " ").replace('"', " ")
+    name = ORGANISATION_WORDS.sub(" ", name)
+    name = re.sub(r"[^\w]+", " ", name)
+    return " ".join(name.split())
+
+
+def _unit_matches(affiliation, unit):
+    mine = affiliation.territorial_unit
+    if mine is None or unit is None:
+        return False
+    if affiliation.scope == Affiliation.Scope.VOIVODESHIP:
+        return mine.woj == unit.woj
+    if affiliation.scope == Affiliation.Scope.COUNTY:
+        return mine.woj == unit.woj and mine.pow == unit.pow
+    if mine.code == unit.code:
+        return True
+    # A municipality and its parts (town, rural area of an urban-rural gmina) are one local government.
+    return bool(mine.gmi) and (mine.woj, mine.pow, mine.gmi) == (unit.woj, unit.pow, unit.gmi)
+
+
+def match_affiliation(affiliation, partner):
+    """Why an affiliation matches a partner (a short description for the organisers), or None."""
+    unit = partner.territorial_unit
+    if _unit_matches(affiliation, unit):
+        return f"terc:{unit.code}"
+    for name in ("nip", "regon", "krs"):
+        mine = getattr(affiliation, name)
+        theirs = re.sub(r"\D", "", getattr(partner, name) or "")
+        if mine and theirs and (mine == theirs or (name == "regon" and theirs[:9] == mine[:9])):
+            return f"{name}:{theirs}"
+    if affiliation.organisation_name:
+        mine = normalise_name(affiliation.organisation_name)
+        if mine and mine in {normalise_name(partner.name), normalise_name(partner.display_name)}:
+            return f"name:{mine}"
+    return None
+
+
+def detect_conflicts(edition, *, members=None, applications=None, by=None):
+    """Create automatic conflicts for matching (member, entry) pairs and lift automatic ones that no longer match.
+
+    Conflicts lifted by an organiser stay lifted: detection never overrides a human decision.
+    """
+    members = list(members if members is not None else active_members(edition))
+    if applications is None:
+        applications = Application.objects.filter(edition=edition).exclude(status__in=["draft", "withdrawn"])
+    applications = list(applications)
+    if not members or not applications:
+        return {"created": 0, "lifted": 0}
+    affiliations = {}
+    for affiliation in Affiliation.objects.filter(user__in=[m.user_id for m in members]).select_related(
+        "territorial_unit"
+    ):
+        affiliations.setdefault(affiliation.user_id, []).append(affiliation)
+    partners = {}
+    for partner in Partner.objects.filter(application__in=applications).select_related("territorial_unit"):
+        partners.setdefault(partner.application_id, []).append(partner)
+    existing = {
+        (c.member_id, c.application_id): c
+        for c in ConflictOfInterest.objects.filter(member__in=members, application__in=applications)
+    }
+    created = lifted = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for member in members:
+            for application in applications:
+                matches = sorted(
+                    {
+                        found
+                        for affiliation in affiliations.get(member.user_id, [])
+                        for partner in partners.get(application.pk, [])
+                        if (found := match_affiliation(affiliation, partner))
+                    }
+                )
+                current = existing.get((member.pk, application.pk))
+                if matches and current is None:
+                    conflict = ConflictOfInterest.objects.create(
+                        member=member,
+                        application=application,
+                        source=ConflictOfInterest.Source.AUTO,
+                        matched=matches,
+                        reason=_("An affiliation of the juror matches a partner of the entry."),
+                        created_by=by,
+                    )
+                    record(
+                        "jury.conflict_detected",
+                        actor=by,
+                        target=conflict,
+                        edition=edition,
+                        to_state="active",
+                        matched=matches,
+                    )
+                    created += 1
+                elif (
+                    not matches
+                    and current is not None
+                    and current.source == ConflictOfInterest.Source.AUTO
+                    and current.lifted_at is None
+                ):
+                    current.lifted_at = now
+                    current.lift_reason = _("The affiliation no longer matches any partner of the entry.")
+                    current.save(update_fields=["lifted_at", "lift_reason"])
+                    record(
+                        "jury.conflict_lifted",
+                        actor=by,
+                        target=current,
+                        edition=edition,
+                        from_state="active",
+                        to_state="lifted",
+                        reason=current.lift_reason,
+                    )
+                    lifted += 1
+    return {"created": created, "lifted": lifted}
+
+
+def detect_for_application(application, *, by=None):
+    """Call when an entry's partners change (the applications app may call this after saving partners)."""
+    return detect_conflicts(application.edition, applications=[application], by=by)
+
+
+def _open_conflict(member, application, source, reason, by):
+    reason = (reason or "").strip()
+    if not reason:
+        raise JuryError(_("Give a reason."))
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.select_for_update().get_or_create(
+            member=member,
+            application=application,
+            defaults={"source": source, "reason": reason, "created_by": by},
+        )
+        if not created:
+            if conflict.lifted_at is None:
+                raise JuryError(_("This conflict of interest is already recorded."))
+            conflict.source = source
+            conflict.reason = reason
+            conflict.created_by = by
+            conflict.created_at = timezone.now()
+            conflict.lifted_at = None
+            conflict.lifted_by = None
+            conflict.lift_reason = ""
+            conflict.save()
+        record(
+            "jury.conflict_added",
+            actor=by,
+            target=conflict,
+            edition=member.edition,
+            to_state="active",
+            reason=reason,
+            source=source,
+        )
+    return conflict
+
+
+def declare_conflict(member, application, reason, *, by):
+    """The juror recognises an entry they see and steps back from it."""
+    if member.user_id != by.pk:
+        raise JuryError(_("Only the juror can declare their own conflict."))
+    allowed, message = entry_visible(member, application)
+    if not allowed:
+        raise JuryError(message)
+    return _open_conflict(member, application, ConflictOfInterest.Source.DECLARED, reason, by)
+
+
+def add_conflict(member, application, reason, *, by):
+    _require_organiser(by)
+    if application.edition_id != member.edition_id:
+        raise JuryError(_("The entry and the juror belong to different editions."))
+    return _open_conflict(member, application, ConflictOfInterest.Source.ORGANISER, reason, by)
+
+
+def lift_conflict(conflict, reason, *, by):
+    _require_organiser(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise JuryError(_("Give a reason for lifting the conflict of interest."))
+    if conflict.lifted_at is not None:
+        raise JuryError(_("This conflict of interest has already been lifted."))
+    with transaction.atomic():
+        conflict.lifted_at = timezone.now()
+        conflict.lifted_by = by
+        conflict.lift_reason = reason
+        conflict.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        record(
+            "jury.conflict_lifted",
+            actor=by,
+            target=conflict,
+            edition=conflict.member.edition,
+            from_state="active",
+            to_state="lifted",
+            reason=reason,
+        )
+    return conflict
+
+
+# Assignment ----------------------------------------------------------------------------------------------------
+
+
+def assign_automatically(edition, *, by, k="edition"):
+    """Replace the automatic part of the assignment by an optimal one; pairs with a scorecard are kept.
+
+    k: jurors per entry; None means every juror scores every entry; "edition" uses edition.jurors_per_entry.
+    Returns the optimisation's AssignmentResult; nothing changes when it is not ok.
+    """
+    _require_organiser(by)
+    if k == "edition":
+        k = edition.jurors_per_entry
+    members = list(active_members(edition))
+    entries = list(accepted_entries(edition).values_list("pk", flat=True))
+    conflicts = set(
+        ConflictOfInterest.objects.filter(member__edition=edition, lifted_at__isnull=True).values_list(
+            "application_id", "member_id"
+        )
+    )
+    fixed = set(
+        Scorecard.objects.filter(member__in=members, application_id__in=entries).values_list(
+            "application_id", "member_id"
+        )
+    ) - conflicts
+    result = optimisation.solve(
+        entries,
+        [m.pk for m in members],
+        k,
+        conflicts=conflicts,
+        caps={m.pk: m.max_entries for m in members},
+        fixed=fixed,
+    )
+    if not result.ok:
+        return result
+    with transaction.atomic():
+        wanted = set(result.pairs)
+        current = {(a.application_id, a.member_id): a for a in Assignment.objects.filter(member__edition=edition)}
+        stale = [a.pk for pair, a in current.items() if pair not in wanted]
+        Assignment.objects.filter(pk__in=stale).delete()
+        Assignment.objects.bulk_create(
+            [
+                Assignment(application_id=e, member_id=m, source=Assignment.Source.AUTO, created_by=by)
+                for (e, m) in sorted(wanted - set(current))
+            ]
+        )
+        record(
+            "jury.assigned_automatically",
+            actor=by,
+            target=edition,
+            edition=edition,
+            k=k,
+            assignments=len(wanted),
+            max_load=result.max_load,
+            min_load=result.min_load,
+            removed=len(stale),
+        )
+    return result
+
+
+def assign(member, application, *, by):
+    _require_organiser(by)
+    if application.edition_id != member.edition_id:
+        raise JuryError(_("The entry and the juror belong to different editions."))
+    if application.status not in ACCEPTED_STATUSES:
+        raise JuryError(_("Only formally accepted entries can be assigned."))
+    if ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists():
+        raise JuryError(_("This juror has a conflict of interest with this entry."))
+    if member.max_entries is not None and member.assignments.count() >= member.max_entries:
+        raise JuryError(_("This juror has reached their maximum number of entries."))
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                member=member, application=application, source=Assignment.Source.MANUAL, created_by=by
+            )
+            record("jury.assigned", actor=by, target=assignment, edition=member.edition, entry=application.code)
+    except IntegrityError:
+        raise JuryError(_("This entry is already assigned to this juror.")) from None
+    return assignment
+
+
+def unassign(member, application, *, by):
+    _require_organiser(by)
+    with transaction.atomic():
+        deleted, _rows = Assignment.objects.filter(member=member, application=application).delete()
+        if not deleted:
+            raise JuryError(_("This entry is not assigned to this juror."))
+        record("jury.unassigned", actor=by, target=member, edition=member.edition, entry=application.code)
+
+
+# Scorecards ----------------------------------------------------------------------------------------------------
+
+
+def _check_can_score(member, application, by, at=None):
+    if member.user_id != by.pk or not member.is_active:
+        raise JuryError(_("Only the assigned juror can score this entry."))
+    allowed, message = entry_visible(member, application)
+    if not allowed:
+        raise JuryError(message)
+    if not phases.can_score(member.edition, at):
+        raise JuryError(_("Scoring is closed: it is outside the scoring window."))
+    if not ImpartialityDeclaration.objects.filter(member=member).exists():
+        raise JuryError(_("Sign the impartiality declaration first."))
+
+
+def points_field(criterion):
+    return f"points_{criterion.pk}"
+
+
+def justification_field(criterion):
+    return f"justification_{criterion.pk}"
+
+
+def validate_scores(edition, criteria, values, *, complete):
+    """Errors keyed by form field; ranges are always checked, completeness only when submitting.
+
+    values: {criterion_id: (points or None, justification)}; points must already be int or None.
+    """
+    errors = {}
+    for criterion in criteria:
+        points, justification = values.get(criterion.pk, (None, ""))
+        if points is not None and not (0 <= points <= criterion.max_points):
+            errors[points_field(criterion)] = _("Give between 0 and %(max)s points.") % {"max": criterion.max_points}
+        if not complete:
+            continue
+        if points is None:
+            errors[points_field(criterion)] = _("Give the points for this criterion.")
+        if criterion.requires_justification:
+            length = len((justification or "").strip())
+            if length < edition.min_justification_length:
+                errors[justification_field(criterion)] = _(
+                    "Write a justification of at least %(min)s characters (now %(now)s)."
+                ) % {"min": edition.min_justification_length, "now": length}
+    return errors
+
+
+def _write(member, application, values, overall_comment, by, *, submit):
+    edition = member.edition
+    criteria = list(edition.criteria.all())
+    unknown = set(values) - {c.pk for c in criteria}
+    if unknown:
+        raise JuryError(_("The form refers to criteria of another edition."))
+    errors = validate_scores(edition, criteria, values, complete=submit)
+    if errors:
+        raise JuryError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        card, _created = Scorecard.objects.select_for_update().get_or_create(member=member, application=application)
+        previous = card.status
+        if previous == Scorecard.Status.SUBMITTED and not submit:
+            raise JuryError(_("This scorecard has been submitted; submit your changes as a revision."))
+        card.overall_comment = overall_comment or ""
+        card.updated_at = now
+        existing = {s.criterion_id: s for s in card.scores.all()}
+        for criterion in criteria:
+            points, justification = values.get(criterion.pk, (None, ""))
+            score = existing.get(criterion.pk) or CriterionScore(scorecard=card, criterion=criterion)
+            score.points = points
+            score.justification = justification or ""
+            score.save()
+        if submit:
+            card.status = Scorecard.Status.SUBMITTED
+            card.submitted_at = now
+            card.revision += 1
+        card.save()
+        if submit:
+            ScorecardRevision.objects.create(
+                scorecard=card,
+                number=card.revision,
+                submitted_by=by,
+                submitted_at=now,
+                snapshot={
+                    "overall_comment": card.overall_comment,
+                    "scores": {
+                        str(c.pk): {"points": values.get(c.pk, (None, ""))[0], "justification": values.get(c.pk, (None, ""))[1]}
+                        for c in criteria
+                    },
+                },
+            )
+            record(
+                "jury.scorecard_submitted" if card.revision == 1 else "jury.scorecard_revised",
+                actor=by,
+                target=card,
+                edition=edition,
+                from_state=previous if not _created else "",
+                to_state=card.status,
+                revision=card.revision,
+            )
+    return card
+
+
+def save_draft(member, application, values, overall_comment="", *, by, at=None):
+    """Save without completeness checks (points still must be within the scale)."""
+    _check_can_score(member, application, by, at)
+    return _write(member, application, values, overall_comment, by, submit=False)
+
+
+def submit_scorecard(member, application, values, overall_comment="", *, by, at=None):
+    """Validate everything and submit; a submitted scorecard can be revised until scoring closes."""
+    _check_can_score(member, application, by, at)
+    return _write(member, application, values, overall_comment, by, submit=True)
+
+
+# Anonymised content ---------------------------------------------------------------------------------------------
+
+
+def save_anonymised(application, fields, *, by):
+    _require_organiser(by)
+    clean = {name: (fields.get(name) or "") for name in JURY_VISIBLE_FIELDS}
+    with transaction.atomic():
+        content, _created = AnonymisedContent.objects.update_or_create(
+            application=application, defaults={"fields": clean, "edited_by": by, "edited_at": timezone.now()}
+        )
+        record("jury.anonymised_edited", actor=by, target=application, edition=application.edition)
+    return content
+
+
+def reset_anonymised(application, *, by):
+    _require_organiser(by)
+    with transaction.atomic():
+        AnonymisedContent.objects.filter(application=application).delete()
+        record("jury.anonymised_reset", actor=by, target=application, edition=application.edition)
+
+
+# Reminders -----------------------------------------------------------------------------------------------------
+
+
+def next_reminder_at(edition):
+    last = ReminderLog.objects.filter(edition=edition).order_by("-sent_at").first()
+    return last.sent_at + reminder_interval() if last else None
+
+
+def send_reminders(edition, *, by, base_url=None):
+    """One e-mail to each juror with unfinished work, at most once per interval."""
+    _require_organiser(by)
+    with transaction.atomic():
+        # Lock the edition row so two clicks cannot both pass the interval check.
+        type(edition).objects.select_for_update().filter(pk=edition.pk).first()
+        allowed_at = next_reminder_at(edition)
+        if allowed_at and timezone.now() < allowed_at:
+            raise JuryError(
+                _("Reminders were sent recently. The next can go at %(at)s.")
+                % {"at": timezone.localtime(allowed_at).strftime("%Y-%m-%d %H:%M")}
+            )
+        if not phases.can_score(edition):
+            raise JuryError(_("Reminders can be sent only while scoring is open."))
+        recipients = list(unfinished_members(edition).values_list("user__email", flat=True))
+        log = ReminderLog.objects.create(edition=edition, sent_by=by, recipients=recipients)
+        record("jury.reminders_sent", actor=by, target=log, edition=edition, count=len(recipients))
+        link = _site_url(base_url) + reverse("jury:dashboard", args=[edition.year])
+        body = _(
+            "You still have entries to score in the %(edition)s. Scoring closes at %(end)s.\n\n%(link)s"
+        ) % {
+            "edition": edition,
+            "end": timezone.localtime(edition.scoring_ends_at).strftime("%Y-%m-%d %H:%M"),
+            "link": link,
+        }
+        for email in recipients:
+            _mail(_("Reminder: scoring in progress"), body, [email])
+    return recipients
+

@@ -1,0 +1,618 @@
+"""Jury pages: thin views that ask jury.permissions, call jury.services or jury.queries, and render.
+
+Juror views pass only BlindEntry / BlindRow objects, jury models and criteria to templates; never an Application.
+"""
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Application, Attachment
+from contest import phases
+from contest.models import Edition
+
+from . import blind, forms, permissions, queries, services
+from .models import ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
+from .services import JuryError
+
+from .signals import SESSION_FLAG
+
+
+def _refuse(request, decision, edition=None):
+    """Turn a refusing Decision into the right answer: login, MFA set-up, declaration, 404 or 403."""
+    if decision.code == "login":
+        return redirect_to_login(request.get_full_path())
+    if decision.code == "mfa":
+        messages.warning(request, decision.reason)
+        return redirect("mfa_index")
+    if decision.code == "declaration":
+        return redirect("jury:declaration", edition.year)
+    if decision.code == "hidden":
+        raise Http404
+    raise PermissionDenied(decision.reason)
+
+
+def _edition(year):
+    return get_object_or_404(Edition, year=year)
+
+
+def _entry_or_404(edition, code):
+    application = Application.objects.filter(edition=edition, code=code).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+# Juror pages ---------------------------------------------------------------------------------------------------
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    memberships = list(
+        JuryMember.objects.filter(user=request.user, is_active=True).select_related("edition").order_by("-edition__year")
+    )
+    if len(memberships) == 1 and not permissions.is_organiser(request.user):
+        return redirect("jury:dashboard", memberships[0].edition.year)
+    organiser_editions = Edition.objects.all() if permissions.is_organiser(request.user) else []
+    return render(request, "jury/home.html", {"memberships": memberships, "organiser_editions": organiser_editions})
+
+
+def dashboard(request, year):
+    edition = _edition(year)
+    decision = permissions.check(request.user, "entries", edition)
+    if not decision:
+        return _refuse(request, decision, edition)
+    member = decision.member
+    rows = blind.build_rows(queries.juror_assignments(member))
+    done = sum(1 for r in rows if r.state == "submitted")
+    return render(
+        request,
+        "jury/dashboard.html",
+        {
+            "edition": edition,
+            "member": member,
+            "rows": rows,
+            "done": done,
+            "scoring_open": phases.can_score(edition),
+        },
+    )
+
+
+def declaration(request, year):
+    edition = _edition(year)
+    decision = permissions.check(request.user, "jury", edition)
+    if not decision:
+        return _refuse(request, decision, edition)
+    member = decision.member
+    signed = ImpartialityDeclaration.objects.filter(member=member).first()
+    form = forms.DeclarationForm(request.POST or None)
+    if request.method == "POST" and signed is None and form.is_valid():
+        services.declare_impartiality(member, by=request.user)
+        messages.success(request, _("Thank you. Your declaration is recorded."))
+        return redirect("jury:dashboard", edition.year)
+    return render(
+        request,
+        "jury/declaration.html",
+        {
+            "edition": edition,
+            "signed": signed,
+            "form": form,
+            "text": signed.text if signed else services.declaration_text(),
+            "version": signed.text_version if signed else services.DECLARATION_VERSION,
+        },
+    )
+
+
+def entry(request, year, code):
+    edition = _edition(year)
+    application = _entry_or_404(edition, code)
+    decision = permissions.check(request.user, "entry", edition, application)
+    if not decision:
+        return _refuse(request, decision, edition)
+    card = Scorecard.objects.filter(member=decision.member, application=application).first()
+    return render(
+        request,
+        "jury/entry.html",
+        {
+            "edition": edition,
+            "entry": blind.build_blind_entry(application),
+            "card": card,
+            "scoring_open": phases.can_score(edition),
+            "conflict_form": forms.ConflictForm(),
+        },
+    )
+
+
+def attachment(request, year, code, pk):
+    edition = _edition(year)
+    application = _entry_or_404(edition, code)
+    decision = permissions.check(request.user, "entry", edition, application)
+    if not decision:
+        return _refuse(request, decision, edition)
+    blind_entry = blind.build_blind_entry(application)
+    shown = next((a for a in blind_entry.attachments if a.id == pk), None)
+    if shown is None:
+        raise Http404
+    file = get_object_or_404(Attachment, pk=pk, application=application, requirement__visible_to_jury=True)
+    return _serve(request, file, f"{blind_entry.code}-{shown.download_name}")
+
+
+def _serve(request, file, filename):
+    try:
+        from applications.files import serve_attachment
+    except ImportError:
+        serve_attachment = None
+    if serve_attachment is not None:
+        return serve_attachment(request, file, filename=filename)
+    from django.http import FileResponse
+
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=filename, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def scorecard(request, year, code):
+    edition = _edition(year)
+    application = _entry_or_404(edition, code)
+    decision = permissions.check(request.user, "entry", edition, application)
+    if not decision:
+        return _refuse(request, decision, edition)
+    member = decision.member
+    criteria = list(edition.criteria.all())
+    card = Scorecard.objects.filter(member=member, application=application).prefetch_related("scores").first()
+    scoring_open = phases.can_score(edition)
+    if request.method == "POST":
+        form = forms.ScorecardForm(request.POST, criteria=criteria)
+        submit = "submit" in request.POST
+        if not scoring_open:
+            messages.error(request, _("Scoring is closed: it is outside the scoring window."))
+            return redirect("jury:scorecard", edition.year, code)
+        if form.is_valid():
+            try:
+                verb = services.submit_scorecard if submit else services.save_draft
+                verb(member, application, form.values(), form.cleaned_data["overall_comment"], by=request.user)
+            except JuryError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, _error_text(error))
+            else:
+                messages.success(
+                    request, _("Your scorecard is submitted.") if submit else _("Your draft is saved.")
+                )
+                return redirect("jury:dashboard" if submit else "jury:scorecard", *(
+                    (edition.year,) if submit else (edition.year, code)
+                ))
+        status = 400
+    else:
+        initial = {}
+        if card is not None:
+            initial["overall_comment"] = card.overall_comment
+            for score in card.scores.all():
+                initial[f"points_{score.criterion_id}"] = score.points
+                initial[f"justification_{score.criterion_id}"] = score.justification
+        form = forms.ScorecardForm(initial=initial, criteria=criteria)
+        status = 200
+    entry_info = blind.build_blind_entry(application)
+    return render(
+        request,
+        "jury/scorecard.html",
+        {
+            "edition": edition,
+            "entry": entry_info,
+            "form": form,
+            "card": card,
+            "scoring_open": scoring_open,
+            "min_length": edition.min_justification_length,
+        },
+        status=status,
+    )
+
+
+def declare_conflict(request, year, code):
+    edition = _edition(year)
+    application = _entry_or_404(edition, code)
+    decision = permissions.check(request.user, "entry", edition, application)
+    if not decision:
+        return _refuse(request, decision, edition)
+    form = forms.ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(decision.member, application, form.cleaned_data["reason"], by=request.user)
+        except JuryError as error:
+            form.add_error("reason", _error_text(error))
+        else:
+            messages.success(request, _("Your conflict of interest is recorded; the entry is no longer yours to score."))
+            return redirect("jury:dashboard", edition.year)
+    return render(
+        request,
+        "jury/conflict.html",
+        {"edition": edition, "entry": blind.build_blind_entry(application), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def affiliations(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not JuryMember.objects.filter(user=request.user, is_active=True).exists():
+        raise Http404
+    form = forms.AffiliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_affiliation(request.user, by=request.user, **form.affiliation_fields())
+        except JuryError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("The affiliation is recorded."))
+            return redirect("jury:affiliations")
+    items = request.user.jury_affiliations.select_related("territorial_unit")
+    return render(
+        request,
+        "jury/affiliations.html",
+        {"form": form, "affiliations": items},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def affiliation_delete(request, pk):
+    if not request.user.is_authenticated:
+        raise Http404
+    item = get_object_or_404(request.user.jury_affiliations, pk=pk)
+    services.remove_affiliation(item, by=request.user)
+    messages.success(request, _("The affiliation is removed."))
+    return redirect("jury:affiliations")
+
+
+def invitation(request, token):
+    try:
+        found = services.find_invitation(token)
+    except JuryError as error:
+        return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=404)
+    from django.contrib.auth import get_user_model
+
+    has_account = get_user_model().objects.filter(email__iexact=found.email).exists()
+    user = request.user
+    if user.is_authenticated:
+        if user.email.lower() != found.email.lower():
+            return render(
+                request,
+                "jury/invitation.html",
+                {"invitation": found, "wrong_account": True, "has_account": has_account},
+                status=403,
+            )
+        if request.method == "POST":
+            try:
+                member = services.accept_invitation(token, user)
+            except JuryError as error:
+                return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
+            request.session[SESSION_FLAG] = True
+            messages.success(request, _("Welcome to the jury."))
+            return redirect("jury:dashboard", member.edition.year)
+        return render(request, "jury/invitation.html", {"invitation": found, "has_account": True})
+    if has_account:
+        return render(request, "jury/invitation.html", {"invitation": found, "has_account": True, "login_needed": True})
+    form = forms.RegisterForm(request.POST or None, email=found.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = services.register_and_accept(
+                token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+            )
+        except JuryError as error:
+            return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
+        login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_FLAG] = True
+        messages.success(request, _("Your account is ready and you are on the jury."))
+        return redirect("jury:dashboard", found.edition.year)
+    return render(
+        request,
+        "jury/invitation.html",
+        {"invitation": found, "has_account": False, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Organiser pages -----------------------------------------------------------------------------------------------
+
+
+def _organiser(request, year):
+    edition = _edition(year)
+    decision = permissions.check(request.user, "organise", edition)
+    if not decision:
+        return edition, _refuse(request, decision, edition)
+    return edition, None
+
+
+def board(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    jurors, rows = queries.progress_board(edition)
+    labels = {
+        "none": "–",
+        "not_started": _("not started"),
+        "draft": _("draft"),
+        "submitted": _("submitted"),
+        "conflict": _("conflict"),
+    }
+    table = [(entry, [(state, labels[state]) for state in states]) for entry, states in rows]
+    totals = {state: sum(states.count(state) for _e, states in rows) for state in labels}
+    next_at = services.next_reminder_at(edition)
+    return render(
+        request,
+        "jury/organiser/board.html",
+        {
+            "edition": edition,
+            "jurors": jurors,
+            "table": table,
+            "totals": totals,
+            "next_reminder_at": next_at if next_at and next_at > timezone.now() else None,
+            "scoring_open": phases.can_score(edition),
+        },
+    )
+
+
+@require_POST
+def send_reminders(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    try:
+        sent = services.send_reminders(edition, by=request.user, base_url=_base_url(request))
+    except JuryError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Reminders sent to %(n)s jurors.") % {"n": len(sent)})
+    return redirect("jury:board", edition.year)
+
+
+def members(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.invite(
+            edition,
+            form.cleaned_data["emails"],
+            by=request.user,
+            is_chair=form.cleaned_data["is_chair"],
+            base_url=_base_url(request),
+        )
+        messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
+        return redirect("jury:members", edition.year)
+    loads = queries.member_loads(edition)
+    member_list = [(m, loads.get(m.pk, 0)) for m in queries.members(edition)]
+    return render(
+        request,
+        "jury/organiser/members.html",
+        {
+            "edition": edition,
+            "form": form,
+            "members": member_list,
+            "invitations": Invitation.objects.filter(edition=edition).select_related("invited_by"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def invitation_action(request, year, pk, action):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    if action not in ("resend", "revoke"):
+        raise Http404
+    item = get_object_or_404(Invitation, pk=pk, edition=edition)
+    try:
+        if action == "resend":
+            services.resend_invitation(item, by=request.user, base_url=_base_url(request))
+            messages.success(request, _("The invitation is sent again with a new link."))
+        else:
+            services.revoke_invitation(item, by=request.user)
+            messages.success(request, _("The invitation is withdrawn."))
+    except JuryError as error:
+        messages.error(request, _error_text(error))
+    return redirect("jury:members", edition.year)
+
+
+@require_POST
+def member_update(request, year, pk):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    member = get_object_or_404(JuryMember, pk=pk, edition=edition)
+    form = forms.MemberForm(request.POST)
+    if form.is_valid():
+        services.set_member(
+            member,
+            by=request.user,
+            is_chair=form.cleaned_data["is_chair"],
+            max_entries=form.cleaned_data["max_entries"],
+            is_active=form.cleaned_data["is_active"],
+        )
+        messages.success(request, _("The juror's settings are saved."))
+    else:
+        messages.error(request, _("The maximum number of entries must be a whole number, 0 or more."))
+    return redirect("jury:members", edition.year)
+
+
+def assignment(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    initial = {"mode": "k" if edition.jurors_per_entry else "all", "k": edition.jurors_per_entry}
+    form = forms.AssignmentForm(request.POST or None, initial=initial)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        k = form.cleaned_data["k"] if form.cleaned_data["mode"] == "k" else None
+        if edition.jurors_per_entry != k:
+            edition.jurors_per_entry = k
+            edition.save(update_fields=["jurors_per_entry"])
+        report = services.assign_automatically(edition, by=request.user, k=k)
+        if report.ok:
+            messages.success(
+                request,
+                _("Assignment done: %(n)s assignments, load between %(min)s and %(max)s entries per juror.")
+                % {"n": len(report.pairs), "min": report.min_load, "max": report.max_load},
+            )
+            return redirect("jury:assignment", edition.year)
+    jurors, rows = queries.progress_board(edition)
+    loads = queries.member_loads(edition)
+    short = set()
+    if report is not None and report.short_entries:
+        short = set(report.short_entries)
+    table = [
+        (entry, [(j, state) for j, state in zip(jurors, states, strict=True)], entry.pk in short) for entry, states in rows
+    ]
+    return render(
+        request,
+        "jury/organiser/assignment.html",
+        {
+            "edition": edition,
+            "form": form,
+            "report": report,
+            "jurors": [(j, loads.get(j.pk, 0)) for j in jurors],
+            "table": table,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def assignment_change(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
+    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    try:
+        if request.POST.get("action") == "unassign":
+            services.unassign(member, application, by=request.user)
+        else:
+            services.assign(member, application, by=request.user)
+    except JuryError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The assignment is changed."))
+    return redirect("jury:assignment", edition.year)
+
+
+def conflicts(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    items = (
+        ConflictOfInterest.objects.filter(member__edition=edition)
+        .select_related("member__user", "application", "created_by", "lifted_by")
+        .order_by("lifted_at", "application__code", "member__user__email")
+    )
+    return render(
+        request,
+        "jury/organiser/conflicts.html",
+        {
+            "edition": edition,
+            "conflicts": items,
+            "members": queries.members(edition),
+            "entries": queries.accepted_entries(edition).only("id", "code"),
+            "lift_form": forms.LiftConflictForm(),
+        },
+    )
+
+
+@require_POST
+def conflict_add(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
+    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    try:
+        services.add_conflict(member, application, request.POST.get("reason", ""), by=request.user)
+    except JuryError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The conflict of interest is recorded."))
+    return redirect("jury:conflicts", edition.year)
+
+
+@require_POST
+def conflict_lift(request, year, pk):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
+    try:
+        services.lift_conflict(conflict, request.POST.get("reason", ""), by=request.user)
+    except JuryError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The conflict of interest is lifted."))
+    return redirect("jury:conflicts", edition.year)
+
+
+@require_POST
+def detect(request, year):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    found = services.detect_conflicts(edition, by=request.user)
+    messages.success(
+        request,
+        _("Detection done: %(created)s new conflicts, %(lifted)s no longer matching.") % found,
+    )
+    return redirect("jury:conflicts", edition.year)
+
+
+def anonymised(request, year, code):
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    application = _entry_or_404(edition, code)
+    saved = getattr(application, "anonymised", None)
+    texts = saved.fields if saved else blind.auto_redacted_fields(application)
+    form = forms.AnonymisedForm(request.POST or None, initial_texts=texts)
+    if request.method == "POST":
+        if "reset" in request.POST:
+            services.reset_anonymised(application, by=request.user)
+            messages.success(request, _("The automatic anonymisation is back in use."))
+            return redirect("jury:anonymised", edition.year, code)
+        if form.is_valid():
+            services.save_anonymised(application, form.cleaned_data, by=request.user)
+            messages.success(request, _("The anonymised version is saved; jurors see it from now on."))
+            return redirect("jury:anonymised", edition.year, code)
+    return render(
+        request,
+        "jury/organiser/anonymised.html",
+        {
+            "edition": edition,
+            "application": application,
+            "preview": blind.build_blind_entry(application),
+            "form": form,
+            "edited": saved,
+            "scoring_started": phases.phase_at(edition) not in (
+                phases.Phase.DRAFT,
+                phases.Phase.ANNOUNCED,
+                phases.Phase.SUBMISSIONS,
+                phases.Phase.FORMAL_REVIEW,
+            ),
+        },
+    )
+
