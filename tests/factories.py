@@ -242,3 +242,158 @@ def complete_application(edition=None, owner=None, **fields):
             accepted_at=timezone.now(),
         )
     return application
+
+
+# --- jury: members, declarations, affiliations, assignments, scorecards -------------------------------------------
+
+
+def jury_entry(edition, number=None, **fields):
+    """A formally accepted entry with a code, ready for the jury."""
+    number = number or (Application.objects.filter(edition=edition).count() + 1)
+    defaults = {
+        "status": Status.ACCEPTED,
+        "code": f"SLZ-{edition.year}-{number:03d}",
+        "sequence": number,
+        **COMPLETE_FIELDS,
+    }
+    return ApplicationFactory(edition=edition, **{**defaults, **fields})
+
+
+class JuryMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.JuryMember"
+
+    edition = factory.SubFactory(EditionFactory, phase="scoring")
+    user = factory.SubFactory(UserFactory)
+    is_chair = False
+
+
+class ImpartialityDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.ImpartialityDeclaration"
+
+    member = factory.SubFactory(JuryMemberFactory)
+    user = factory.LazyAttribute(lambda o: o.member.user)
+    text_version = "test"
+    text = "Oświadczam, że jestem bezstronny."
+
+
+def declared_juror(edition, **fields):
+    """A jury member of the edition who has signed the impartiality declaration."""
+    member = JuryMemberFactory(edition=edition, **fields)
+    ImpartialityDeclarationFactory(member=member)
+    return member
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.Affiliation"
+
+    user = factory.SubFactory(UserFactory)
+    role = "employee"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.Assignment"
+
+    member = factory.SubFactory(JuryMemberFactory)
+    application = factory.LazyAttribute(lambda o: jury_entry(o.member.edition))
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.Scorecard"
+
+    member = factory.SubFactory(JuryMemberFactory)
+    application = factory.LazyAttribute(lambda o: jury_entry(o.member.edition))
+    status = "draft"
+    overall_comment = ""
+
+
+# Distinctive identities for blindness tests: real TERC units, made-up organisations, people and numbers.
+JURY_IDENTITIES = [
+    {
+        "unit": "0808063",  # Zbąszynek
+        "partnership_name": "Partnerstwo Zbąszynecko-Szczebrzeszyńskie",
+        "partner_name": "Stowarzyszenie Przyjaciół Zbąszynka",
+        "nip": "5252344078",
+        "regon": "146085190",
+        "krs": "0000412345",
+        "contact_name": "Bożydar Wąsikiewicz",
+        "contact_email": "bozydar.wasikiewicz@zbaszynek.example.pl",
+        "contact_phone": "+48 68 384 12 34",
+    },
+    {
+        "unit": "2611053",  # Wąchock
+        "partnership_name": "Wąchockie Porozumienie Sołtysów",
+        "partner_name": "Fundacja Ekologiczna Kamienna Dolina",
+        "nip": "6572987115",
+        "regon": "260123456",
+        "krs": "0000598877",
+        "contact_name": "Eulalia Przybyszewska-Grzmot",
+        "contact_email": "eulalia.grzmot@wachock.example.pl",
+        "contact_phone": "41 271 56 78",
+    },
+    {
+        "unit": "1209042",  # Pcim
+        "partnership_name": "Pcimskie Centrum Współpracy",
+        "partner_name": "Spółdzielnia Socjalna Pcimianka",
+        "nip": "6811987654",
+        "regon": "122345678",
+        "krs": "0000777123",
+        "contact_name": "Teodozjusz Kiełbasiński",
+        "contact_email": "teodozjusz@pcim.example.pl",
+        "contact_phone": "603-555-901",
+    },
+]
+
+
+def identifying_strings(identity):
+    """Everything that must never reach a juror for an entry built from `identity`."""
+    return [
+        identity["partnership_name"],
+        identity["partner_name"],
+        identity["nip"],
+        identity["regon"],
+        identity["krs"],
+        identity["contact_name"],
+        identity["contact_name"].split()[-1],
+        identity["contact_email"],
+        identity["contact_phone"],
+        unit(identity["unit"]).name,
+    ]
+
+
+def identified_jury_entry(edition, identity, number, owner=None, **fields):
+    """An accepted entry whose text mentions its own partners, people and numbers, as real applications do."""
+    place = unit(identity["unit"])
+    text = (
+        f"{identity['partnership_name']} łączy gminę {place.name} i {identity['partner_name']}. "
+        f"Kontakt: {identity['contact_name']}, {identity['contact_email']}, tel. {identity['contact_phone']}. "
+        f"NIP {identity['nip']}, REGON {identity['regon']}, KRS {identity['krs']}."
+    )
+    application = jury_entry(
+        edition,
+        number,
+        partnership_name=identity["partnership_name"],
+        contact_name=identity["contact_name"],
+        contact_email=identity["contact_email"],
+        contact_phone=identity["contact_phone"],
+        summary=text,
+        problem=f"Mieszkańcy gminy {place.name} nie mieli dojazdu.",
+        **({"owner": owner} if owner else {}),
+        **fields,
+    )
+    PartnerFactory(application=application, territorial_unit=place, is_leader=True)
+    PartnerFactory(
+        application=application,
+        kind=Partner.Kind.NGO,
+        territorial_unit=None,
+        name=identity["partner_name"],
+        nip=identity["nip"],
+        regon=identity["regon"],
+        krs=identity["krs"],
+    )
+    ResultIndicatorFactory(application=application, source=f"Dane Urzędu Gminy {place.name}")
+    return application
