@@ -75,3 +75,6 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.user} – {self.kind} ({self.text_version})"

@@ -147,6 +147,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Development and tests serve from the app folders as files change; production serves the collected, hashed files.
+WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded files are private: there is no MEDIA_URL route, they are served only by checked views.
@@ -187,13 +189,29 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+
+def _default_mailer():
+    """E-mail goes to the console in development and through SMTP when DEBUG is off, so a production
+    machine never drops confirmation e-mails silently; DJANGO_EMAIL_BACKEND overrides both."""
+    backend = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+        "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+    )
+    options = {}
+    if backend.endswith(".smtp.EmailBackend"):
+        options = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": 30,
+        }
+    elif backend.endswith(".filebased.EmailBackend"):
+        options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _default_mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samorządowy Lider Zarządzania <konkurs@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,5 +1,4 @@
 """Root URLs."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _

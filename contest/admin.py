@@ -87,9 +87,16 @@ class EditionAdmin(admin.ModelAdmin):
         )
         if form.is_valid():
             try:
-                new = copy_edition(source, number=form.cleaned_data["number"], year=form.cleaned_data["year"], by=request.user)
-            except (IntegrityError, ValidationError) as error:  # duplicate year/number or dates out of order
-                self.message_user(request, _("The edition could not be copied: %s") % error, messages.ERROR)
+                new = copy_edition(
+                    source, number=form.cleaned_data["number"], year=form.cleaned_data["year"], by=request.user
+                )
+            except ValidationError as error:  # duplicate year or number, dates out of order
+                reason = " ".join(error.messages)
+                self.message_user(request, _("The edition could not be copied: %s") % reason, messages.ERROR)
+                return None
+            except IntegrityError:  # the same year or number taken concurrently
+                reason = _("an edition with this number or year already exists.")
+                self.message_user(request, _("The edition could not be copied: %s") % reason, messages.ERROR)
                 return None
             self.message_user(request, _("Edition copied as a draft."), messages.SUCCESS)
             return redirect("admin:contest_edition_change", new.pk)

@@ -181,7 +181,9 @@ class AttachmentRequirement(models.Model):
         _("allowed file types"), default=list, help_text=_("Any of: %s") % ", ".join(sorted(FILE_TYPE_KEYS))
     )
     max_size_mb = models.PositiveIntegerField(
-        _("maximum size (MB)"), default=10, validators=[MinValueValidator(1, _("The size limit must be at least 1 MB."))]
+        _("maximum size (MB)"),
+        default=10,
+        validators=[MinValueValidator(1, _("The size limit must be at least 1 MB."))],
     )
     visible_to_jury = models.BooleanField(
         _("shown to the jury"), default=True, help_text=_("Turn off for attachments that identify the applicant.")

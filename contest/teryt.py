@@ -95,7 +95,7 @@ def load_register(path=DEFAULT_FILE, model=TerritorialUnit):
 
 
 def search_units(query, *, local_government_only=True, limit=20):
-    """Units whose name starts with or contains the query (case-insensitive, Polish letters too), or whose code starts with it."""
+    """Units whose name starts with or contains the query (any case, Polish letters too), or whose code starts so."""
     queryset = TerritorialUnit.objects.all()
     if local_government_only:
         queryset = queryset.exclude(kind=TerritorialUnit.Kind.SUB_UNIT)

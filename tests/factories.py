@@ -58,7 +58,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         self.save()
         if create and extracted is not False:
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class EditionFactory(factory.django.DjangoModelFactory):

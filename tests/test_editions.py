@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Application
-from contest.models import AttachmentRequirement, AuditEvent, Category, ChecklistItem, Criterion, Edition
+from contest.models import AttachmentRequirement, AuditEvent, Category, Criterion, Edition
 from contest.services import copy_edition
 from tests import factories
 
@@ -351,7 +351,7 @@ def test_admin_copy_action_to_taken_year_is_refused(admin_client, source):
     )
 
     assert (Edition.objects.filter(year=2027).count(), Edition.objects.filter(number=18).exists()) == (1, False)
-    assert "The edition could not be copied" in response.content.decode()
+    assert "The edition could not be copied: Edition with this Year already exists." in response.content.decode()
 
 
 def test_admin_copy_action_with_two_editions_is_refused(admin_client, source):

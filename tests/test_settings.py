@@ -25,26 +25,37 @@ def _production_env():
     return env
 
 
+def _run(args, env):
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
 def test_check_deploy_production_settings_has_no_issues():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=BASE_DIR,
-        env=_production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run(["manage.py", "check", "--deploy"], _production_env())
 
     assert (result.returncode, "no issues" in result.stdout, result.stderr) == (0, True, ""), result.stdout
+
+
+def test_production_email_goes_through_smtp_by_default():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.MAILERS)"
+
+    result = _run(["-c", script], _production_env())
+
+    assert "'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'" in result.stdout, result.stderr
+
+
+def test_check_deploy_console_email_in_production_is_reported():
+    env = {**_production_env(), "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+    result = _run(["manage.py", "check", "--deploy"], env)
+
+    assert (result.returncode != 0, "mail.E001" in result.stderr) == (True, True)
 
 
 def test_settings_without_secret_key_refuse_production():
     env = _production_env()
     del env["DJANGO_SECRET_KEY"]
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = _run(["manage.py", "check"], env)
 
     assert (result.returncode != 0, "DJANGO_SECRET_KEY" in result.stderr) == (True, True)
 

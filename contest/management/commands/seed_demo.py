@@ -38,4 +38,6 @@ class Command(BaseCommand):
                     **{k: v for k, v in context.items() if k in getattr(module, "SEED_CONTEXT", ())},
                 )
                 context.update(result or {})
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in as organiser@example.com with the demo password."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in as organiser@example.com with the demo password.")
+        )
