@@ -9,13 +9,11 @@ ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_JURY_REVIEW)
 
 
 def accepted_entries(edition):
-    """Formally accepted entries of an edition (the applications app's query when it is there)."""
-    try:
-        from applications.queries import accepted_entries as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(edition)
+    """Entries the jury works on: formally accepted or already in jury review, without prefetching.
+
+    applications.queries.accepted_entries() also returns decided entries and prefetches partners and files, which
+    the jury's lists neither need nor may touch.
+    """
     return Application.objects.filter(edition=edition, status__in=ACCEPTED_STATUSES).order_by("code", "id")
 
 
