@@ -175,7 +175,7 @@ def redact(text, compiled):
     text = IDENTIFIER_RE.sub(MARK, text)
     # Neighbouring marks read as one.
     mark = re.escape(MARK)
-    return re.sub(rf"{mark}(?:[\s\-–,]*{mark})+", MARK, text)
+    return re.sub(rf"\+?{mark}(?:[\s\-–,]*{mark})+|\+{mark}", MARK, text)
 
 
 def redact_fields(fields, terms):
