@@ -132,16 +132,40 @@ def inspect_upload(upload, requirement):
         )
     if kind == "pdf":
         _check_pdf(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks(CHUNK):
-        digest.update(chunk)
+    sha256 = getattr(upload, "sha256", None)  # computed while receiving (applications.uploads)
+    if sha256 is None:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks(CHUNK):
+            digest.update(chunk)
+        sha256 = digest.hexdigest()
     upload.seek(0)
-    return kind, digest.hexdigest(), size
+    return kind, sha256, size
 
 
 def storage_name(application, type_key):
     """A generated name: the user's file name never reaches the storage."""
     return f"attachments/{application.edition_id}/{application.pk}/{uuid.uuid4().hex}.{EXTENSION.get(type_key, 'bin')}"
+
+
+def store(upload, name, storage=None):
+    """Save an upload under `name` and return the stored name.
+
+    For S3, a large upload that Django spooled to a temporary file is sent by path: boto3's upload_fileobj()
+    reads every multipart part of a file object into memory (up to 10 x 8 MB at once), upload_file() reads
+    the parts from disk as it sends them, which keeps the web process's memory flat for 100 MB files.
+    """
+    storage = storage or default_storage
+    if is_remote_storage(storage) and hasattr(upload, "temporary_file_path"):
+        from storages.utils import clean_name
+
+        cleaned = clean_name(name)
+        key = storage._normalize_name(cleaned)
+        params = storage._get_write_parameters(key, upload)
+        storage.bucket.Object(key).upload_file(
+            upload.temporary_file_path(), ExtraArgs=params, Config=storage.transfer_config
+        )
+        return cleaned
+    return storage.save(name, upload)
 
 
 def _ascii_fallback(name):

@@ -458,7 +458,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
     original_name = files.clean_filename(upload.name)
     name = files.storage_name(application, kind)
     try:
-        stored_name = default_storage.save(name, upload)
+        stored_name = files.store(upload, name)
     except Exception:  # any storage failure (disk, permissions, S3) is reported the same way
         logger.exception("Storage failed while saving an attachment of application %s", application.pk)
         raise StorageUnavailable(

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import phases
@@ -27,6 +28,7 @@ from .forms import (
     UnitSearchForm,
 )
 from .models import Application, Attachment, Invitation, Partner, Status
+from .uploads import HashingUploadHandler
 
 
 def _application(request, pk, action="view"):
@@ -302,8 +304,16 @@ def terc_search(request):
 # --- attachments ------------------------------------------------------------------------------
 
 
-@login_required
+@csrf_exempt
 def attachments(request, pk):
+    # Upload handlers must be set before anything reads the body, so CSRF is checked inside, not by middleware.
+    request.upload_handlers = [HashingUploadHandler(request)]
+    return _attachments(request, pk)
+
+
+@csrf_protect
+@login_required
+def _attachments(request, pk):
     application = _application(request, pk)
     if request.method == "POST":
         refused = _refuse(request, application, "edit_attachments")

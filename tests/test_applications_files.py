@@ -251,3 +251,30 @@ def test_upload_during_corrections_only_when_asked(logged, applicant, organiser)
     upload(logged, application, requirement, "nowy.pdf", factories.pdf_bytes())
     assert application.attachments.count() == 1
     assert application.status == Status.CORRECTIONS_REQUESTED
+
+
+def test_upload_still_checks_csrf(draft, requirement, applicant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    response = upload(client, draft, requirement, "v1.pdf", factories.pdf_bytes())
+    assert response.status_code == 403
+    assert Attachment.objects.count() == 0
+
+
+def test_large_upload_is_spooled_to_disk_and_hashed_on_the_way_in(logged, draft, edition_in_submissions, tmp_path):
+    import sys
+
+    sys.path.insert(0, "benchmarks")
+    from upload_memory import write_large_pdf
+
+    requirement = factories.AttachmentRequirementFactory(edition=edition_in_submissions, allowed_types=["pdf"],
+                                                         max_size_mb=10)
+    path = tmp_path / "big.pdf"
+    write_large_pdf(path, 5 * 1024 * 1024)
+    with open(path, "rb") as handle:
+        content = handle.read()
+    upload(logged, draft, requirement, "duzy-raport.pdf", content)
+    attachment = Attachment.objects.get()
+    assert (attachment.size, attachment.sha256) == (len(content), hashlib.sha256(content).hexdigest())
