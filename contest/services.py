@@ -1,10 +1,13 @@
 """Verbs of the contest domain: copying an edition, publishing it."""
+from zoneinfo import ZoneInfo
+
 from django.db import transaction
 from django.utils import timezone
 
 from . import audit
 from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
 
+WARSAW = ZoneInfo("Europe/Warsaw")
 COPIED_CHILDREN = [
     (Category, "categories"),
     (Criterion, "criteria"),
@@ -53,10 +56,13 @@ def copy_edition(source, *, number, year, by=None, shift_dates=True):
 
 
 def _add_years(value, years):
-    """Shift by whole years in Warsaw wall-clock time, so 23:59 stays 23:59 across DST."""
-    local = timezone.localtime(value).replace(tzinfo=None)
+    """Shift by whole years in Warsaw wall-clock time, so 23:59 stays 23:59 across DST.
+
+    The zone is named, not taken from the active time zone, which a request may have changed.
+    """
+    local = timezone.localtime(value, WARSAW).replace(tzinfo=None)
     try:
         shifted = local.replace(year=local.year + years)
     except ValueError:  # 29 February into a common year
         shifted = local.replace(year=local.year + years, day=28)
-    return timezone.make_aware(shifted)
+    return timezone.make_aware(shifted, WARSAW)

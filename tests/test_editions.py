@@ -120,6 +120,13 @@ def test_copy_edition_deadline_crossing_dst_keeps_wall_clock_not_utc(source, cop
     ) == (22, 21)
 
 
+def test_copy_edition_keeps_warsaw_wall_clock_whatever_the_active_timezone(source):
+    with timezone.override("America/New_York"):
+        copy = copy_edition(source, number=18, year=2027)
+
+    assert wall_clock(copy.submission_deadline) == datetime.datetime(2027, 3, 28, 23, 59, 59)
+
+
 def test_copy_edition_leap_day_becomes_28_february(db):
     edition = factories.EditionFactory(
         year=2028,
