@@ -1,0 +1,125 @@
+"""The applicant's journey in a real browser: register, draft, partners (TERC autocomplete), upload, submit, receipt."""
+import re
+
+import pytest
+from django.core import mail
+
+from applications.models import Application, Status
+from tests import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+EMAIL = "wnioskodawca@gmina-e2e.example"
+PASSWORD = "Partnerstwo-Bobru-2026"
+
+
+def confirmation_path(message):
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]*)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def register_and_log_in(page, check_accessibility):
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Register").click()
+    page.wait_for_url("**/accounts/signup/")
+    page.locator("#id_email").fill(EMAIL)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    page.goto(confirmation_path(mail.outbox[-1]))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/login/")
+    page.locator("#id_login").fill(EMAIL)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+
+
+def test_applicant_journey_from_registration_to_receipt(page, check_accessibility, tmp_path):
+    edition = factories.EditionFactory(phase="submissions")
+    factories.CategoryFactory(edition=edition, name="Partnerstwa gmin")
+    requirement = factories.AttachmentRequirementFactory(
+        edition=edition, name="Porozumienie partnerskie", allowed_types=["pdf"], max_size_mb=5
+    )
+    register_and_log_in(page, check_accessibility)
+
+    # Dashboard: start an application in the open edition.
+    page.goto("/wnioski/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Start a new application").click()
+    page.wait_for_url(f"**/wnioski/nowy/{edition.year}/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url(re.compile(r".*/wnioski/\d+/edycja/$"))
+    check_accessibility(page)
+    application = Application.objects.get(owner__email=EMAIL)
+
+    # The form: everything typed is saved as a draft.
+    for name, value in factories.COMPLETE_FIELDS.items():
+        page.locator(f"#id_{name}").fill(value.isoformat() if hasattr(value, "isoformat") else value)
+    page.locator("#id_indicators-0-name").fill("Liczba pasażerów rocznie")
+    page.locator("#id_indicators-0-baseline").fill("0")
+    page.locator("#id_indicators-0-achieved").fill("120 000")
+    page.locator("#id_indicators-0-source").fill("Sprawozdania przewoźnika")
+    for kind in ("truth", "publication", "privacy"):
+        page.locator(f"#id_declaration_{kind}").check()
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Draft saved.").is_visible()
+    check_accessibility(page)
+    application.refresh_from_db()
+    assert (application.title, application.indicators.count(), application.declarations.count()) == (
+        "Wspólny transport gminny", 1, 3)
+
+    # Partners: the leader through the TERC autocomplete, the second by its code.
+    page.get_by_role("link", name="Partners").click()
+    page.wait_for_url(f"**/wnioski/{application.pk}/partnerzy/")
+    check_accessibility(page)
+    page.locator("#id_kind").select_option("jst")
+    page.locator("#id_unit_query").press_sequentially("Bolesławiec", delay=20)
+    page.get_by_role("option", name=re.compile(r"Bolesławiec \(gmina miejska\)")).click()
+    assert page.locator("#id_terc_code").input_value() == "0201011"
+    page.locator("#id_role").fill("Lider: koordynacja i rozliczenia")
+    page.locator("#id_is_leader").check()
+    page.get_by_role("button", name="Save partner").click()
+    page.wait_for_load_state()
+    page.locator("#id_kind").select_option("jst")
+    page.locator("#id_terc_code").fill("0201022")
+    page.locator("#id_role").fill("Współfinansowanie")
+    page.get_by_role("button", name="Save partner").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert sorted(application.partners.values_list("territorial_unit__code", flat=True)) == ["0201011", "0201022"]
+
+    # Attachments: upload with the progress bar (XMLHttpRequest), then the page reloads with the file.
+    page.get_by_role("link", name="Attachments").click()
+    page.wait_for_url(f"**/wnioski/{application.pk}/zalaczniki/")
+    check_accessibility(page)
+    pdf = tmp_path / "Porozumienie gmin.pdf"
+    pdf.write_bytes(factories.pdf_bytes())
+    page.locator(f"#upload-{requirement.pk}").set_input_files(str(pdf))
+    with page.expect_navigation():
+        page.locator(f"#requirement_{requirement.pk}").get_by_role("button", name="Upload").click()
+    assert page.get_by_role("link", name="Porozumienie gmin.pdf").is_visible()
+    check_accessibility(page)
+
+    # Submit from the overview; the receipt arrives by e-mail.
+    page.get_by_role("link", name="Overview").click()
+    page.wait_for_url(f"**/wnioski/{application.pk}/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Submit the application").click()
+    page.wait_for_load_state()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert page.locator("[data-code]").inner_text() == f"SLZ-{edition.year}-001"
+    check_accessibility(page)
+    receipt_mail = mail.outbox[-1]
+    assert receipt_mail.to[0] == EMAIL
+    filename, content, mimetype = receipt_mail.attachments[0]
+    assert (filename, mimetype, content[:5]) == (f"potwierdzenie-SLZ-{edition.year}-001.pdf", "application/pdf",
+                                                 b"%PDF-")
+    assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])
