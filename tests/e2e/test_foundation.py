@@ -192,3 +192,25 @@ def test_login_with_authenticator_code(page, check_accessibility):
     page.wait_for_url(lambda url: url.endswith("/"))
 
     assert page.get_by_role("link", name="juror@example.com").is_visible()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/konto/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/edycje/",
+    ],
+)
+def test_account_pages_pass_accessibility_check(page, check_accessibility, path):
+    factories.UserFactory(email="applicant@example.com")
+    visit(page, check_accessibility, "/accounts/login/")
+    log_in(page, "applicant@example.com", "correct-horse-battery")
+    page.wait_for_url(lambda url: url.endswith("/"))
+
+    visit(page, check_accessibility, path)
+
+    assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])
