@@ -1,9 +1,10 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,10 +57,11 @@ def _refuse(request, application, action):
 def dashboard(request):
     applications = list(queries.dashboard(request.user))
     open_editions = [e for e in Edition.objects.public().prefetch_related("categories") if phases.can_submit(e)]
+    organised = list(Edition.objects.order_by("-year")) if permissions.can(request.user, "organise") else []
     return render(
         request,
         "applications/dashboard.html",
-        {"applications": applications, "open_editions": open_editions},
+        {"applications": applications, "open_editions": open_editions, "organised_editions": organised},
     )
 
 
@@ -104,8 +106,19 @@ def _history(application):
     ).select_related("actor")
 
 
-@login_required
+STASH_KEY = "applications-unsaved-{pk}"
+
+
 def edit(request, pk):
+    if not request.user.is_authenticated:
+        # The session ended while the form was open: keep what was typed, ask to log in, give it back after.
+        if request.method == "POST":
+            request.session[STASH_KEY.format(pk=pk)] = {key: request.POST.getlist(key) for key in request.POST}
+        return redirect_to_login(request.get_full_path())
+    return _edit(request, pk)
+
+
+def _edit(request, pk):
     application = _application(request, pk)
     refused = _refuse(request, application, "edit")
     if refused:
@@ -115,8 +128,22 @@ def edit(request, pk):
         for i in application.indicators.all()
     ]
     if request.method != "POST":
-        form = ApplicationForm(application=application)
-        formset = IndicatorFormSet(initial=indicator_initial, prefix="indicators")
+        stash = request.session.pop(STASH_KEY.format(pk=pk), None)
+        if stash:
+            data = QueryDict(mutable=True)
+            for key, values in stash.items():
+                data.setlist(key, values)
+            data["version"] = data.get("version") or application.version
+            messages.warning(request, _("Your session ended before the save. The text you typed is below and is "
+                                        "not saved yet: check it and save the draft."))
+            form = ApplicationForm(data, application=application)
+            formset = IndicatorFormSet(data, initial=indicator_initial, prefix="indicators")
+            form.is_valid()
+            formset.is_valid()
+            form.decorate()
+        else:
+            form = ApplicationForm(application=application)
+            formset = IndicatorFormSet(initial=indicator_initial, prefix="indicators")
         return _render_edit(request, application, form, formset)
 
     form = ApplicationForm(request.POST, application=application)

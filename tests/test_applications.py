@@ -228,8 +228,9 @@ def test_submit_assigns_the_code_locks_and_sends_the_receipt(client_for, applica
 
 
 def test_receipt_lists_file_checksums(client_for, applicant):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     application = factories.complete_application(owner=applicant)
     services.submit(application, by=applicant)
@@ -461,3 +462,17 @@ def test_dashboard_query_count_does_not_grow(client_for, applicant, edition_in_s
     with django_assert_max_num_queries(12):
         response = client.get(reverse("applications:dashboard"))
     assert response.status_code == 200
+
+
+def test_text_typed_when_the_session_ended_is_given_back_after_login(client, applicant, edition_in_submissions):
+    application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
+    url = reverse("applications:edit", args=[application.pk])
+    response = client.post(url, edit_payload(application, problem="Tekst pisany przez godzinę"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    client.force_login(applicant)
+    content = client.get(url).content.decode()
+    assert "Tekst pisany przez godzinę" in content
+    assert "Your session ended before the save." in content
+    application.refresh_from_db()
+    assert application.problem == ""
