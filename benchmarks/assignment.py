@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/assignment.py [entries] [jurors] [k]
 """
+
 import random
 import sys
 import time
@@ -24,7 +25,8 @@ def main(n_entries=1000, n_jurors=60, k=5, conflict_rate=0.03, seed=2026):
     again = solve(entries, jurors, k, conflicts=conflicts, caps=caps)
     print(f"entries={n_entries} jurors={n_jurors} k={k} conflicts={len(conflicts)}")
     print(f"ok={result.ok} assignments={len(result.pairs)} time={elapsed:.2f}s")
-    print(f"max load={result.max_load} min load={result.min_load} (best possible max {lowest_max_load(n_entries, n_jurors, k)})")
+    best = lowest_max_load(n_entries, n_jurors, k)
+    print(f"max load={result.max_load} min load={result.min_load} (best possible max {best})")
     print(f"deterministic={result.pairs == again.pairs}")
     if not result.ok:
         print("\n".join(result.problems))

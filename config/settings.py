@@ -134,6 +134,8 @@ LOGIN_URL = "account_login"
 
 # Jurors and organisers must use two-factor authentication when DEBUG is off.
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", not DEBUG)
+# Organisers can remind jurors with unfinished scorecards at most once per this many hours.
+JURY_REMINDER_INTERVAL_HOURS = int(os.environ.get("JURY_REMINDER_INTERVAL_HOURS", "24"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,6 +7,7 @@ The constraint matrix is an incidence matrix of a bipartite graph plus unit colu
 every vertex of the LP is integral. The lowest feasible maximum load is found first by max-flow (scipy.sparse.csgraph)
 so that only the load segments up to it enter the programme.
 """
+
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -106,9 +107,7 @@ def _solve_lp(entries, jurors, pairs, need, cap, degree, fixed, fixed_load, dema
     n_pairs = len(pairs)
     entry_row = {e: i for i, e in enumerate(entries)}
     juror_row = {j: len(entries) + i for i, j in enumerate(jurors)}
-    upper = {
-        j: min(cap[j], degree[j], max(bound, fixed_load[j]) if bound is not None else degree[j]) for j in jurors
-    }
+    upper = {j: min(cap[j], degree[j], max(bound, fixed_load[j]) if bound is not None else degree[j]) for j in jurors}
     seg_jurors = [j for j in jurors for _t in range(upper[j])]
     seg_t = [t for j in jurors for t in range(1, upper[j] + 1)]
     n_vars = n_pairs + len(seg_jurors)

@@ -2,6 +2,7 @@
 
 Juror views and templates get BlindEntry / BlindRow objects only, never an Application or a Partner.
 """
+
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -162,6 +163,9 @@ def build_rows(assignments):
         state = cards[0].status if cards else "not_started"
         if state not in (Scorecard.Status.DRAFT, Scorecard.Status.SUBMITTED):
             state = "not_started"
-        rows.append(BlindRow(code=application.code or "", category=application.category.name, state=state,
-                             state_label=labels[state]))
+        rows.append(
+            BlindRow(
+                code=application.code or "", category=application.category.name, state=state, state_label=labels[state]
+            )
+        )
     return rows

@@ -1,5 +1,6 @@
 """Demo jury for the 2026 edition (in scoring): a chair and jurors with affiliations, one automatic conflict,
 signed declarations, a balanced assignment (k = 3) and scorecards in every state (none, draft, submitted, revised)."""
+
 from applications.models import Application, Status
 from contest.demo import ensure_user
 from contest.models import TerritorialUnit
@@ -28,8 +29,14 @@ AFFILIATIONS = [
     (1, {"organisation_name": "Uniwersytet Ekonomiczny w Krakowie", "role": Affiliation.Role.EMPLOYEE}),
     (2, {"unit": "0201011", "role": Affiliation.Role.EMPLOYEE}),
     (3, {"unit": "3064011", "role": Affiliation.Role.COUNCILLOR}),
-    (4, {"organisation_name": "Fundacja Rozwoju Demokracji Lokalnej", "krs": "0000121976",
-         "role": Affiliation.Role.ADVISER}),
+    (
+        4,
+        {
+            "organisation_name": "Fundacja Rozwoju Demokracji Lokalnej",
+            "krs": "0000121976",
+            "role": Affiliation.Role.ADVISER,
+        },
+    ),
     (5, {"unit": "1465011", "role": Affiliation.Role.OTHER}),
     (6, {"organisation_name": "Stowarzyszenie Dolina Baryczy", "role": Affiliation.Role.BOARD_MEMBER}),
 ]

@@ -1,4 +1,5 @@
 """Forms of the jury pages; validation rules live in jury.services, forms only parse and show errors."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -172,7 +173,9 @@ class AffiliationForm(StyledForm):
 class ScorecardForm(StyledForm):
     """Points and justification per criterion plus an overall comment; built from the edition's criteria."""
 
-    overall_comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    overall_comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,7 +187,9 @@ class ScorecardForm(StyledForm):
                 min_value=0,
                 max_value=criterion.max_points,
                 error_messages={"invalid": _("Give the points as a whole number.")},
-                widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_points, "step": 1, "inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": criterion.max_points, "step": 1, "inputmode": "numeric"}
+                ),
             )
             self.fields[justification_field(criterion)] = forms.CharField(
                 label=_("Justification") if criterion.requires_justification else _("Justification (optional)"),
@@ -198,9 +203,7 @@ class ScorecardForm(StyledForm):
 
     def values(self):
         data = self.cleaned_data
-        return {
-            c.pk: (data.get(points_field(c)), data.get(justification_field(c)) or "") for c in self.criteria
-        }
+        return {c.pk: (data.get(points_field(c)), data.get(justification_field(c)) or "") for c in self.criteria}
 
 
 class ConflictForm(StyledForm):

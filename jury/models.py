@@ -1,4 +1,5 @@
 """Jury membership, invitations, affiliations, declarations, conflicts of interest, assignments and scorecards."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -128,6 +129,9 @@ class ImpartialityDeclaration(models.Model):
         verbose_name = _("impartiality declaration")
         verbose_name_plural = _("impartiality declarations")
 
+    def __str__(self):
+        return f"{self.user} {self.text_version} {self.signed_at:%Y-%m-%d %H:%M}"
+
 
 class ConflictOfInterest(models.Model):
     """One juror's conflict with one entry; lifted conflicts keep their row so the decision stays on record."""
@@ -158,6 +162,9 @@ class ConflictOfInterest(models.Model):
         ordering = ["member", "application"]
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_conflict_pair")]
 
+    def __str__(self):
+        return f"{self.member_id} × {self.application_id} ({self.source})"
+
     @property
     def is_active(self):
         return self.lifted_at is None
@@ -182,6 +189,9 @@ class Assignment(models.Model):
         ordering = ["member", "application"]
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_assignment")]
 
+    def __str__(self):
+        return f"{self.member_id} × {self.application_id}"
+
 
 class Scorecard(models.Model):
     """One juror's scores for one entry: a draft until submitted; revisions after submission are kept."""
@@ -205,6 +215,9 @@ class Scorecard(models.Model):
         ordering = ["member", "application"]
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_scorecard")]
 
+    def __str__(self):
+        return f"{self.member_id} × {self.application_id} ({self.status}, {self.revision})"
+
 
 class CriterionScore(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
@@ -217,6 +230,9 @@ class CriterionScore(models.Model):
         verbose_name_plural = _("criterion scores")
         ordering = ["criterion__order", "criterion_id"]
         constraints = [models.UniqueConstraint(fields=["scorecard", "criterion"], name="unique_criterion_score")]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.points}"
 
 
 class ScorecardRevision(models.Model):
@@ -232,6 +248,9 @@ class ScorecardRevision(models.Model):
         ordering = ["scorecard", "number"]
         constraints = [models.UniqueConstraint(fields=["scorecard", "number"], name="unique_scorecard_revision")]
 
+    def __str__(self):
+        return f"{self.scorecard_id} #{self.number}"
+
 
 class AnonymisedContent(models.Model):
     """The organiser-reviewed anonymised text of an entry; when present it replaces the automatic redaction."""
@@ -245,6 +264,9 @@ class AnonymisedContent(models.Model):
         verbose_name = _("anonymised content")
         verbose_name_plural = _("anonymised contents")
 
+    def __str__(self):
+        return str(self.application_id)
+
 
 class ReminderLog(models.Model):
     """One batch of reminder e-mails to jurors with unfinished work."""
@@ -256,3 +278,6 @@ class ReminderLog(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.edition_id} {self.sent_at:%Y-%m-%d %H:%M}"

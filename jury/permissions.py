@@ -3,6 +3,7 @@
 Every rule answers a Decision (allowed, reason) plus a code that tells the view how to refuse: "login", "mfa",
 "declaration", "hidden" (answer 404 so existence is not revealed) or "denied" (403).
 """
+
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _

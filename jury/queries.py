@@ -1,4 +1,5 @@
 """Named querysets of the jury app, with their prefetching; views and services read through these."""
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from applications.models import Application, Status
@@ -75,7 +76,9 @@ def progress_board(edition):
             "member_id", "application_id"
         )
     )
-    conflicted = set(active_conflicts(edition).filter(application_id__in=ids).values_list("member_id", "application_id"))
+    conflicted = set(
+        active_conflicts(edition).filter(application_id__in=ids).values_list("member_id", "application_id")
+    )
     cards = {
         (m, a): (status, revision)
         for m, a, status, revision in Scorecard.objects.filter(

@@ -1,4 +1,5 @@
 """The verbs of the jury: each checks, writes in one transaction, records an audit event and queues its e-mail."""
+
 import datetime
 import hashlib
 import re
@@ -51,7 +52,7 @@ def declaration_text():
 
 
 def reminder_interval():
-    return getattr(settings, "JURY_REMINDER_INTERVAL", datetime.timedelta(hours=24))
+    return datetime.timedelta(hours=getattr(settings, "JURY_REMINDER_INTERVAL_HOURS", 24))
 
 
 class JuryError(ValidationError):
@@ -277,8 +278,13 @@ def add_affiliation(user, *, by, **fields):
         raise JuryError(_("You can record only your own affiliations."))
     affiliation = Affiliation(user=user, **fields)
     _clean_identifiers(affiliation)
-    if not (affiliation.territorial_unit_id or affiliation.organisation_name or affiliation.nip or affiliation.regon
-            or affiliation.krs):
+    if not (
+        affiliation.territorial_unit_id
+        or affiliation.organisation_name
+        or affiliation.nip
+        or affiliation.regon
+        or affiliation.krs
+    ):
         raise JuryError(_("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS."))
     with transaction.atomic():
         affiliation.save()
@@ -531,11 +537,14 @@ def assign_automatically(edition, *, by, k="edition"):
             "application_id", "member_id"
         )
     )
-    fixed = set(
-        Scorecard.objects.filter(member__in=members, application_id__in=entries).values_list(
-            "application_id", "member_id"
+    fixed = (
+        set(
+            Scorecard.objects.filter(member__in=members, application_id__in=entries).values_list(
+                "application_id", "member_id"
+            )
         )
-    ) - conflicts
+        - conflicts
+    )
     result = optimisation.solve(
         entries,
         [m.pk for m in members],
@@ -685,7 +694,10 @@ def _write(member, application, values, overall_comment, by, *, submit):
                 snapshot={
                     "overall_comment": card.overall_comment,
                     "scores": {
-                        str(c.pk): {"points": values.get(c.pk, (None, ""))[0], "justification": values.get(c.pk, (None, ""))[1]}
+                        str(c.pk): {
+                            "points": values.get(c.pk, (None, ""))[0],
+                            "justification": values.get(c.pk, (None, ""))[1],
+                        }
                         for c in criteria
                     },
                 },
@@ -761,9 +773,7 @@ def send_reminders(edition, *, by, base_url=None):
         log = ReminderLog.objects.create(edition=edition, sent_by=by, recipients=recipients)
         record("jury.reminders_sent", actor=by, target=log, edition=edition, count=len(recipients))
         link = _site_url(base_url) + reverse("jury:dashboard", args=[edition.year])
-        body = _(
-            "You still have entries to score in the %(edition)s. Scoring closes at %(end)s.\n\n%(link)s"
-        ) % {
+        body = _("You still have entries to score in the %(edition)s. Scoring closes at %(end)s.\n\n%(link)s") % {
             "edition": edition,
             "end": timezone.localtime(edition.scoring_ends_at).strftime("%Y-%m-%d %H:%M"),
             "link": link,
@@ -771,4 +781,3 @@ def send_reminders(edition, *, by, base_url=None):
         for email in recipients:
             _mail(_("Reminder: scoring in progress"), body, [email])
     return recipients
-

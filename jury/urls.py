@@ -1,4 +1,5 @@
 """URLs of the jury app: the juror's pages, then the organisers' under manage/."""
+
 from django.urls import path
 
 from . import views

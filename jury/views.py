@@ -2,6 +2,7 @@
 
 Juror views pass only BlindEntry / BlindRow objects, jury models and criteria to templates; never an Application.
 """
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -19,7 +20,6 @@ from contest.models import Edition
 from . import blind, forms, permissions, queries, services
 from .models import ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
 from .services import JuryError
-
 from .signals import SESSION_FLAG
 
 
@@ -63,7 +63,9 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     memberships = list(
-        JuryMember.objects.filter(user=request.user, is_active=True).select_related("edition").order_by("-edition__year")
+        JuryMember.objects.filter(user=request.user, is_active=True)
+        .select_related("edition")
+        .order_by("-edition__year")
     )
     if len(memberships) == 1 and not permissions.is_organiser(request.user):
         return redirect("jury:dashboard", memberships[0].edition.year)
@@ -193,12 +195,11 @@ def scorecard(request, year, code):
                 else:
                     form.add_error(None, _error_text(error))
             else:
-                messages.success(
-                    request, _("Your scorecard is submitted.") if submit else _("Your draft is saved.")
+                messages.success(request, _("Your scorecard is submitted.") if submit else _("Your draft is saved."))
+                return redirect(
+                    "jury:dashboard" if submit else "jury:scorecard",
+                    *((edition.year,) if submit else (edition.year, code)),
                 )
-                return redirect("jury:dashboard" if submit else "jury:scorecard", *(
-                    (edition.year,) if submit else (edition.year, code)
-                ))
         status = 400
     else:
         initial = {}
@@ -238,7 +239,9 @@ def declare_conflict(request, year, code):
         except JuryError as error:
             form.add_error("reason", _error_text(error))
         else:
-            messages.success(request, _("Your conflict of interest is recorded; the entry is no longer yours to score."))
+            messages.success(
+                request, _("Your conflict of interest is recorded; the entry is no longer yours to score.")
+            )
             return redirect("jury:dashboard", edition.year)
     return render(
         request,
@@ -480,7 +483,8 @@ def assignment(request, year):
     if report is not None and report.short_entries:
         short = set(report.short_entries)
     table = [
-        (entry, [(j, state) for j, state in zip(jurors, states, strict=True)], entry.pk in short) for entry, states in rows
+        (entry, [(j, state) for j, state in zip(jurors, states, strict=True)], entry.pk in short)
+        for entry, states in rows
     ]
     return render(
         request,
@@ -607,7 +611,8 @@ def anonymised(request, year, code):
             "preview": blind.build_blind_entry(application),
             "form": form,
             "edited": saved,
-            "scoring_started": phases.phase_at(edition) not in (
+            "scoring_started": phases.phase_at(edition)
+            not in (
                 phases.Phase.DRAFT,
                 phases.Phase.ANNOUNCED,
                 phases.Phase.SUBMISSIONS,
@@ -615,4 +620,3 @@ def anonymised(request, year, code):
             ),
         },
     )
-

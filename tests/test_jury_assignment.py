@@ -1,4 +1,5 @@
 """The automatic assignment: balanced, conflict-free, capped, deterministic, and honest when it cannot be done."""
+
 import random
 
 from jury.assignment import lowest_max_load, solve

@@ -1,4 +1,5 @@
-"""Blindness as a data boundary: a juror crawling everything they can reach finds no identity and no other juror's text."""
+"""Blindness as a data boundary: a juror crawling all they can reach finds no identity and no other juror's text."""
+
 import re
 from collections import deque
 from html.parser import HTMLParser

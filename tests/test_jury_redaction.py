@@ -1,4 +1,5 @@
 """Redaction of jury-visible text: names in their Polish forms, people, e-mails, phones and register numbers."""
+
 import pytest
 
 from jury.redaction import MARK, Terms, compile_terms, redact, stem

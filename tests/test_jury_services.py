@@ -1,4 +1,5 @@
 """Jury services: invitations, declarations, conflict detection and decisions, assignment, scorecards, reminders."""
+
 import datetime
 
 import pytest
@@ -390,3 +391,43 @@ def test_reminders_go_only_to_unfinished_jurors_and_not_too_often(
 def test_scorecard_state_counts(edition, juror, assigned):
     services.save_draft(juror, assigned, {}, by=juror.user)
     assert Scorecard.objects.get().status == "draft"
+
+
+def test_adding_a_partner_to_an_entry_runs_detection(edition, juror, django_capture_on_commit_callbacks):
+    f.AffiliationFactory(user=juror.user, territorial_unit=f.unit("1209042"))
+    entry = f.jury_entry(edition, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.PartnerFactory(application=entry, territorial_unit=f.unit("1209042"))
+    assert ConflictOfInterest.objects.filter(member=juror, application=entry, source="auto").exists()
+
+
+def test_removing_the_partner_lifts_the_automatic_conflict(edition, juror, django_capture_on_commit_callbacks):
+    f.AffiliationFactory(user=juror.user, territorial_unit=f.unit("1209042"))
+    entry = f.jury_entry(edition, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = f.PartnerFactory(application=entry, territorial_unit=f.unit("1209042"))
+    with django_capture_on_commit_callbacks(execute=True):
+        partner.delete()
+    assert ConflictOfInterest.objects.get().lifted_at is not None
+
+
+def test_drafts_are_not_checked_for_conflicts(edition, juror, django_capture_on_commit_callbacks):
+    f.AffiliationFactory(user=juror.user, territorial_unit=f.unit("1209042"))
+    draft = f.jury_entry(edition, 1, status="draft", code=None, sequence=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        f.PartnerFactory(application=draft, territorial_unit=f.unit("1209042"))
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_reminder_interval_comes_from_settings(edition, juror, assigned, organiser, settings):
+    settings.JURY_REMINDER_INTERVAL_HOURS = 0
+    services.send_reminders(edition, by=organiser)
+    assert services.send_reminders(edition, by=organiser) == [juror.user.email]
+
+
+def test_detection_never_tells_the_juror(edition, juror, mailoutbox, django_capture_on_commit_callbacks):
+    entry = f.jury_entry(edition, 1)
+    f.PartnerFactory(application=entry, territorial_unit=f.unit("0808063"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("0808063"), role="employee")
+    assert mailoutbox == []

@@ -1,4 +1,5 @@
 """Jury pages: the juror's way through, refusals that reveal nothing, bad input, organiser pages, query counts."""
+
 import datetime
 
 import pytest
@@ -244,7 +245,9 @@ def test_invitation_registers_a_new_person(client, edition, organiser):
     _invitation, token = _invite(edition, organiser)
     url = reverse("jury:invitation", args=[token])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": "Nowa", "password1": "bardzo-dlugie-haslo-7", "password2": "bardzo-dlugie-haslo-7"})
+    response = client.post(
+        url, {"full_name": "Nowa", "password1": "bardzo-dlugie-haslo-7", "password2": "bardzo-dlugie-haslo-7"}
+    )
     assert response.status_code == 302
     assert JuryMember.objects.filter(user__email="new@example.com", edition=edition).exists()
     # Logged in and sent to the declaration before anything else.
@@ -324,7 +327,9 @@ def test_juror_declares_conflict_and_loses_the_entry(client, edition, juror, ent
 # Organiser pages ---------------------------------------------------------------------------------------------------
 
 
-def test_organiser_invites_from_the_members_page(client, edition, organiser, mailoutbox, django_capture_on_commit_callbacks):
+def test_organiser_invites_from_the_members_page(
+    client, edition, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("members", edition), {"emails": "a@example.com, b@example.com"})
@@ -399,9 +404,23 @@ def test_organiser_edits_anonymised_version_jurors_then_see(client, edition, org
     client.force_login(organiser)
     url = _url("anonymised", edition, entry.code)
     assert client.get(url).status_code == 200
-    fields = {name: "" for name in ["title", "summary", "problem", "goals", "cooperation_method", "activities",
-                                     "partner_roles", "resident_involvement", "results_description",
-                                     "costs_and_funding", "sustainability", "replicability"]}
+    fields = {
+        name: ""
+        for name in [
+            "title",
+            "summary",
+            "problem",
+            "goals",
+            "cooperation_method",
+            "activities",
+            "partner_roles",
+            "resident_involvement",
+            "results_description",
+            "costs_and_funding",
+            "sustainability",
+            "replicability",
+        ]
+    }
     fields.update(title="Wspólny transport", summary="Tekst po ręcznej anonimizacji.")
     assert client.post(url, fields).status_code == 302
     client.force_login(juror.user)
@@ -420,8 +439,9 @@ def test_progress_board_shows_states(client, edition, organiser, juror, entry):
     assert states[other.code] == [("conflict", "conflict")]
 
 
-def test_reminder_button_sends_once_per_interval(client, edition, organiser, juror, entry, mailoutbox,
-                                                 django_capture_on_commit_callbacks):
+def test_reminder_button_sends_once_per_interval(
+    client, edition, organiser, juror, entry, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("send_reminders", edition))
@@ -455,8 +475,9 @@ def _count(django_assert_max_num_queries, client, url):
 
 
 @pytest.mark.parametrize("page", ["dashboard", "board"])
-def test_query_count_does_not_grow_with_entries_or_jurors(client, edition, juror, entry, organiser, page,
-                                                          django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_entries_or_jurors(
+    client, edition, juror, entry, organiser, page, django_assert_max_num_queries
+):
     user = juror.user if page == "dashboard" else organiser
     client.force_login(user)
     url = _url(page, edition)

@@ -1,4 +1,5 @@
 """A juror's whole way in a real browser: invitation e-mail, registration, TOTP, declaration, a complete scorecard."""
+
 import re
 from urllib.parse import urlparse
 
@@ -107,4 +108,8 @@ def test_juror_from_invitation_to_submitted_scorecard(page, live_server, check_a
     assert page.get_by_text("Your scorecard is submitted.").is_visible()
     checked(page, check_accessibility)
     card = Scorecard.objects.get(member=member, application=entry)
-    assert (card.status, card.revision, sorted(card.scores.values_list("points", flat=True))) == ("submitted", 1, [4, 8])
+    assert (card.status, card.revision, sorted(card.scores.values_list("points", flat=True))) == (
+        "submitted",
+        1,
+        [4, 8],
+    )
