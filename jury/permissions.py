@@ -91,6 +91,18 @@ def _score(user, edition, application):
     return decision
 
 
+def _affiliations(user, edition=None, application=None):
+    """A juror's own affiliations, across editions: any active membership, with MFA when it is required."""
+    if not user.is_authenticated:
+        return Decision(False, _("Log in to continue."), "login")
+    if not JuryMember.objects.filter(user=user, is_active=True).exists():
+        return Decision(False, _("You are not on any jury."), "hidden")
+    allowed, reason = mfa_satisfied(user)
+    if not allowed:
+        return Decision(False, reason, "mfa")
+    return Decision(True)
+
+
 def _organise(user, edition=None, application=None):
     if not user.is_authenticated:
         return Decision(False, _("Log in to continue."), "login")
@@ -107,6 +119,7 @@ RULES = {
     "entries": _entries,
     "entry": _entry,
     "score": _score,
+    "affiliations": _affiliations,
     "organise": _organise,
 }
 

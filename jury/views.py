@@ -252,10 +252,9 @@ def declare_conflict(request, year, code):
 
 
 def affiliations(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not JuryMember.objects.filter(user=request.user, is_active=True).exists():
-        raise Http404
+    decision = permissions.check(request.user, "affiliations")
+    if not decision:
+        return _refuse(request, decision)
     form = forms.AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,8 +275,9 @@ def affiliations(request):
 
 @require_POST
 def affiliation_delete(request, pk):
-    if not request.user.is_authenticated:
-        raise Http404
+    decision = permissions.check(request.user, "affiliations")
+    if not decision:
+        return _refuse(request, decision)
     item = get_object_or_404(request.user.jury_affiliations, pk=pk)
     services.remove_affiliation(item, by=request.user)
     messages.success(request, _("The affiliation is removed."))

@@ -486,3 +486,27 @@ def test_query_count_does_not_grow_with_entries_or_jurors(
     _populate(edition, 20, 6, juror)
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+def test_affiliations_need_mfa_when_required(client, juror, settings):
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    client.force_login(juror.user)
+    assert client.get(reverse("jury:affiliations")).url == reverse("mfa_index")
+
+
+def test_juror_with_totp_passes_the_mfa_rule(client, edition, juror, entry, settings):
+    from allauth.mfa.models import Authenticator
+
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    Authenticator.objects.create(user=juror.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(juror.user)
+    assert client.get(_url("entry", edition, entry.code)).status_code == 200
+
+
+def test_juror_removes_own_affiliation_only(client, juror):
+    mine = f.AffiliationFactory(user=juror.user, organisation_name="Fundacja A")
+    theirs = f.AffiliationFactory(organisation_name="Fundacja B")
+    client.force_login(juror.user)
+    assert client.post(reverse("jury:affiliation_delete", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("jury:affiliation_delete", args=[mine.pk])).status_code == 302
+    assert list(juror.user.jury_affiliations.all()) == []

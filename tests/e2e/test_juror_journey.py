@@ -113,3 +113,40 @@ def test_juror_from_invitation_to_submitted_scorecard(page, live_server, check_a
         1,
         [4, 8],
     )
+
+
+def test_organiser_jury_pages_in_the_browser(page, live_server, check_accessibility, settings):
+    settings.REQUIRE_MFA_FOR_STAFF = False
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    edition = f.EditionFactory(phase="scoring")
+    f.CriterionFactory(edition=edition)
+    entries = [f.identified_jury_entry(edition, identity, n) for n, identity in enumerate(f.JURY_IDENTITIES, 1)]
+    jurors = [f.declared_juror(edition) for _ in range(3)]
+    f.UserFactory(email="organiser@example.com", is_organiser=True)
+    services.add_conflict(jurors[0], entries[0], "Rodzina", by=f.UserFactory(is_organiser=True))
+
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill("organiser@example.com")
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    page.goto(f"/jury/{edition.year}/manage/assignment/")
+    checked(page, check_accessibility)
+    page.get_by_label("Each entry gets a fixed number of jurors").check()
+    page.get_by_label("Jurors per entry").fill("2")
+    page.get_by_role("button", name="Assign automatically").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Assignment done: 6 assignments").is_visible()
+    checked(page, check_accessibility)
+
+    page.goto(f"/jury/{edition.year}/manage/members/")
+    checked(page, check_accessibility)
+    page.get_by_label("E-mail addresses").fill("a@example.com\nb@example.com")
+    page.get_by_role("button", name="Send invitations").click()
+    page.wait_for_load_state()
+    assert len(mail.outbox) == 2
+
+    for path in ["manage/", "manage/conflicts/", f"manage/entries/{entries[1].code}/anonymised/"]:
+        page.goto(f"/jury/{edition.year}/{path}")
+        checked(page, check_accessibility)
