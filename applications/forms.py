@@ -23,7 +23,7 @@ class AccessibleFormMixin:
                 ids.append(f"{bound.auto_id}_helptext")
             css = field.widget.attrs.get("class", "")
             if isinstance(field.widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                base = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else ""
+                base = "form-check-input"
             elif isinstance(field.widget, forms.Select):
                 base = "form-select"
             else:
