@@ -23,8 +23,9 @@ class AssignmentResult:
     ok: bool
     pairs: tuple = ()  # (entry, juror) pairs, sorted
     loads: dict = field(default_factory=dict)  # juror -> number of entries
-    problems: tuple = ()  # human-readable reasons when not ok
+    problems: tuple = ()  # human-readable reasons when not ok (English, for logs and the benchmark)
     short_entries: tuple = ()  # entries that cannot get k jurors
+    reasons: tuple = ()  # machine-readable: (code, *numbers) with code in REASONS, for translated reports
 
     @property
     def max_load(self):
@@ -58,14 +59,15 @@ def solve(entries, jurors, k, *, conflicts=(), caps=None, fixed=()):
     if k is None:
         return _everyone(entries, jurors, conflicts, caps)
     if k < 1:
-        return AssignmentResult(ok=False, problems=("k must be at least 1.",))
+        return AssignmentResult(ok=False, problems=("k must be at least 1.",), reasons=(("k_invalid",),))
 
     cap = {j: (caps.get(j) if caps.get(j) is not None else len(entries)) for j in jurors}
     allowed = {e: [j for j in jurors if (e, j) not in conflicts and cap[j] > 0] for e in entries}
     need = {e: max(k, sum(1 for (fe, _j) in fixed if fe == e)) for e in entries}
     short = tuple(e for e in entries if len(allowed[e]) < need[e])
-    problems = []
+    problems, reasons = [], []
     if short:
+        reasons.append(("short", k))
         problems.append(
             f"{len(short)} entries have fewer than {k} jurors without a conflict of interest: "
             + ", ".join(str(e) for e in short[:20])
@@ -74,12 +76,14 @@ def solve(entries, jurors, k, *, conflicts=(), caps=None, fixed=()):
     capacity = sum(min(cap[j], sum(1 for e in entries if (e, j) not in conflicts)) for j in jurors)
     demand = sum(need.values())
     if capacity < demand:
+        reasons.append(("capacity", capacity, demand))
         problems.append(f"The jurors' caps allow {capacity} assignments but {demand} are needed.")
     for pair in fixed:
         if pair in conflicts:
+            reasons.append(("fixed_conflict",))
             problems.append(f"A kept assignment conflicts: {pair[0]} / {pair[1]}.")
     if problems:
-        return AssignmentResult(ok=False, problems=tuple(problems), short_entries=short)
+        return AssignmentResult(ok=False, problems=tuple(problems), short_entries=short, reasons=tuple(reasons))
 
     # Variables: one x per allowed (entry, juror) pair, then load segments s[j, t] for t = 1..upper_j.
     pairs = [(e, j) for e in entries for j in allowed[e]]
@@ -100,6 +104,7 @@ def solve(entries, jurors, k, *, conflicts=(), caps=None, fixed=()):
             "No assignment meets every constraint: too many conflicts of interest or caps too low for "
             f"{k} jurors per entry.",
         ),
+        reasons=(("infeasible", k),),
     )
 
 
@@ -168,6 +173,7 @@ def _everyone(entries, jurors, conflicts, caps):
             ok=False,
             loads=loads,
             problems=(f"{len(over)} jurors would go over their cap when every juror scores every entry.",),
+            reasons=(("over_cap", len(over)),),
         )
     uncovered = tuple(e for e in entries if not any((e, j) not in conflicts for j in jurors))
     if uncovered:
@@ -176,6 +182,7 @@ def _everyone(entries, jurors, conflicts, caps):
             loads=loads,
             short_entries=uncovered,
             problems=("Some entries have no juror without a conflict of interest: " + ", ".join(map(str, uncovered)),),
+            reasons=(("uncovered",),),
         )
     return AssignmentResult(ok=True, pairs=pairs, loads=loads)
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.permissions import is_organiser
 from applications.models import JURY_VISIBLE_FIELDS, Application, Partner
@@ -578,6 +579,51 @@ def assign_automatically(edition, *, by, k="edition"):
             removed=len(stale),
         )
     return result
+
+
+def explain(result, edition):
+    """Translated sentences for an assignment that could not be made, naming entries by their codes."""
+    codes = dict(Application.objects.filter(pk__in=result.short_entries).values_list("pk", "code"))
+    short = ", ".join(codes.get(pk) or str(pk) for pk in result.short_entries)
+    messages = []
+    for reason in result.reasons:
+        kind, *numbers = reason
+        if kind == "short":
+            messages.append(
+                ngettext(
+                    "%(n)s entry has fewer than %(k)s jurors without a conflict of interest: %(entries)s.",
+                    "%(n)s entries have fewer than %(k)s jurors without a conflict of interest: %(entries)s.",
+                    len(result.short_entries),
+                )
+                % {"n": len(result.short_entries), "k": numbers[0], "entries": short}
+            )
+        elif kind == "capacity":
+            messages.append(
+                _("The jurors' maximum loads allow %(capacity)s assignments, but %(demand)s are needed.")
+                % {"capacity": numbers[0], "demand": numbers[1]}
+            )
+        elif kind == "fixed_conflict":
+            messages.append(_("A juror who has started a scorecard now has a conflict of interest with that entry."))
+        elif kind == "over_cap":
+            messages.append(
+                _("%(n)s jurors would go over their maximum load if every juror scored every entry.")
+                % {"n": numbers[0]}
+            )
+        elif kind == "uncovered":
+            messages.append(
+                _("Some entries have no juror without a conflict of interest: %(entries)s.") % {"entries": short}
+            )
+        elif kind == "k_invalid":
+            messages.append(_("Give at least one juror per entry."))
+        else:
+            messages.append(
+                _(
+                    "No assignment meets every constraint: too many conflicts of interest or maximum loads too low "
+                    "for %(k)s jurors per entry."
+                )
+                % {"k": numbers[0] if numbers else ""}
+            )
+    return messages
 
 
 def assign(member, application, *, by):

@@ -493,6 +493,7 @@ def assignment(request, year):
             "edition": edition,
             "form": form,
             "report": report,
+            "report_messages": services.explain(report, edition) if report is not None and not report.ok else [],
             "jurors": [(j, loads.get(j.pk, 0)) for j in jurors],
             "table": table,
         },

@@ -377,6 +377,7 @@ def test_organiser_sees_infeasible_assignment_report(client, edition, organiser)
     assert response.status_code == 400
     assert not response.context["report"].ok
     assert "cannot meet every constraint" in response.text
+    assert "1 entry has fewer than 3 jurors without a conflict of interest: SLZ-" in response.text
 
 
 def test_organiser_assigns_by_hand_and_forged_entry_is_404(client, edition, organiser, juror):
