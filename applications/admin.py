@@ -1,4 +1,5 @@
 """Admin views of applications: read-mostly, status changes go through the formal review pages."""
+
 from django.contrib import admin
 
 from .models import Application, Attachment, Partner, ResultIndicator

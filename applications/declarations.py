@@ -1,4 +1,5 @@
 """The texts of the applicants' declarations, versioned: a Declaration row keeps the text and version accepted."""
+
 from django.utils.translation import gettext_lazy as _
 
 VERSION = "2026-1"

@@ -1,4 +1,5 @@
 """Demo applications: partnerships with real TERC units, Polish content, small real PDF and JPEG files, every status."""
+
 import datetime
 import hashlib
 import io
@@ -21,77 +22,235 @@ BENCH_TITLE = "Projekt partnerski nr"
 
 # (title, partnership, legal form, category index, leader + partner TERC codes, other partner or None, topic words)
 PROJECTS = [
-    ("Wspólny bilet i autobusy dla Doliny Bobru", "Partnerstwo Doliny Bobru", "porozumienie międzygminne", 0,
-     ["0201011", "0201022", "0201043"], None,
-     ("transport publiczny", "wykluczenie komunikacyjne mieszkańców wsi", "liczba kursów dziennie", "4", "38")),
-    ("Centrum Usług Wspólnych dla szkół powiatu kłodzkiego", "Porozumienie Ziemi Kłodzkiej", "porozumienie międzygminne",
-     0, ["0202", "0208021", "0208072", "0208041"], None,
-     ("obsługa księgowa szkół", "rozproszona i kosztowna administracja oświatowa", "koszt obsługi jednej szkoły (tys. zł)",
-      "48", "31")),
-    ("Zielone Podhale – wymiana źródeł ciepła", "Stowarzyszenie Gmin Podhala", "stowarzyszenie gmin", 1,
-     ["1211011", "1211092", "1211142"], ("ngo", "Fundacja Czyste Powietrze Podhala", "", "", "0000412345"),
-     ("jakość powietrza", "smog w sezonie grzewczym", "liczba wymienionych kotłów", "0", "1 240")),
-    ("Metropolitalny rower Trójmiasta", "Obszar Metropolitalny Gdańsk Gdynia Sopot", "stowarzyszenie", 2,
-     ["2261011", "2262011", "2264011", "2204011"], None,
-     ("rower miejski", "korki i brak spójnej sieci dróg rowerowych", "liczba wypożyczeń rocznie", "0", "2,1 mln")),
-    ("Lubelski Obszar Funkcjonalny – wspólne planowanie przestrzeni", "Partnerstwo LOF", "porozumienie", 2,
-     ["0663011", "0617011", "0609112", "0609072"], ("university", "Uniwersytet Marii Curie-Skłodowskiej w Lublinie",
-                                                    "7120104651", "000001353", ""),
-     ("planowanie przestrzenne", "rozlewanie się zabudowy", "liczba wspólnych studiów", "0", "3")),
-    ("Rzeszowska sieć opieki nad seniorami", "Partnerstwo ROF Senior", "porozumienie międzygminne", 1,
-     ["1863011", "1816033", "1816143"], ("ngo", "Stowarzyszenie Pomocy Seniorom „Razem”", "", "", "0000267123"),
-     ("opieka nad seniorami", "samotność i brak usług opiekuńczych", "liczba seniorów objętych opieką", "120", "640")),
-    ("Słupski klaster energii odnawialnej", "Słupski Klaster Energii", "porozumienie klastrowe", 1,
-     ["2263011", "2212062", "2212011", "2212102"], ("business", "Energa Słupsk Sp. z o.o.", "8390002457", "", ""),
-     ("energia odnawialna", "wysokie koszty energii w budynkach publicznych", "moc instalacji PV (MW)", "0,4", "6,8")),
-    ("Mazurska sieć przedszkoli wiejskich", "Partnerstwo Ełckie", "porozumienie międzygminne", 0,
-     ["2805011", "2805022", "2805032"], None,
-     ("wychowanie przedszkolne", "brak miejsc w przedszkolach na wsi", "odsetek dzieci w przedszkolach (%)", "61",
-      "92")),
-    ("Wspólna gospodarka odpadami Ziemi Lubuskiej", "Związek Celowy Gmin Ziemi Lubuskiej", "związek międzygminny", 0,
-     ["0861011", "0801032", "0801022"], None,
-     ("gospodarka odpadami", "niski poziom recyklingu", "poziom recyklingu (%)", "27", "56")),
-    ("Opolskie Centrum Cyfrowych Usług", "Aglomeracja Opolska", "stowarzyszenie", 2,
-     ["1661011", "1609032", "1609042"], ("business", "Opolski Park Naukowo-Technologiczny Sp. z o.o.", "7543074870", "",
-                                          ""),
-     ("e-usługi", "załatwianie spraw wymaga wizyt w urzędzie", "liczba spraw załatwionych online", "2 100",
-      "48 000")),
-    ("Tatrzańska karta mieszkańca", "Partnerstwo Tatrzańskie", "porozumienie międzygminne", 1,
-     ["1217011", "1217052", "1217042", "1217022"], ("ngo", "Tatrzańska Izba Gospodarcza", "", "", "0000098765"),
-     ("turystyka i usługi dla mieszkańców", "przeciążenie usług w sezonie turystycznym", "liczba wydanych kart", "0",
-      "21 500")),
-    ("Świdnickie Centrum Integracji Społecznej", "Partnerstwo Ziemi Świdnickiej", "porozumienie", 1,
-     ["0219011", "0219072", "0219"], ("ngo", "Fundacja Aktywizacja", "5272525995", "", ""),
-     ("integracja społeczna", "długotrwałe bezrobocie", "liczba osób, które podjęły pracę", "0", "143")),
+    (
+        "Wspólny bilet i autobusy dla Doliny Bobru",
+        "Partnerstwo Doliny Bobru",
+        "porozumienie międzygminne",
+        0,
+        ["0201011", "0201022", "0201043"],
+        None,
+        ("transport publiczny", "wykluczenie komunikacyjne mieszkańców wsi", "liczba kursów dziennie", "4", "38"),
+    ),
+    (
+        "Centrum Usług Wspólnych dla szkół powiatu kłodzkiego",
+        "Porozumienie Ziemi Kłodzkiej",
+        "porozumienie międzygminne",
+        0,
+        ["0202", "0208021", "0208072", "0208041"],
+        None,
+        (
+            "obsługa księgowa szkół",
+            "rozproszona i kosztowna administracja oświatowa",
+            "koszt obsługi jednej szkoły (tys. zł)",
+            "48",
+            "31",
+        ),
+    ),
+    (
+        "Zielone Podhale – wymiana źródeł ciepła",
+        "Stowarzyszenie Gmin Podhala",
+        "stowarzyszenie gmin",
+        1,
+        ["1211011", "1211092", "1211142"],
+        ("ngo", "Fundacja Czyste Powietrze Podhala", "", "", "0000412345"),
+        ("jakość powietrza", "smog w sezonie grzewczym", "liczba wymienionych kotłów", "0", "1 240"),
+    ),
+    (
+        "Metropolitalny rower Trójmiasta",
+        "Obszar Metropolitalny Gdańsk Gdynia Sopot",
+        "stowarzyszenie",
+        2,
+        ["2261011", "2262011", "2264011", "2204011"],
+        None,
+        ("rower miejski", "korki i brak spójnej sieci dróg rowerowych", "liczba wypożyczeń rocznie", "0", "2,1 mln"),
+    ),
+    (
+        "Lubelski Obszar Funkcjonalny – wspólne planowanie przestrzeni",
+        "Partnerstwo LOF",
+        "porozumienie",
+        2,
+        ["0663011", "0617011", "0609112", "0609072"],
+        ("university", "Uniwersytet Marii Curie-Skłodowskiej w Lublinie", "7120104651", "000001353", ""),
+        ("planowanie przestrzenne", "rozlewanie się zabudowy", "liczba wspólnych studiów", "0", "3"),
+    ),
+    (
+        "Rzeszowska sieć opieki nad seniorami",
+        "Partnerstwo ROF Senior",
+        "porozumienie międzygminne",
+        1,
+        ["1863011", "1816033", "1816143"],
+        ("ngo", "Stowarzyszenie Pomocy Seniorom „Razem”", "", "", "0000267123"),
+        (
+            "opieka nad seniorami",
+            "samotność i brak usług opiekuńczych",
+            "liczba seniorów objętych opieką",
+            "120",
+            "640",
+        ),
+    ),
+    (
+        "Słupski klaster energii odnawialnej",
+        "Słupski Klaster Energii",
+        "porozumienie klastrowe",
+        1,
+        ["2263011", "2212062", "2212011", "2212102"],
+        ("business", "Energa Słupsk Sp. z o.o.", "8390002457", "", ""),
+        (
+            "energia odnawialna",
+            "wysokie koszty energii w budynkach publicznych",
+            "moc instalacji PV (MW)",
+            "0,4",
+            "6,8",
+        ),
+    ),
+    (
+        "Mazurska sieć przedszkoli wiejskich",
+        "Partnerstwo Ełckie",
+        "porozumienie międzygminne",
+        0,
+        ["2805011", "2805022", "2805032"],
+        None,
+        (
+            "wychowanie przedszkolne",
+            "brak miejsc w przedszkolach na wsi",
+            "odsetek dzieci w przedszkolach (%)",
+            "61",
+            "92",
+        ),
+    ),
+    (
+        "Wspólna gospodarka odpadami Ziemi Lubuskiej",
+        "Związek Celowy Gmin Ziemi Lubuskiej",
+        "związek międzygminny",
+        0,
+        ["0861011", "0801032", "0801022"],
+        None,
+        ("gospodarka odpadami", "niski poziom recyklingu", "poziom recyklingu (%)", "27", "56"),
+    ),
+    (
+        "Opolskie Centrum Cyfrowych Usług",
+        "Aglomeracja Opolska",
+        "stowarzyszenie",
+        2,
+        ["1661011", "1609032", "1609042"],
+        ("business", "Opolski Park Naukowo-Technologiczny Sp. z o.o.", "7543074870", "", ""),
+        (
+            "e-usługi",
+            "załatwianie spraw wymaga wizyt w urzędzie",
+            "liczba spraw załatwionych online",
+            "2 100",
+            "48 000",
+        ),
+    ),
+    (
+        "Tatrzańska karta mieszkańca",
+        "Partnerstwo Tatrzańskie",
+        "porozumienie międzygminne",
+        1,
+        ["1217011", "1217052", "1217042", "1217022"],
+        ("ngo", "Tatrzańska Izba Gospodarcza", "", "", "0000098765"),
+        (
+            "turystyka i usługi dla mieszkańców",
+            "przeciążenie usług w sezonie turystycznym",
+            "liczba wydanych kart",
+            "0",
+            "21 500",
+        ),
+    ),
+    (
+        "Świdnickie Centrum Integracji Społecznej",
+        "Partnerstwo Ziemi Świdnickiej",
+        "porozumienie",
+        1,
+        ["0219011", "0219072", "0219"],
+        ("ngo", "Fundacja Aktywizacja", "5272525995", "", ""),
+        ("integracja społeczna", "długotrwałe bezrobocie", "liczba osób, które podjęły pracę", "0", "143"),
+    ),
 ]
 PROJECTS_2027 = [
-    ("Gdańska sieć punktów klimatycznych", "Partnerstwo Pruszcz–Kolbudy", "porozumienie", 1,
-     ["2204011", "2204032", "2204042"], None, ("adaptacja do zmian klimatu", "upały i podtopienia",
-                                             "liczba punktów", "0", "12")),
-    ("Wspólny transport na żądanie w gminach opolskich", "Partnerstwo Opolskie", "porozumienie", 0,
-     ["1609032", "1609042"], None, ("transport na żądanie", "brak kursów poza godzinami szczytu",
-                                     "liczba przejazdów", "0", "9 400")),
-    ("Cyfrowa szkoła Podhala", "Partnerstwo Edukacyjne Podhala", "porozumienie", 0,
-     ["1211011", "1211142"], None, ("edukacja cyfrowa", "niskie kompetencje cyfrowe uczniów",
-                                     "liczba przeszkolonych nauczycieli", "0", "220")),
-    ("Rzeszowski program retencji wody", "Partnerstwo Wodne ROF", "porozumienie", 1,
-     ["1863011", "1816143"], ("university", "Politechnika Rzeszowska", "8130006108", "000001621", ""),
-     ("retencja wody", "susza i gwałtowne opady", "pojemność zbiorników (m³)", "0", "18 000")),
-    ("Słupski program mieszkań wspomaganych", "Partnerstwo Słupskie", "porozumienie", 1,
-     ["2263011", "2212062"], None, ("mieszkania wspomagane", "brak mieszkań dla osób z niepełnosprawnościami",
-                                     "liczba mieszkań", "0", "16")),
+    (
+        "Gdańska sieć punktów klimatycznych",
+        "Partnerstwo Pruszcz–Kolbudy",
+        "porozumienie",
+        1,
+        ["2204011", "2204032", "2204042"],
+        None,
+        ("adaptacja do zmian klimatu", "upały i podtopienia", "liczba punktów", "0", "12"),
+    ),
+    (
+        "Wspólny transport na żądanie w gminach opolskich",
+        "Partnerstwo Opolskie",
+        "porozumienie",
+        0,
+        ["1609032", "1609042"],
+        None,
+        ("transport na żądanie", "brak kursów poza godzinami szczytu", "liczba przejazdów", "0", "9 400"),
+    ),
+    (
+        "Cyfrowa szkoła Podhala",
+        "Partnerstwo Edukacyjne Podhala",
+        "porozumienie",
+        0,
+        ["1211011", "1211142"],
+        None,
+        ("edukacja cyfrowa", "niskie kompetencje cyfrowe uczniów", "liczba przeszkolonych nauczycieli", "0", "220"),
+    ),
+    (
+        "Rzeszowski program retencji wody",
+        "Partnerstwo Wodne ROF",
+        "porozumienie",
+        1,
+        ["1863011", "1816143"],
+        ("university", "Politechnika Rzeszowska", "8130006108", "000001621", ""),
+        ("retencja wody", "susza i gwałtowne opady", "pojemność zbiorników (m³)", "0", "18 000"),
+    ),
+    (
+        "Słupski program mieszkań wspomaganych",
+        "Partnerstwo Słupskie",
+        "porozumienie",
+        1,
+        ["2263011", "2212062"],
+        None,
+        ("mieszkania wspomagane", "brak mieszkań dla osób z niepełnosprawnościami", "liczba mieszkań", "0", "16"),
+    ),
 ]
 PROJECTS_2025 = [
-    ("Lubelska wspólna komunikacja miejska", "Partnerstwo Komunikacyjne LOF", "porozumienie", 2,
-     ["0663011", "0617011"], None, ("komunikacja miejska", "brak wspólnego biletu", "liczba pasażerów", "0",
-                                    "4,2 mln")),
-    ("Wspólne zakupy energii gmin kłodzkich", "Grupa Zakupowa Ziemi Kłodzkiej", "porozumienie", 0,
-     ["0208021", "0208072"], None, ("zakupy energii", "wysokie ceny energii", "oszczędność (tys. zł)", "0", "870")),
-    ("Ełcki program profilaktyki zdrowotnej", "Partnerstwo Zdrowe Mazury", "porozumienie", 1,
-     ["2805011", "2805022"], ("ngo", "Stowarzyszenie Zdrowie Mazur", "", "", "0000312456"),
-     ("profilaktyka zdrowotna", "późne wykrywanie chorób", "liczba badań", "300", "4 100")),
-    ("Gorzowskie centrum usług społecznych", "Partnerstwo Gorzowskie", "porozumienie", 1,
-     ["0861011", "0801022"], None, ("usługi społeczne", "rozproszone usługi", "liczba usług", "3", "11")),
+    (
+        "Lubelska wspólna komunikacja miejska",
+        "Partnerstwo Komunikacyjne LOF",
+        "porozumienie",
+        2,
+        ["0663011", "0617011"],
+        None,
+        ("komunikacja miejska", "brak wspólnego biletu", "liczba pasażerów", "0", "4,2 mln"),
+    ),
+    (
+        "Wspólne zakupy energii gmin kłodzkich",
+        "Grupa Zakupowa Ziemi Kłodzkiej",
+        "porozumienie",
+        0,
+        ["0208021", "0208072"],
+        None,
+        ("zakupy energii", "wysokie ceny energii", "oszczędność (tys. zł)", "0", "870"),
+    ),
+    (
+        "Ełcki program profilaktyki zdrowotnej",
+        "Partnerstwo Zdrowe Mazury",
+        "porozumienie",
+        1,
+        ["2805011", "2805022"],
+        ("ngo", "Stowarzyszenie Zdrowie Mazur", "", "", "0000312456"),
+        ("profilaktyka zdrowotna", "późne wykrywanie chorób", "liczba badań", "300", "4 100"),
+    ),
+    (
+        "Gorzowskie centrum usług społecznych",
+        "Partnerstwo Gorzowskie",
+        "porozumienie",
+        1,
+        ["0861011", "0801022"],
+        None,
+        ("usługi społeczne", "rozproszone usługi", "liczba usług", "3", "11"),
+    ),
 ]
 
 
@@ -99,53 +258,58 @@ def content(project):
     """Full, realistic Polish content built around the project's topic."""
     title, partnership, legal_form, _category, codes, other, topic = project
     subject, problem, indicator, baseline, achieved = topic
-    return {
-        "partnership_name": partnership,
-        "legal_form": legal_form,
-        "formed_on": datetime.date(2019, 9, 1),
-        "title": title,
-        "summary": (
-            f"Samorządy partnerstwa wspólnie zorganizowały {subject}, odpowiadając na problem: {problem}. "
-            "Projekt połączył zasoby gmin, uprościł procedury i przyniósł mierzalne korzyści mieszkańcom."
-        ),
-        "problem": (
-            f"Diagnoza przeprowadzona wspólnie przez partnerów pokazała, że głównym problemem jest {problem}. "
-            "Pojedyncze gminy nie miały wystarczających zasobów, by samodzielnie go rozwiązać."
-        ),
-        "goals": f"Cel główny: poprawa dostępności i jakości usług w obszarze: {subject}. Cele szczegółowe: "
-                 "obniżenie kosztów, wspólne standardy obsługi, lepsza informacja dla mieszkańców.",
-        "cooperation_method": (
-            "Partnerzy podpisali porozumienie określające zasady współpracy, powołali komitet sterujący z "
-            "przedstawicielami wszystkich samorządów i wspólny zespół projektowy działający w urzędzie lidera."
-        ),
-        "activities": (
-            "1. Wspólna diagnoza i konsultacje. 2. Przygotowanie dokumentacji i wspólnego zamówienia. "
-            f"3. Uruchomienie usługi ({subject}). 4. Monitoring i coroczny raport dla rad gmin."
-        ),
-        "partner_roles": (
-            "Lider odpowiada za koordynację, zamówienia i rozliczenia; partnerzy współfinansują działania "
-            "proporcjonalnie do liczby mieszkańców. Decyzje komitet sterujący podejmuje konsensusem, a gdy go brak "
-            "– większością dwóch trzecich głosów."
-        ),
-        "resident_involvement": (
-            "Przeprowadziliśmy konsultacje społeczne (ankiety, spotkania w sołectwach, dyżury online). "
-            "W komitecie sterującym zasiadają z głosem doradczym przedstawiciele rad seniorów i organizacji."
-        ),
-        "results_description": f"Najważniejszy rezultat: {indicator} wzrósł z {baseline} do {achieved}. "
-                               "Mieszkańcy oceniają usługę dobrze lub bardzo dobrze (82% w badaniu ankietowym).",
-        "costs_and_funding": (
-            "Koszt całkowity: 3,4 mln zł, w tym 2,1 mln zł z funduszy europejskich, 1,0 mln zł z budżetów "
-            "partnerów i 0,3 mln zł z Rządowego Funduszu Inwestycji Lokalnych."
-        ),
-        "sustainability": "Usługa jest finansowana z budżetów partnerów w wieloletnich prognozach finansowych; "
-                          "porozumienie zawarto na czas nieokreślony.",
-        "replicability": "Opracowaliśmy podręcznik wdrożenia i wzory dokumentów; rozwiązanie przejęły już dwie "
-                         "kolejne gminy regionu.",
-        "implementation_start": datetime.date(2022, 3, 1),
-        "implementation_end": datetime.date(2024, 10, 31),
-        "contact_position": "koordynator projektu",
-        "contact_phone": "+48 600 100 200",
-    }, codes, other, (indicator, baseline, achieved)
+    return (
+        {
+            "partnership_name": partnership,
+            "legal_form": legal_form,
+            "formed_on": datetime.date(2019, 9, 1),
+            "title": title,
+            "summary": (
+                f"Samorządy partnerstwa wspólnie zorganizowały {subject}, odpowiadając na problem: {problem}. "
+                "Projekt połączył zasoby gmin, uprościł procedury i przyniósł mierzalne korzyści mieszkańcom."
+            ),
+            "problem": (
+                f"Diagnoza przeprowadzona wspólnie przez partnerów pokazała, że głównym problemem jest {problem}. "
+                "Pojedyncze gminy nie miały wystarczających zasobów, by samodzielnie go rozwiązać."
+            ),
+            "goals": f"Cel główny: poprawa dostępności i jakości usług w obszarze: {subject}. Cele szczegółowe: "
+            "obniżenie kosztów, wspólne standardy obsługi, lepsza informacja dla mieszkańców.",
+            "cooperation_method": (
+                "Partnerzy podpisali porozumienie określające zasady współpracy, powołali komitet sterujący z "
+                "przedstawicielami wszystkich samorządów i wspólny zespół projektowy działający w urzędzie lidera."
+            ),
+            "activities": (
+                "1. Wspólna diagnoza i konsultacje. 2. Przygotowanie dokumentacji i wspólnego zamówienia. "
+                f"3. Uruchomienie usługi ({subject}). 4. Monitoring i coroczny raport dla rad gmin."
+            ),
+            "partner_roles": (
+                "Lider odpowiada za koordynację, zamówienia i rozliczenia; partnerzy współfinansują działania "
+                "proporcjonalnie do liczby mieszkańców. Decyzje komitet sterujący podejmuje konsensusem, a gdy go brak "
+                "– większością dwóch trzecich głosów."
+            ),
+            "resident_involvement": (
+                "Przeprowadziliśmy konsultacje społeczne (ankiety, spotkania w sołectwach, dyżury online). "
+                "W komitecie sterującym zasiadają z głosem doradczym przedstawiciele rad seniorów i organizacji."
+            ),
+            "results_description": f"Najważniejszy rezultat: {indicator} wzrósł z {baseline} do {achieved}. "
+            "Mieszkańcy oceniają usługę dobrze lub bardzo dobrze (82% w badaniu ankietowym).",
+            "costs_and_funding": (
+                "Koszt całkowity: 3,4 mln zł, w tym 2,1 mln zł z funduszy europejskich, 1,0 mln zł z budżetów "
+                "partnerów i 0,3 mln zł z Rządowego Funduszu Inwestycji Lokalnych."
+            ),
+            "sustainability": "Usługa jest finansowana z budżetów partnerów w wieloletnich prognozach finansowych; "
+            "porozumienie zawarto na czas nieokreślony.",
+            "replicability": "Opracowaliśmy podręcznik wdrożenia i wzory dokumentów; rozwiązanie przejęły już dwie "
+            "kolejne gminy regionu.",
+            "implementation_start": datetime.date(2022, 3, 1),
+            "implementation_end": datetime.date(2024, 10, 31),
+            "contact_position": "koordynator projektu",
+            "contact_phone": "+48 600 100 200",
+        },
+        codes,
+        other,
+        (indicator, baseline, achieved),
+    )
 
 
 def _pdf(title):
@@ -177,8 +341,14 @@ def _store(application, requirement, data, name, content_type, owner):
     if not default_storage.exists(key):
         key = default_storage.save(key, ContentFile(data))
     Attachment.objects.create(
-        application=application, requirement=requirement, file=key, original_name=name, size=len(data),
-        content_type=content_type, sha256=hashlib.sha256(data).hexdigest(), uploaded_by=owner,
+        application=application,
+        requirement=requirement,
+        file=key,
+        original_name=name,
+        size=len(data),
+        content_type=content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=owner,
     )
 
 
@@ -194,44 +364,72 @@ def _create(edition, owner, project, index, status, files, now):
     if application is not None:
         return application
     application = Application.objects.create(
-        edition=edition, category=categories[project[3] % len(categories)], owner=owner,
-        contact_name=owner.full_name, contact_email=owner.email, **fields,
+        edition=edition,
+        category=categories[project[3] % len(categories)],
+        owner=owner,
+        contact_name=owner.full_name,
+        contact_email=owner.email,
+        **fields,
     )
     for order, unit in enumerate(_units(codes)):
         Partner.objects.create(
-            application=application, kind=Partner.Kind.LOCAL_GOVERNMENT, territorial_unit=unit, order=order,
+            application=application,
+            kind=Partner.Kind.LOCAL_GOVERNMENT,
+            territorial_unit=unit,
+            order=order,
             is_leader=order == 0,
-            role="Lider partnerstwa: koordynacja i rozliczenia" if order == 0 else "Partner: współfinansowanie i "
-                                                                                  "realizacja działań na terenie gminy",
+            role="Lider partnerstwa: koordynacja i rozliczenia"
+            if order == 0
+            else "Partner: współfinansowanie i realizacja działań na terenie gminy",
         )
     if other:
         kind, name, nip, regon, krs = other
-        Partner.objects.create(application=application, kind=kind, name=name, nip=nip, regon=regon, krs=krs,
-                               order=len(codes), role="Wsparcie merytoryczne i promocja")
-    ResultIndicator.objects.create(application=application, name=indicator, baseline=baseline, achieved=achieved,
-                                   source="Sprawozdania partnerów")
-    ResultIndicator.objects.create(application=application, name="Zadowolenie mieszkańców (%)", baseline="—",
-                                   achieved="82", source="Badanie ankietowe")
+        Partner.objects.create(
+            application=application,
+            kind=kind,
+            name=name,
+            nip=nip,
+            regon=regon,
+            krs=krs,
+            order=len(codes),
+            role="Wsparcie merytoryczne i promocja",
+        )
+    ResultIndicator.objects.create(
+        application=application, name=indicator, baseline=baseline, achieved=achieved, source="Sprawozdania partnerów"
+    )
+    ResultIndicator.objects.create(
+        application=application,
+        name="Zadowolenie mieszkańców (%)",
+        baseline="—",
+        achieved="82",
+        source="Badanie ankietowe",
+    )
     requirements = list(edition.attachment_requirements.all())
     if status != Status.DRAFT or index % 2:
         for requirement in requirements:
             if "pdf" in requirement.allowed_types:
-                _store(application, requirement, files["pdf"], "porozumienie-partnerskie.pdf", "application/pdf",
-                       owner)
+                _store(application, requirement, files["pdf"], "porozumienie-partnerskie.pdf", "application/pdf", owner)
             elif "jpeg" in requirement.allowed_types:
                 _store(application, requirement, files["jpeg"], "zdjecie-z-realizacji.jpg", "image/jpeg", owner)
         version, _text = declaration_texts.VERSION, None
         for kind in Declaration.Kind.values:
-            Declaration.objects.create(application=application, kind=kind, text_version=version,
-                                       text=declaration_texts.current(kind)[1], accepted_by=owner, accepted_at=now)
+            Declaration.objects.create(
+                application=application,
+                kind=kind,
+                text_version=version,
+                text=declaration_texts.current(kind)[1],
+                accepted_by=owner,
+                accepted_at=now,
+            )
     if status != Status.DRAFT:
         _submit(application, owner, edition.submission_deadline - datetime.timedelta(days=3 + index, hours=index))
         if status != Status.SUBMITTED:
             application.status = status
             if status == Status.CORRECTIONS_REQUESTED:
                 application.corrections_fields = ["results_description", "attachments"]
-                application.corrections_note = "Prosimy podać źródło danych dla wskaźnika rezultatu i dołączyć " \
-                                               "podpisane porozumienie."
+                application.corrections_note = (
+                    "Prosimy podać źródło danych dla wskaźnika rezultatu i dołączyć podpisane porozumienie."
+                )
                 application.corrections_deadline = now + datetime.timedelta(days=7)
             application.save()
     return application
@@ -246,8 +444,9 @@ def _submit(application, owner, at):
     application.submitted_at = at
     application.status = Status.SUBMITTED
     application.save()
-    ApplicationVersion.objects.create(application=application, number=1, snapshot=services.snapshot(application),
-                                      created_by=owner)
+    ApplicationVersion.objects.create(
+        application=application, number=1, snapshot=services.snapshot(application), created_by=owner
+    )
 
 
 def _bulk_accepted(edition, owner, count, stdout=None):
@@ -260,8 +459,9 @@ def _bulk_accepted(edition, owner, count, stdout=None):
         return
     categories = list(edition.categories.all())
     units = list(
-        TerritorialUnit.objects.filter(kind__in=[TerritorialUnit.Kind.URBAN, TerritorialUnit.Kind.RURAL,
-                                                 TerritorialUnit.Kind.URBAN_RURAL]).order_by("code")[:400]
+        TerritorialUnit.objects.filter(
+            kind__in=[TerritorialUnit.Kind.URBAN, TerritorialUnit.Kind.RURAL, TerritorialUnit.Kind.URBAN_RURAL]
+        ).order_by("code")[:400]
     )
     start = (Application.objects.filter(edition=edition).aggregate(m=Max("sequence"))["m"] or 0) + 1
     fields, *_rest = content(PROJECTS[0])
@@ -270,21 +470,37 @@ def _bulk_accepted(edition, owner, count, stdout=None):
     batch = []
     for offset in range(missing):
         sequence = start + offset
-        batch.append(Application(
-            edition=edition, category=categories[offset % len(categories)], owner=owner, status=Status.ACCEPTED,
-            sequence=sequence, code=f"{settings.APPLICATION_CODE_PREFIX}-{edition.year}-{sequence:03d}",
-            submitted_at=at, title=f"{BENCH_TITLE} {existing + offset + 1}",
-            partnership_name=f"Partnerstwo nr {existing + offset + 1}", contact_email=owner.email, **fields,
-        ))
+        batch.append(
+            Application(
+                edition=edition,
+                category=categories[offset % len(categories)],
+                owner=owner,
+                status=Status.ACCEPTED,
+                sequence=sequence,
+                code=f"{settings.APPLICATION_CODE_PREFIX}-{edition.year}-{sequence:03d}",
+                submitted_at=at,
+                title=f"{BENCH_TITLE} {existing + offset + 1}",
+                partnership_name=f"Partnerstwo nr {existing + offset + 1}",
+                contact_email=owner.email,
+                **fields,
+            )
+        )
     created = Application.objects.bulk_create(batch, batch_size=500)
     if created and created[0].pk is None:  # databases that do not return ids from bulk inserts
         created = list(Application.objects.filter(edition=edition, sequence__gte=start).order_by("sequence"))
     partners = []
     for index, application in enumerate(created):
         for order in range(2):
-            partners.append(Partner(application=application, kind=Partner.Kind.LOCAL_GOVERNMENT,
-                                    territorial_unit=units[(index * 2 + order) % len(units)], is_leader=order == 0,
-                                    order=order, role="Partner projektu"))
+            partners.append(
+                Partner(
+                    application=application,
+                    kind=Partner.Kind.LOCAL_GOVERNMENT,
+                    territorial_unit=units[(index * 2 + order) % len(units)],
+                    is_leader=order == 0,
+                    order=order,
+                    role="Partner projektu",
+                )
+            )
     Partner.objects.bulk_create(partners, batch_size=1000)
     if stdout:
         stdout.write(f"Created {len(created)} accepted applications for benchmarks in {edition.year}.")
@@ -293,8 +509,14 @@ def _bulk_accepted(edition, owner, count, stdout=None):
 def seed(password="demo", applications=None, jurors=None, stdout=None, editions=None, organiser=None, **_):
     editions = editions or {}
     now = timezone.now()
-    names = ["Katarzyna Nowak", "Piotr Wiśniewski", "Agnieszka Wójcik", "Tomasz Kamiński", "Magdalena Lewandowska",
-             "Marcin Zieliński"]
+    names = [
+        "Katarzyna Nowak",
+        "Piotr Wiśniewski",
+        "Agnieszka Wójcik",
+        "Tomasz Kamiński",
+        "Magdalena Lewandowska",
+        "Marcin Zieliński",
+    ]
     applicants = [
         ensure_user(f"applicant{i}@example.com", password, full_name=names[(i - 1) % len(names)])
         for i in range(1, APPLICANTS + 1)
@@ -302,10 +524,15 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
     files = {"pdf": _pdf("Porozumienie partnerskie"), "jpeg": _jpeg()}
     created = {}
     plans = {
-        2026: [(p, Status.ACCEPTED) for p in PROJECTS[:10]] + [(PROJECTS[10], Status.REJECTED),
-                                                               (PROJECTS[11], Status.WITHDRAWN)],
-        2027: list(zip(PROJECTS_2027, [Status.DRAFT, Status.DRAFT, Status.SUBMITTED, Status.SUBMITTED,
-                                       Status.CORRECTIONS_REQUESTED], strict=True)),
+        2026: [(p, Status.ACCEPTED) for p in PROJECTS[:10]]
+        + [(PROJECTS[10], Status.REJECTED), (PROJECTS[11], Status.WITHDRAWN)],
+        2027: list(
+            zip(
+                PROJECTS_2027,
+                [Status.DRAFT, Status.DRAFT, Status.SUBMITTED, Status.SUBMITTED, Status.CORRECTIONS_REQUESTED],
+                strict=True,
+            )
+        ),
         2025: [(p, Status.ACCEPTED) for p in PROJECTS_2025],
     }
     for year, plan in plans.items():
@@ -318,6 +545,9 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
         ]
     if applications and editions.get(2026):
         _bulk_accepted(editions[2026], applicants[0], applications, stdout)
-    accepted = list(Application.objects.filter(edition=editions.get(2026), status=Status.ACCEPTED)) if editions.get(
-        2026) else []
+    accepted = (
+        list(Application.objects.filter(edition=editions.get(2026), status=Status.ACCEPTED))
+        if editions.get(2026)
+        else []
+    )
     return {"applications": accepted, "applications_by_year": created, "applicants": applicants}

@@ -1,4 +1,5 @@
 """Organisers' exports: the list as CSV or XLSX, an application's files as one ZIP."""
+
 import csv
 import io
 import tempfile
@@ -17,16 +18,26 @@ COLUMNS = [
     ("leader", lambda a: a.leader.display_name if a.leader else ""),
     ("leader_voivodeship", lambda a: a.leader.territorial_unit.woj if a.leader and a.leader.territorial_unit else ""),
     ("partners", lambda a: "; ".join(p.display_name for p in a.partners.all())),
-    ("submitted_at", lambda a: timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M:%S") if a.submitted_at else ""),
+    (
+        "submitted_at",
+        lambda a: timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M:%S") if a.submitted_at else "",
+    ),
     ("contact_email", lambda a: a.contact_email),
 ]
 
 
 def _headers():
     labels = {
-        "code": _("Code"), "status": _("Status"), "category": _("Category"), "title": _("Title"),
-        "partnership": _("Partnership"), "leader": _("Leading partner"), "leader_voivodeship": _("Voivodeship (TERC)"),
-        "partners": _("Partners"), "submitted_at": _("Submitted at"), "contact_email": _("Contact e-mail"),
+        "code": _("Code"),
+        "status": _("Status"),
+        "category": _("Category"),
+        "title": _("Title"),
+        "partnership": _("Partnership"),
+        "leader": _("Leading partner"),
+        "leader_voivodeship": _("Voivodeship (TERC)"),
+        "partners": _("Partners"),
+        "submitted_at": _("Submitted at"),
+        "contact_email": _("Contact e-mail"),
     }
     return [str(labels[key]) for key, _getter in COLUMNS]
 
@@ -84,6 +95,8 @@ def attachments_zip_response(application):
                     target.write(chunk)
     spool.seek(0)
     label = application.code or f"wniosek-{application.pk}"
-    response = FileResponse(spool, as_attachment=True, filename=f"{label}-zalaczniki.zip", content_type="application/zip")
+    response = FileResponse(
+        spool, as_attachment=True, filename=f"{label}-zalaczniki.zip", content_type="application/zip"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

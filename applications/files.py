@@ -1,4 +1,5 @@
 """Attachment files: checking an upload by its content, safe names, streaming hashes, serving through checked views."""
+
 import hashlib
 import re
 import unicodedata
@@ -25,7 +26,16 @@ TYPE_MIME = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "zip": "application/zip",
 }
-EXTENSION = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx", "odt": "odt", "ods": "ods", "zip": "zip"}
+EXTENSION = {
+    "pdf": "pdf",
+    "jpeg": "jpg",
+    "png": "png",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "odt": "odt",
+    "ods": "ods",
+    "zip": "zip",
+}
 # Markup or script content is refused whatever it is called: a browser could run it.
 MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe|<!--)", re.IGNORECASE)
 
@@ -170,7 +180,7 @@ def store(upload, name, storage=None):
 
 def _ascii_fallback(name):
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r'[^A-Za-z0-9._ -]', "_", ascii_name) or "file"
+    return re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name) or "file"
 
 
 def is_remote_storage(storage=None):

@@ -1,4 +1,5 @@
 """Forms of the applicant's journey and the formal review; errors are tied to fields for screen readers."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,8 +192,12 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
     # Wider than the stored value: people type separators (525-001-12-66), which are removed before the check.
     nip = forms.CharField(label=_("NIP"), max_length=20, required=False, help_text=_("10 digits, e.g. 5260250274."))
     regon = forms.CharField(label=_("REGON"), max_length=20, required=False, help_text=_("9 or 14 digits."))
-    krs = forms.CharField(label=_("KRS"), max_length=20, required=False,
-                          help_text=_("10 digits, where the partner is registered in the KRS."))
+    krs = forms.CharField(
+        label=_("KRS"),
+        max_length=20,
+        required=False,
+        help_text=_("10 digits, where the partner is registered in the KRS."),
+    )
 
     class Meta:
         model = Partner
@@ -242,8 +247,10 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
             else:
                 unit = TerritorialUnit.objects.filter(code=code).exclude(kind=TerritorialUnit.Kind.SUB_UNIT).first()
                 if unit is None:
-                    self.add_error("terc_code", _("There is no local-government unit with the TERC code %(code)s.")
-                                   % {"code": code})
+                    self.add_error(
+                        "terc_code",
+                        _("There is no local-government unit with the TERC code %(code)s.") % {"code": code},
+                    )
                 else:
                     self.instance.territorial_unit = unit
         elif kind:

@@ -1,4 +1,5 @@
 """Partnerships' applications: partners, content, indicators, attachments, declarations, versions, formal review."""
+
 import uuid
 
 from django.conf import settings
@@ -170,6 +171,9 @@ class ResultIndicator(models.Model):
         verbose_name_plural = _("result indicators")
         ordering = ["order", "id"]
 
+    def __str__(self):
+        return self.name
+
 
 def attachment_path(instance, filename):
     """A generated storage name: the user's file name never reaches the storage."""
@@ -216,6 +220,9 @@ class Declaration(models.Model):
         verbose_name_plural = _("declarations")
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="unique_declaration_kind")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.text_version})"
+
 
 class ApplicationVersion(models.Model):
     """A frozen copy of an application at each submission or resubmission."""
@@ -230,6 +237,9 @@ class ApplicationVersion(models.Model):
         ordering = ["application", "number"]
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="unique_application_version")]
 
+    def __str__(self):
+        return f"{self.application_id} v{self.number}"
+
 
 class ChecklistResult(models.Model):
     """The organiser's answer to one formal checklist item for one application."""
@@ -243,6 +253,9 @@ class ChecklistResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "item"], name="unique_checklist_result")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.passed}"
 
 
 class Invitation(models.Model):
@@ -262,3 +275,6 @@ class Invitation(models.Model):
         verbose_name = _("co-editor invitation")
         verbose_name_plural = _("co-editor invitations")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email

@@ -1,4 +1,5 @@
-"""Who may do what with an application: one entry point, `check(user, action, application)`, answering (allowed, reason)."""
+"""Who may do what with an application: one entry point, `check(user, action, obj)`, answering (allowed, reason)."""
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone

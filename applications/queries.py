@@ -1,4 +1,5 @@
 """Named querysets of applications, with the prefetching each page needs."""
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from .models import Application, Attachment, Partner, Status
@@ -44,9 +45,7 @@ def organiser_list(edition, *, category=None, status=None, voivodeship=None, sea
     if status:
         queryset = queryset.filter(status=status)
     if voivodeship:
-        queryset = queryset.filter(
-            partners__is_leader=True, partners__territorial_unit__woj=voivodeship
-        )
+        queryset = queryset.filter(partners__is_leader=True, partners__territorial_unit__woj=voivodeship)
     search = (search or "").strip()
     if search:
         queryset = queryset.filter(
@@ -69,7 +68,13 @@ def accepted_entries(edition):
     return (
         Application.objects.filter(
             edition=edition,
-            status__in=[Status.ACCEPTED, Status.IN_JURY_REVIEW, Status.LAUREATE, Status.DISTINCTION, Status.NOT_AWARDED],
+            status__in=[
+                Status.ACCEPTED,
+                Status.IN_JURY_REVIEW,
+                Status.LAUREATE,
+                Status.DISTINCTION,
+                Status.NOT_AWARDED,
+            ],
         )
         .select_related("category", "edition")
         .prefetch_related(PARTNERS_WITH_UNITS, ATTACHMENTS_WITH_REQUIREMENTS, "indicators")

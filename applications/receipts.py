@@ -1,4 +1,5 @@
 """The PDF receipt of a submission (WeasyPrint): what was submitted, when, with file checksums."""
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -13,7 +14,5 @@ def receipt_pdf(application):
     from .queries import application_detail
 
     application = application_detail().get(pk=application.pk)
-    html = render_to_string(
-        "applications/receipt.html", {"application": application, "generated_at": timezone.now()}
-    )
+    html = render_to_string("applications/receipt.html", {"application": application, "generated_at": timezone.now()})
     return HTML(string=html).write_pdf()

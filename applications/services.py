@@ -3,6 +3,7 @@
 Every status change goes through change_status(): it checks TRANSITIONS, saves, records the audit
 event and queues the e-mail after the transaction commits.
 """
+
 import logging
 import secrets
 
@@ -57,8 +58,11 @@ CONTACT_FIELDS = ["contact_name", "contact_position", "contact_email", "contact_
 FORM_FIELDS = PARTNERSHIP_FIELDS + CONTENT_FIELDS + CONTACT_FIELDS
 OPTIONAL_FIELDS = {"partnership_krs", "contact_position"}
 # Parts that an organiser can ask to correct besides single fields.
-SECTIONS = {"partners": gettext_lazy("partners"), "attachments": gettext_lazy("attachments"),
-            "indicators": gettext_lazy("result indicators")}
+SECTIONS = {
+    "partners": gettext_lazy("partners"),
+    "attachments": gettext_lazy("attachments"),
+    "indicators": gettext_lazy("result indicators"),
+}
 
 
 class ServiceError(Exception):
@@ -142,8 +146,17 @@ def _locked(application):
 
 
 def _sync(target, source):
-    for field in ("status", "code", "sequence", "version", "submitted_at", "corrections_deadline",
-                  "corrections_fields", "corrections_note", "updated_at"):
+    for field in (
+        "status",
+        "code",
+        "sequence",
+        "version",
+        "submitted_at",
+        "corrections_deadline",
+        "corrections_fields",
+        "corrections_note",
+        "updated_at",
+    ):
         setattr(target, field, getattr(source, field))
 
 
@@ -182,8 +195,9 @@ def resubmit(application, *, by, at=None):
         problems = validate_for_submission(locked)
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
-        change_status(locked, Status.SUBMITTED, by=by, reason=_("Corrections submitted"), submitted_at=at,
-                      corrections_fields=[])
+        change_status(
+            locked, Status.SUBMITTED, by=by, reason=_("Corrections submitted"), submitted_at=at, corrections_fields=[]
+        )
         _freeze_version(locked, by)
     _sync(application, locked)
     return application
@@ -243,8 +257,12 @@ def request_corrections(application, *, by, deadline, fields, note):
 
 def _freeze_version(application, by):
     number = (application.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    ApplicationVersion.objects.create(application=application, number=number, snapshot=snapshot(application),
-                                      created_by=by if getattr(by, "is_authenticated", False) else None)
+    ApplicationVersion.objects.create(
+        application=application,
+        number=number,
+        snapshot=snapshot(application),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
 
 
 def snapshot(application):
@@ -257,8 +275,16 @@ def snapshot(application):
     data["code"] = application.code
     data["status"] = application.status
     data["partners"] = [
-        {"kind": p.kind, "terc": p.territorial_unit.code if p.territorial_unit_id else "", "name": p.display_name,
-         "nip": p.nip, "regon": p.regon, "krs": p.krs, "role": p.role, "is_leader": p.is_leader}
+        {
+            "kind": p.kind,
+            "terc": p.territorial_unit.code if p.territorial_unit_id else "",
+            "name": p.display_name,
+            "nip": p.nip,
+            "regon": p.regon,
+            "krs": p.krs,
+            "role": p.role,
+            "is_leader": p.is_leader,
+        }
         for p in application.partners.select_related("territorial_unit")
     ]
     data["indicators"] = [
@@ -266,8 +292,13 @@ def snapshot(application):
         for i in application.indicators.all()
     ]
     data["attachments"] = [
-        {"requirement": a.requirement.name, "name": a.original_name, "size": a.size, "sha256": a.sha256,
-         "storage_name": a.file.name}
+        {
+            "requirement": a.requirement.name,
+            "name": a.original_name,
+            "size": a.size,
+            "sha256": a.sha256,
+            "storage_name": a.file.name,
+        }
         for a in application.attachments.select_related("requirement")
     ]
     data["declarations"] = [
@@ -329,12 +360,14 @@ def partner_problems(application):
         problems.append(Problem("partners", message, "partners"))
     leaders = [p for p in partners if p.is_leader]
     if len(leaders) != 1 or leaders[0].kind != Partner.Kind.LOCAL_GOVERNMENT:
-        problems.append(Problem("partners", _("Mark exactly one local-government unit as the leading partner."),
-                                "partners"))
+        problems.append(
+            Problem("partners", _("Mark exactly one local-government unit as the leading partner."), "partners")
+        )
     for partner in partners:
         if not (partner.role or "").strip():
-            problems.append(Problem("partners", _("Describe the role of %(name)s.") % {"name": partner.display_name},
-                                    "partners"))
+            problems.append(
+                Problem("partners", _("Describe the role of %(name)s.") % {"name": partner.display_name}, "partners")
+            )
     return problems
 
 
@@ -386,8 +419,10 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
         ).update(**values, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             raise StaleVersion(
-                _("Someone else saved this application after you opened it. Your text is still in the form "
-                  "below: copy what you need, reload the page to see their changes, and save again.")
+                _(
+                    "Someone else saved this application after you opened it. Your text is still in the form "
+                    "below: copy what you need, reload the page to see their changes, and save again."
+                )
             )
         indicators_allowed = application.status == Status.DRAFT or "indicators" in application.corrections_fields
         if indicators is not None and indicators_allowed:
@@ -397,8 +432,9 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
             )
         if declarations is not None and application.status == Status.DRAFT:
             _record_declarations(application, declarations, by)
-        audit.record("application.saved", actor=by, target=application, edition=application.edition,
-                     fields=sorted(values))
+        audit.record(
+            "application.saved", actor=by, target=application, edition=application.edition, fields=sorted(values)
+        )
     application.refresh_from_db()
     return application
 
@@ -431,8 +467,9 @@ def save_partner(application, partner, *, by):
         if partner.is_leader:
             application.partners.exclude(pk=partner.pk).update(is_leader=False)
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
-        audit.record("application.partner_saved", actor=by, target=application, edition=application.edition,
-                     partner=partner.pk)
+        audit.record(
+            "application.partner_saved", actor=by, target=application, edition=application.edition, partner=partner.pk
+        )
     return partner
 
 
@@ -462,8 +499,10 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
     except Exception:  # any storage failure (disk, permissions, S3) is reported the same way
         logger.exception("Storage failed while saving an attachment of application %s", application.pk)
         raise StorageUnavailable(
-            _("The file could not be stored right now. Your application and other files are safe; "
-              "please try uploading this file again in a moment.")
+            _(
+                "The file could not be stored right now. Your application and other files are safe; "
+                "please try uploading this file again in a moment."
+            )
         ) from None
     try:
         with transaction.atomic():
@@ -482,8 +521,15 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
                 replace.delete()
                 transaction.on_commit(lambda: _delete_stored(old_name))
             Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
-            audit.record("application.attachment_added", actor=by, target=application, edition=application.edition,
-                         attachment=attachment.pk, sha256=sha256, replaced=bool(replace))
+            audit.record(
+                "application.attachment_added",
+                actor=by,
+                target=application,
+                edition=application.edition,
+                attachment=attachment.pk,
+                sha256=sha256,
+                replaced=bool(replace),
+            )
     except Exception:
         _delete_stored(stored_name)
         raise
@@ -494,8 +540,13 @@ def delete_attachment(application, attachment, *, by):
     with transaction.atomic():
         name = attachment.file.name
         attachment.delete()
-        audit.record("application.attachment_deleted", actor=by, target=application, edition=application.edition,
-                     sha256=attachment.sha256)
+        audit.record(
+            "application.attachment_deleted",
+            actor=by,
+            target=application,
+            edition=application.edition,
+            sha256=attachment.sha256,
+        )
         transaction.on_commit(lambda: _delete_stored(name))
 
 
@@ -515,8 +566,9 @@ def invite_coeditor(application, email, *, by):
         invitation = Invitation.objects.create(
             application=application, email=email, token=secrets.token_urlsafe(32), invited_by=by
         )
-        audit.record("application.coeditor_invited", actor=by, target=application, edition=application.edition,
-                     email=email)
+        audit.record(
+            "application.coeditor_invited", actor=by, target=application, edition=application.edition, email=email
+        )
         invitation_id = invitation.pk
 
         def notify():
@@ -540,8 +592,12 @@ def accept_invitation(invitation, *, user):
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         if invitation.application.owner_id != user.pk:
             invitation.application.editors.add(user)
-        audit.record("application.coeditor_joined", actor=user, target=invitation.application,
-                     edition=invitation.application.edition)
+        audit.record(
+            "application.coeditor_joined",
+            actor=user,
+            target=invitation.application,
+            edition=invitation.application.edition,
+        )
     return invitation.application
 
 
@@ -556,7 +612,8 @@ def record_checklist(application, answers, *, by):
             if item_id not in items:
                 continue
             ChecklistResult.objects.update_or_create(
-                application=application, item=items[item_id],
+                application=application,
+                item=items[item_id],
                 defaults={"passed": passed, "note": note or "", "checked_by": by},
             )
         audit.record("application.checklist", actor=by, target=application, edition=application.edition)

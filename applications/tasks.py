@@ -1,4 +1,5 @@
 """Background work of the applications app: e-mails to applicants, queued after the transaction commits."""
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
@@ -24,7 +25,12 @@ def send_status_email(application_id, status, reason=""):
 
     application = Application.objects.select_related("edition", "category", "owner").get(pk=application_id)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"application": application, "status": Status(status), "reason": reason, "site_url": settings.SITE_URL}
+        context = {
+            "application": application,
+            "status": Status(status),
+            "reason": reason,
+            "site_url": settings.SITE_URL,
+        }
         subject = render_to_string("applications/email/status_subject.txt", context).strip()
         body = render_to_string("applications/email/status_body.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients(application))

@@ -1,4 +1,5 @@
 """An upload handler that spools every file to disk in 1 MB chunks and hashes it on the way in."""
+
 import hashlib
 
 from django.core.files.uploadhandler import TemporaryFileUploadHandler

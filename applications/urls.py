@@ -1,4 +1,5 @@
 """URLs of the applications app (mounted at /wnioski/)."""
+
 from django.urls import path
 
 from . import views

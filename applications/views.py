@@ -1,4 +1,5 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -101,7 +102,8 @@ def _history(application):
     from contest.models import AuditEvent
 
     return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(Application), target_id=str(application.pk),
+        target_type=ContentType.objects.get_for_model(Application),
+        target_id=str(application.pk),
         action="application.status",
     ).select_related("actor")
 
@@ -134,8 +136,13 @@ def _edit(request, pk):
             for key, values in stash.items():
                 data.setlist(key, values)
             data["version"] = data.get("version") or application.version
-            messages.warning(request, _("Your session ended before the save. The text you typed is below and is "
-                                        "not saved yet: check it and save the draft."))
+            messages.warning(
+                request,
+                _(
+                    "Your session ended before the save. The text you typed is below and is "
+                    "not saved yet: check it and save the draft."
+                ),
+            )
             form = ApplicationForm(data, application=application)
             formset = IndicatorFormSet(data, initial=indicator_initial, prefix="indicators")
             form.is_valid()
@@ -168,8 +175,11 @@ def _edit(request, pk):
     form.data["version"] = application.version
     limit = application.edition.summary_max_length
     if len(form.cleaned_data.get("summary") or "") > limit:
-        form.add_error("summary", _("The summary is longer than %(limit)s characters (now %(n)s).")
-                       % {"limit": limit, "n": len(form.cleaned_data["summary"])})
+        form.add_error(
+            "summary",
+            _("The summary is longer than %(limit)s characters (now %(n)s).")
+            % {"limit": limit, "n": len(form.cleaned_data["summary"])},
+        )
     has_errors = bool(form.errors) or any(f.errors for f in formset.forms)
     if has_errors:
         form.decorate()
@@ -275,8 +285,10 @@ def partners(request, pk, partner_pk=None):
     refused = _refuse(request, application, "edit_partners")
     if refused:
         return refused
-    partner = get_object_or_404(Partner, pk=partner_pk, application=application) if partner_pk else Partner(
-        application=application
+    partner = (
+        get_object_or_404(Partner, pk=partner_pk, application=application)
+        if partner_pk
+        else Partner(application=application)
     )
     search_form = UnitSearchForm(request.POST or request.GET or None)
     unit_choices = []
@@ -355,7 +367,10 @@ def _attachments(request, pk):
             replace = get_object_or_404(Attachment, pk=form.cleaned_data["replace"], application=application)
         try:
             attachment = services.add_attachment(
-                application, form.cleaned_data["requirement"], form.cleaned_data["file"], by=request.user,
+                application,
+                form.cleaned_data["requirement"],
+                form.cleaned_data["file"],
+                by=request.user,
                 replace=replace,
             )
         except files.UploadRejected as rejected:
@@ -505,8 +520,9 @@ def organiser_export(request, year, fmt):
 def review(request, pk):
     application = _application(request, pk, "organise")
     can_review = permissions.can(request.user, "review", application)
-    checklist = ChecklistForm(request.POST or None if request.POST.get("action") == "checklist" else None,
-                              application=application)
+    checklist = ChecklistForm(
+        request.POST or None if request.POST.get("action") == "checklist" else None, application=application
+    )
     decision = DecisionForm(request.POST if request.POST.get("action") == "decide" else None)
     if request.method == "POST":
         if not can_review:
@@ -527,8 +543,14 @@ def review(request, pk):
     return render(
         request,
         "applications/review.html",
-        {"application": application, "checklist": checklist, "decision": decision, "can_review": can_review,
-         "history": _history(application), "versions": application.versions.all()},
+        {
+            "application": application,
+            "checklist": checklist,
+            "decision": decision,
+            "can_review": can_review,
+            "history": _history(application),
+            "versions": application.versions.all(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -4,11 +4,11 @@ Uses a throw-away SQLite database (or DATABASE_URL if set) seeded with `seed_dem
 
     .venv/bin/python benchmarks/organiser_list.py
 """
+
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +49,16 @@ print(count, rows, len(queries.captured_queries), min(timings), len(dashboard_qu
 
 
 def run(size, env):
-    subprocess.run([str(PYTHON), "manage.py", "seed_demo", "--applications", str(size), "--password", "bench-pass-1"],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    output = subprocess.run([str(PYTHON), "-c", MEASURE], cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True).stdout.split()
+    subprocess.run(
+        [str(PYTHON), "manage.py", "seed_demo", "--applications", str(size), "--password", "bench-pass-1"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    output = subprocess.run(
+        [str(PYTHON), "-c", MEASURE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     listed, rows, queries, seconds, dashboard_queries, own = output
     return int(listed), int(rows), int(queries), float(seconds), int(dashboard_queries), int(own)
 
@@ -74,8 +80,10 @@ def main():
         # The demo has 12 curated, non-draft entries in 2026; --applications adds benchmark entries up to N.
         results[size] = run(size - 12, env)
         listed, rows, queries, seconds, dashboard_queries, own = results[size]
-        print(f"{listed:5d} applications listed ({rows} rows): {queries} queries, {seconds * 1000:.0f} ms;"
-              f" applicant dashboard ({own} applications): {dashboard_queries} queries")
+        print(
+            f"{listed:5d} applications listed ({rows} rows): {queries} queries, {seconds * 1000:.0f} ms;"
+            f" applicant dashboard ({own} applications): {dashboard_queries} queries"
+        )
     same = results[20][2] == results[2000][2]
     print("RESULT:", "PASS (same query count)" if same else "FAIL (query count grows)")
     return 0 if same else 1

@@ -8,6 +8,7 @@ web worker's peak memory growth (VmHWM from /proc, reset before the upload).
 
 Targets (from the issue): peak memory growth < 32 MB; view time <= 1.5 x plain boto3 time.
 """
+
 import argparse
 import os
 import re
@@ -47,7 +48,7 @@ def wait_for(url, timeout=30):
 
 def write_large_pdf(path, size):
     """A valid PDF of about `size` bytes: one page whose content stream is padded with PDF comments."""
-    chunk = (b"% " + b"0" * 1021 + b"\n")
+    chunk = b"% " + b"0" * 1021 + b"\n"
     with open(path, "wb") as handle:
         handle.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
@@ -79,9 +80,11 @@ class MultipartFile:
     def __init__(self, path, filename, fields):
         head = b""
         for key, value in fields.items():
-            head += (f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"{key}\"\r\n\r\n{value}\r\n").encode()
-        head += (f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
-                 "Content-Type: application/pdf\r\n\r\n").encode()
+            head += (f'--{self.boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n').encode()
+        head += (
+            f'--{self.boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
         self.parts = [head, None, f"\r\n--{self.boundary}--\r\n".encode()]
         self.handle = open(path, "rb")
         self.length = len(head) + os.path.getsize(path) + len(self.parts[2])
@@ -103,7 +106,7 @@ class MultipartFile:
                 continue
             part = self.parts[self.index]
             if self.offset < len(part):
-                data = part[self.offset:self.offset + size]
+                data = part[self.offset : self.offset + size]
                 self.offset += len(data)
                 return data
             self.index += 1
@@ -163,28 +166,43 @@ def main():
     }
     processes = []
     try:
-        moto = subprocess.Popen([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        moto = subprocess.Popen(
+            [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         processes.append(moto)
         wait_for(env["AWS_S3_ENDPOINT_URL"])
         import boto3
         from boto3.s3.transfer import TransferConfig
 
-        s3 = boto3.client("s3", endpoint_url=env["AWS_S3_ENDPOINT_URL"], region_name="eu-central-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=env["AWS_S3_ENDPOINT_URL"],
+            region_name="eu-central-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
 
         print("Preparing the database…", flush=True)
         subprocess.run([str(VENV_BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         setup = subprocess.run(
             [str(VENV_BIN / "python"), "-c", SETUP_SCRIPT, str(size // (1024 * 1024) + 10)],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         application_id, requirement_id, session_key = setup.stdout.split()
 
         gunicorn = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{web_port}", "-w", "1", "--timeout", "600"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         processes.append(gunicorn)
         base = f"http://127.0.0.1:{web_port}"
@@ -204,8 +222,9 @@ def main():
             body = MultipartFile(path, name, {"csrfmiddlewaretoken": token, "requirement": requirement_id})
             started = time.perf_counter()
             response = session.post(
-                url, data=body, headers={"Referer": url, "Content-Type": body.content_type,
-                                         "Content-Length": str(len(body))},
+                url,
+                data=body,
+                headers={"Referer": url, "Content-Type": body.content_type, "Content-Length": str(len(body))},
                 allow_redirects=False,
             )
             elapsed = time.perf_counter() - started
@@ -239,11 +258,17 @@ def main():
         growth_mb = max(growths)
         ratio = view_seconds / boto_seconds
         print(f"File size:                       {actual / 1024 / 1024:.1f} MB, {args.rounds} rounds (median)")
-        print(f"Upload through the view:         {view_seconds:.2f} s  (all: {', '.join(f'{t:.2f}' for t in view_times)})")
-        print(f"Plain boto3 upload_file:         {boto_seconds:.2f} s  (all: {', '.join(f'{t:.2f}' for t in boto_times)})")
+        print(
+            f"Upload through the view:         {view_seconds:.2f} s  (all: {', '.join(f'{t:.2f}' for t in view_times)})"
+        )
+        print(
+            f"Plain boto3 upload_file:         {boto_seconds:.2f} s  (all: {', '.join(f'{t:.2f}' for t in boto_times)})"
+        )
         print(f"Ratio view / boto3:              {ratio:.2f} (target <= 1.5)")
-        print(f"Web worker peak memory growth:   {growth_mb:.1f} MB max (target < 32 MB;"
-              f" peak reset {'exact' if exact_reset else 'not available, measured from previous peak'})")
+        print(
+            f"Web worker peak memory growth:   {growth_mb:.1f} MB max (target < 32 MB;"
+            f" peak reset {'exact' if exact_reset else 'not available, measured from previous peak'})"
+        )
         ok = growth_mb < 32 and ratio <= 1.5
         print("RESULT:", "PASS" if ok else "FAIL")
         return 0 if ok else 1

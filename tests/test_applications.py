@@ -1,4 +1,5 @@
 """The applicant's journey: drafts, optimistic locking, partners, submission exactly once, deadline, withdrawal."""
+
 import datetime
 
 import pytest
@@ -58,8 +59,9 @@ def test_start_is_refused_when_the_edition_is_not_accepting(client_for, applican
 
 def test_save_draft_keeps_everything_typed(client_for, applicant, edition_in_submissions):
     application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
-    payload = edit_payload(application, title="Nowy tytuł", **{"indicators-0-name": "Pasażerowie",
-                                                             "indicators-0-achieved": "100"})
+    payload = edit_payload(
+        application, title="Nowy tytuł", **{"indicators-0-name": "Pasażerowie", "indicators-0-achieved": "100"}
+    )
     response = client_for(applicant).post(reverse("applications:edit", args=[application.pk]), payload)
     application.refresh_from_db()
     assert response.status_code == 302
@@ -136,8 +138,16 @@ def test_jury_visible_fields_are_marked_with_a_warning(client_for, applicant, ed
 
 
 def partner_payload(**overrides):
-    data = {"kind": "jst", "terc_code": "0201011", "name": "", "nip": "", "regon": "", "krs": "", "role": "Lider",
-            "action": "save"}
+    data = {
+        "kind": "jst",
+        "terc_code": "0201011",
+        "name": "",
+        "nip": "",
+        "regon": "",
+        "krs": "",
+        "role": "Lider",
+        "action": "save",
+    }
     data.update(overrides)
     return data
 
@@ -149,8 +159,11 @@ def test_add_local_government_partner_by_terc_code(client_for, applicant, editio
     )
     partner = application.partners.get()
     assert response.status_code == 302
-    assert (partner.territorial_unit.code, partner.is_leader, partner.display_name) == ("0201011", True,
-                                                                                       partner.territorial_unit.label)
+    assert (partner.territorial_unit.code, partner.is_leader, partner.display_name) == (
+        "0201011",
+        True,
+        partner.territorial_unit.label,
+    )
 
 
 def test_partner_with_unknown_terc_code_is_refused(client_for, applicant, edition_in_submissions):
@@ -172,8 +185,9 @@ def test_partner_with_unknown_terc_code_is_refused(client_for, applicant, editio
         ("krs", "12345678A0", "A KRS number has 10 digits"),
     ],
 )
-def test_partner_with_invalid_identifier_is_refused(client_for, applicant, edition_in_submissions, field, value,
-                                                    message):
+def test_partner_with_invalid_identifier_is_refused(
+    client_for, applicant, edition_in_submissions, field, value, message
+):
     application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
     payload = partner_payload(kind="ngo", terc_code="", name="Stowarzyszenie Razem", **{field: value})
     response = client_for(applicant).post(reverse("applications:partners", args=[application.pk]), payload)
@@ -186,8 +200,9 @@ def test_partner_with_invalid_identifier_is_refused(client_for, applicant, editi
 
 def test_partner_with_valid_identifiers_is_saved(client_for, applicant, edition_in_submissions):
     application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
-    payload = partner_payload(kind="university", terc_code="", name="Uniwersytet Warszawski", nip="525-001-12-66",
-                              regon="000001258", krs="")
+    payload = partner_payload(
+        kind="university", terc_code="", name="Uniwersytet Warszawski", nip="525-001-12-66", regon="000001258", krs=""
+    )
     client_for(applicant).post(reverse("applications:partners", args=[application.pk]), payload)
     partner = application.partners.get()
     assert (partner.nip, partner.regon, partner.kind) == ("5250011266", "000001258", Partner.Kind.UNIVERSITY)
@@ -304,7 +319,7 @@ def test_incomplete_submission_lists_every_problem_with_links(client_for, applic
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert f'href="/wnioski/{application.pk}/edycja/#id_title"' in content
-    assert f'/wnioski/{application.pk}/partnerzy/#partners-list' in content
+    assert f"/wnioski/{application.pk}/partnerzy/#partners-list" in content
     assert "Attach: Porozumienie." in content
     assert "Add at least one result indicator." in content
 
@@ -333,8 +348,14 @@ def test_save_and_submit_from_the_form(client_for, applicant):
     application = factories.complete_application(owner=applicant)
     response = client_for(applicant).post(
         reverse("applications:edit", args=[application.pk]),
-        edit_payload(application, action="submit", declaration_truth="on", declaration_publication="on",
-                     declaration_privacy="on", **{"indicators-0-name": "Pasażerowie"}),
+        edit_payload(
+            application,
+            action="submit",
+            declaration_truth="on",
+            declaration_publication="on",
+            declaration_privacy="on",
+            **{"indicators-0-name": "Pasażerowie"},
+        ),
     )
     application.refresh_from_db()
     assert response.status_code == 302
@@ -394,8 +415,12 @@ def test_change_status_records_who_when_from_to_why(applicant, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         services.change_status(application, Status.WITHDRAWN, by=applicant, reason="Rezygnacja")
     event = AuditEvent.objects.get(action="application.status")
-    assert (event.actor, event.from_state, event.to_state, event.reason) == (applicant, "draft", "withdrawn",
-                                                                            "Rezygnacja")
+    assert (event.actor, event.from_state, event.to_state, event.reason) == (
+        applicant,
+        "draft",
+        "withdrawn",
+        "Rezygnacja",
+    )
     assert event.target == application
     assert len(mail.outbox) == 1
 
@@ -415,8 +440,9 @@ def test_change_status_sends_no_mail_when_the_transaction_rolls_back(applicant, 
 # --- co-editors -----------------------------------------------------------------------------------------------
 
 
-def test_invited_coeditor_joins_and_can_edit(client_for, applicant, edition_in_submissions,
-                                             django_capture_on_commit_callbacks):
+def test_invited_coeditor_joins_and_can_edit(
+    client_for, applicant, edition_in_submissions, django_capture_on_commit_callbacks
+):
     application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(applicant).post(reverse("applications:invite", args=[application.pk]), {"email": "Ewa@Example.com"})
@@ -453,8 +479,9 @@ def test_dashboard_lists_own_and_coedited_applications_with_next_step(client_for
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_dashboard_query_count_does_not_grow(client_for, applicant, edition_in_submissions,
-                                             django_assert_max_num_queries, count):
+def test_dashboard_query_count_does_not_grow(
+    client_for, applicant, edition_in_submissions, django_assert_max_num_queries, count
+):
     for _ in range(count):
         application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
         factories.PartnerFactory(application=application, is_leader=True)

@@ -1,4 +1,5 @@
 """Access rules: owners and co-editors only, others get 404; organisers see all; jurors see nothing here."""
+
 import pytest
 from django.urls import reverse
 
@@ -62,7 +63,10 @@ def test_organiser_sees_the_application_and_its_files(client, organiser, applica
     client.force_login(organiser)
     attachment = application.attachments.get()
     assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 200
-    assert client.get(reverse("applications:attachment", args=[application.pk, attachment.pk])).status_code in (200, 302)
+    assert client.get(reverse("applications:attachment", args=[application.pk, attachment.pk])).status_code in (
+        200,
+        302,
+    )
 
 
 def test_organiser_cannot_edit_an_applicants_draft(client, organiser, application):
@@ -83,14 +87,17 @@ def test_juror_sees_nothing_here(client, application):
 def test_non_organiser_cannot_see_the_organiser_list(client, applicant, application):
     client.force_login(applicant)
     assert client.get(reverse("applications:organiser_list", args=[application.edition.year])).status_code == 404
-    assert client.get(reverse("applications:organiser_export", args=[application.edition.year, "csv"])).status_code == 404
+    assert (
+        client.get(reverse("applications:organiser_export", args=[application.edition.year, "csv"])).status_code == 404
+    )
 
 
 def test_applicant_cannot_review_their_own_application(client, applicant, application):
     services.submit(application, by=applicant)
     client.force_login(applicant)
-    response = client.post(reverse("applications:review", args=[application.pk]), {"action": "decide",
-                                                                                  "decision": "accept"})
+    response = client.post(
+        reverse("applications:review", args=[application.pk]), {"action": "decide", "decision": "accept"}
+    )
     application.refresh_from_db()
     assert response.status_code == 404
     assert application.status == "submitted"

@@ -1,4 +1,5 @@
 """Two tabs submitting the same application at the same moment: exactly one submission (PostgreSQL row locks)."""
+
 import threading
 
 import pytest

@@ -1,4 +1,5 @@
 """The applications part of seed_demo: every status, real TERC partners, real files, idempotent."""
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -17,8 +18,14 @@ def seeded():
 
 def test_demo_covers_every_applicant_status(seeded):
     statuses = set(Application.objects.values_list("status", flat=True))
-    assert {Status.DRAFT, Status.SUBMITTED, Status.CORRECTIONS_REQUESTED, Status.ACCEPTED, Status.REJECTED,
-            Status.WITHDRAWN} <= statuses
+    assert {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CORRECTIONS_REQUESTED,
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+    } <= statuses
 
 
 def test_demo_scoring_edition_has_mostly_accepted_entries_with_codes(seeded):

@@ -1,4 +1,5 @@
 """Attachments: checked by content, safe names, SHA-256, private storage, serving through permission checks."""
+
 import hashlib
 import io
 
@@ -44,7 +45,10 @@ def test_upload_pdf_records_name_size_type_and_sha256(logged, draft, requirement
     attachment = Attachment.objects.get()
     assert response.status_code == 302
     assert (attachment.original_name, attachment.size, attachment.content_type, attachment.sha256) == (
-        "Porozumienie gmin.pdf", len(content), "application/pdf", hashlib.sha256(content).hexdigest()
+        "Porozumienie gmin.pdf",
+        len(content),
+        "application/pdf",
+        hashlib.sha256(content).hexdigest(),
     )
     assert "Porozumienie" not in attachment.file.name
     assert attachment.file.name.startswith(f"attachments/{draft.edition_id}/{draft.pk}/")
@@ -169,8 +173,10 @@ def test_storage_down_keeps_the_draft_and_other_files(logged, draft, requirement
     blocker.write_text("a regular file where the storage folder should be")
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": blocker / "media"}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": blocker / "media"},
+        },
     }
     response = upload(logged, draft, requirement, "second.pdf", factories.pdf_bytes("second"))
     body = response.content.decode()
@@ -223,8 +229,14 @@ def test_serve_attachment_presigned_url_for_s3(draft, requirement, settings, rf)
     from storages.backends.s3 import S3Storage
 
     attachment = factories.AttachmentFactory(application=draft, requirement=requirement)
-    storage = S3Storage(bucket_name="slz-test", access_key="testing", secret_key="testing",
-                        region_name="eu-central-1", endpoint_url="http://127.0.0.1:9", querystring_expire=60)
+    storage = S3Storage(
+        bucket_name="slz-test",
+        access_key="testing",
+        secret_key="testing",
+        region_name="eu-central-1",
+        endpoint_url="http://127.0.0.1:9",
+        querystring_expire=60,
+    )
     attachment.file.storage = storage
     response = files.serve_attachment(rf.get("/"), attachment)
     assert response.status_code == 302
@@ -245,8 +257,13 @@ def test_upload_during_corrections_only_when_asked(logged, applicant, organiser)
 
     application = factories.complete_application(owner=applicant)
     services.submit(application, by=applicant)
-    services.request_corrections(application, by=organiser, deadline=timezone.now() + datetime.timedelta(days=3),
-                                 fields=["title"], note="Popraw tytuł")
+    services.request_corrections(
+        application,
+        by=organiser,
+        deadline=timezone.now() + datetime.timedelta(days=3),
+        fields=["title"],
+        note="Popraw tytuł",
+    )
     requirement = application.attachments.get().requirement
     upload(logged, application, requirement, "nowy.pdf", factories.pdf_bytes())
     assert application.attachments.count() == 1
@@ -269,8 +286,9 @@ def test_large_upload_is_spooled_to_disk_and_hashed_on_the_way_in(logged, draft,
     sys.path.insert(0, "benchmarks")
     from upload_memory import write_large_pdf
 
-    requirement = factories.AttachmentRequirementFactory(edition=edition_in_submissions, allowed_types=["pdf"],
-                                                         max_size_mb=10)
+    requirement = factories.AttachmentRequirementFactory(
+        edition=edition_in_submissions, allowed_types=["pdf"], max_size_mb=10
+    )
     path = tmp_path / "big.pdf"
     write_large_pdf(path, 5 * 1024 * 1024)
     with open(path, "rb") as handle:

@@ -1,4 +1,5 @@
 """Organisers: the list with filters and search, CSV/XLSX export, ZIP of files, formal review and corrections."""
+
 import datetime
 import io
 import zipfile
@@ -69,7 +70,7 @@ def test_export_csv_has_a_row_per_application(org, submitted):
 
 
 def test_export_csv_neutralises_formulas(org, submitted):
-    Application.objects.filter(pk=submitted.pk).update(title="=HYPERLINK(\"http://x\")")
+    Application.objects.filter(pk=submitted.pk).update(title='=HYPERLINK("http://x")')
     response = org.get(reverse("applications:organiser_export", args=[submitted.edition.year, "csv"]))
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
 
@@ -92,8 +93,10 @@ def test_zip_contains_every_file(org, submitted):
 
 def test_checklist_is_recorded(org, submitted, organiser):
     item = factories.ChecklistItemFactory(edition=submitted.edition)
-    org.post(reverse("applications:review", args=[submitted.pk]),
-             {"action": "checklist", f"item_{item.pk}": "yes", f"note_{item.pk}": "OK"})
+    org.post(
+        reverse("applications:review", args=[submitted.pk]),
+        {"action": "checklist", f"item_{item.pk}": "yes", f"note_{item.pk}": "OK"},
+    )
     result = submitted.checklist_results.get()
     assert (result.passed, result.note, result.checked_by) == (True, "OK", organiser)
 
@@ -115,8 +118,10 @@ def test_reject_needs_a_justification(org, submitted):
 
 def test_reject_with_justification_is_emailed(org, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        org.post(reverse("applications:review", args=[submitted.pk]),
-                 {"action": "decide", "decision": "reject", "reason": "Brak porozumienia partnerskiego."})
+        org.post(
+            reverse("applications:review", args=[submitted.pk]),
+            {"action": "decide", "decision": "reject", "reason": "Brak porozumienia partnerskiego."},
+        )
     submitted.refresh_from_db()
     assert submitted.status == Status.REJECTED
     assert "Brak porozumienia partnerskiego." in mail.outbox[0].body
@@ -126,8 +131,13 @@ def corrections(org, application, fields, days=3):
     deadline = timezone.localtime() + datetime.timedelta(days=days)
     return org.post(
         reverse("applications:review", args=[application.pk]),
-        {"action": "decide", "decision": "corrections", "reason": "Uzupełnij opis rezultatów.",
-         "deadline": deadline.strftime("%Y-%m-%dT%H:%M"), "fields_to_correct": fields},
+        {
+            "action": "decide",
+            "decision": "corrections",
+            "reason": "Uzupełnij opis rezultatów.",
+            "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+            "fields_to_correct": fields,
+        },
     )
 
 

@@ -1,4 +1,5 @@
 """Template helpers for applications: the next step for each status, status badges."""
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,9 @@ register = template.Library()
 NEXT_STEPS = {
     Status.DRAFT: _("Complete the application and submit it before the deadline."),
     Status.SUBMITTED: _("Wait for the formal review; we will write to you by e-mail."),
-    Status.CORRECTIONS_REQUESTED: _("Correct what the organiser asked for and submit again before the corrections deadline."),
+    Status.CORRECTIONS_REQUESTED: _(
+        "Correct what the organiser asked for and submit again before the corrections deadline."
+    ),
     Status.ACCEPTED: _("Nothing to do: the application goes to the jury."),
     Status.REJECTED: _("The application did not pass the formal review; the justification was sent by e-mail."),
     Status.WITHDRAWN: _("The application was withdrawn."),
@@ -55,7 +58,11 @@ def field_label(name):
 def problem_url(application, problem):
     from django.urls import reverse
 
-    pages = {"edit": "applications:edit", "partners": "applications:partners", "attachments": "applications:attachments"}
+    pages = {
+        "edit": "applications:edit",
+        "partners": "applications:partners",
+        "attachments": "applications:attachments",
+    }
     url = reverse(pages.get(problem.section, "applications:edit"), args=[application.pk])
     if problem.section == "edit":
         anchor = f"id_{problem.field}" if not problem.field.startswith("declaration_") else f"id_{problem.field}"

@@ -1,4 +1,5 @@
 """The applicant's journey in a real browser: register, draft, partners (TERC autocomplete), upload, submit, receipt."""
+
 import re
 
 import pytest
@@ -73,7 +74,10 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     check_accessibility(page)
     application.refresh_from_db()
     assert (application.title, application.indicators.count(), application.declarations.count()) == (
-        "Wspólny transport gminny", 1, 3)
+        "Wspólny transport gminny",
+        1,
+        3,
+    )
 
     # Partners: the leader through the TERC autocomplete, the second by its code.
     page.get_by_role("link", name="Partners").click()
@@ -120,6 +124,9 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     receipt_mail = mail.outbox[-1]
     assert receipt_mail.to[0] == EMAIL
     filename, content, mimetype = receipt_mail.attachments[0]
-    assert (filename, mimetype, content[:5]) == (f"potwierdzenie-SLZ-{edition.year}-001.pdf", "application/pdf",
-                                                 b"%PDF-")
+    assert (filename, mimetype, content[:5]) == (
+        f"potwierdzenie-SLZ-{edition.year}-001.pdf",
+        "application/pdf",
+        b"%PDF-",
+    )
     assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])

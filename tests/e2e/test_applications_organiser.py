@@ -1,4 +1,5 @@
 """The organiser's formal review in a real browser, with axe-core checks."""
+
 import datetime
 
 import pytest
@@ -14,8 +15,7 @@ PASSWORD = "Organizator-Konkursu-2026"
 
 
 def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
-    organiser = factories.UserFactory(email="org-e2e@example.com", is_organiser=True, is_staff=True,
-                                      password=PASSWORD)
+    organiser = factories.UserFactory(email="org-e2e@example.com", is_organiser=True, is_staff=True, password=PASSWORD)
     applicant = factories.UserFactory(email="wniosek-e2e@example.com")
     application = factories.complete_application(owner=applicant)
     factories.ChecklistItemFactory(edition=application.edition, text="Wniosek złożony w terminie")
