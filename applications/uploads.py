@@ -1,4 +1,4 @@
-"""An upload handler that spools every file to disk in 1 MB chunks and hashes it on the way in."""
+"""An upload handler that spools every file to disk in 256 KB chunks and hashes it on the way in."""
 
 import hashlib
 
@@ -8,7 +8,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 class HashingUploadHandler(TemporaryFileUploadHandler):
     """Memory stays flat whatever the file size, and the SHA-256 costs no second pass over the file."""
 
-    chunk_size = 1024 * 1024
+    chunk_size = 256 * 1024
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)

@@ -234,8 +234,8 @@ def main():
             return elapsed
 
         small = work / "small.pdf"
-        write_large_pdf(small, 3 * 1024 * 1024)
-        post(small, "warm-up.pdf")  # imports, S3 client and thread pools are ready before measuring
+        write_large_pdf(small, 16 * 1024 * 1024)
+        post(small, "warm-up.pdf")  # imports, S3 client and multipart thread pool are ready before measuring
 
         big = work / "big.pdf"
         write_large_pdf(big, size)
