@@ -71,7 +71,7 @@ class BlindRow:
 def redaction_terms(application):
     """Every known name, person and number of the entry."""
     partners = list(application.partners.select_related("territorial_unit"))
-    names = [application.partnership_name, application.legal_form]
+    names = [application.partnership_name]
     place_names = []
     numbers = [application.partnership_krs, application.contact_phone]
     emails = [application.contact_email]

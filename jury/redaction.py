@@ -117,6 +117,8 @@ GENERIC_WORDS = {
     "region",
 }
 VOWEL_ENDINGS = "aeiouyąę"
+ADJECTIVE_RE = re.compile(r"(sk|ck|dzk)(i|a|ie|iego|iej|iemu|im|ich|imi|ą|o)$")
+UPPER_INITIAL = r"(?=(?-i:[A-ZĄĆĘŁŃÓŚŹŻ]))"
 MIN_STEM = 4
 WORD_CHARS = r"[^\W\d_]"
 
@@ -137,20 +139,24 @@ def stem(word, min_stem=MIN_STEM):
     """The part of a Polish name that survives declension, as a regex fragment (or None when too short)."""
     lower = word.casefold()
     base = word
+    adjective = ADJECTIVE_RE.search(lower)
+    if adjective and adjective.start(2) >= min_stem:
+        # bolesławiecki, bolesławieckiego, Lubuskiej → bolesławieck, Lubusk
+        return _fragment(word[: adjective.start(2)])
     for ending in ("iec", "ec", "ek"):
         if lower.endswith(ending) and len(word) - len(ending) >= min_stem:
             base = word[: -len(ending)]
             break
     else:
-        for ending in ("skie", "ckie", "ski", "cki", "ska", "cka", "zki", "zka"):
-            if lower.endswith(ending) and len(word) - 1 >= min_stem:
-                base = word[: -(len(ending) - 2)]
-                break
-        else:
-            if lower[-1:] and lower[-1] in VOWEL_ENDINGS and len(word) - 1 >= min_stem:
-                base = word[:-1]
+        if lower[-1:] and lower[-1] in VOWEL_ENDINGS and len(word) - 1 >= min_stem:
+            base = word[:-1]
     if len(base) < min_stem:
         return None
+    return _fragment(base)
+
+
+def _fragment(base):
+    """The stem as a regex, letting ó/o and ą/ę alternate as they do in declension (Kraków → Krakowa)."""
     fragment = ""
     for char in base:
         low = char.casefold()
@@ -235,13 +241,17 @@ def compile_terms(terms):
     # Place names and people are redacted word by word too, whatever the rest of the text says around them.
     for name in (*terms.place_names, *terms.people):
         words.update(word for _index, word in distinctive_words(name))
-    # In organisation names, capitalised non-generic words are proper names (Bobru, Zbąszynka).
+    # In organisation names, capitalised non-generic words are proper names (Bobru, Zbąszynka); they are redacted
+    # alone only where they start with a capital, so that "Celowy" in a name does not hide "celowo" in the text.
+    proper = set()
     for name in terms.names:
         for index, word in distinctive_words(name):
             if word[:1].isupper() and (index > 0 or len(_words(name)) == 1):
-                words.add(word)
+                proper.add(word)
     for word in sorted(words, key=lambda w: (-len(w), w)):
         patterns.append(r"(?<!\w)" + word_pattern(word))
+    for word in sorted(proper - words, key=lambda w: (-len(w), w)):
+        patterns.append(r"(?<!\w)" + UPPER_INITIAL + word_pattern(word))
     for number in terms.numbers:
         pattern = digits_pattern(number)
         if pattern:

@@ -64,3 +64,15 @@ def test_redact_leaves_ordinary_numbers_and_words():
 def test_stem_keeps_short_words_whole():
     assert stem("Ełk") is None
     assert stem("Zbąszynek") == "Zb[ąę]szyn"
+
+
+def test_redact_adjective_forms_of_names():
+    text = "Związek Ziemi Lubuskiej i Lubuska sieć; powiat bolesławiecki, w powiecie bolesławieckim."
+    result = _redact(text, names=("Związek Celowy Gmin Ziemi Lubuskiej",), place_names=("bolesławiecki",))
+    assert "ubusk" not in result
+    assert "bolesławieck" not in result
+
+
+def test_redact_organisation_words_only_when_capitalised():
+    text = "Związek Celowy Gmin działa celowo."
+    assert _redact(text, names=("Związek Celowy Gmin",)) == f"{MARK} działa celowo."
