@@ -76,6 +76,8 @@ def _entry(user, edition, application):
     decision = _entries(user, edition)
     if not decision:
         return decision
+    if application is None:
+        return Decision(False, _("There is no such entry."), "hidden", decision.member)
     allowed, reason = entry_visible(decision.member, application)
     if not allowed:
         return Decision(False, reason, "hidden", decision.member)

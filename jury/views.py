@@ -41,6 +41,10 @@ def _edition(year):
     return get_object_or_404(Edition, year=year)
 
 
+def _find_entry(edition, code):
+    return Application.objects.filter(edition=edition, code=code).first()
+
+
 def _entry_or_404(edition, code):
     application = Application.objects.filter(edition=edition, code=code).first()
     if application is None:
@@ -121,7 +125,8 @@ def declaration(request, year):
 
 def entry(request, year, code):
     edition = _edition(year)
-    application = _entry_or_404(edition, code)
+    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
+    application = _find_entry(edition, code)
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
@@ -141,7 +146,8 @@ def entry(request, year, code):
 
 def attachment(request, year, code, pk):
     edition = _edition(year)
-    application = _entry_or_404(edition, code)
+    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
+    application = _find_entry(edition, code)
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
@@ -170,7 +176,8 @@ def _serve(request, file, filename):
 
 def scorecard(request, year, code):
     edition = _edition(year)
-    application = _entry_or_404(edition, code)
+    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
+    application = _find_entry(edition, code)
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
@@ -228,7 +235,8 @@ def scorecard(request, year, code):
 
 def declare_conflict(request, year, code):
     edition = _edition(year)
-    application = _entry_or_404(edition, code)
+    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
+    application = _find_entry(edition, code)
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)

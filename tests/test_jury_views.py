@@ -511,3 +511,9 @@ def test_juror_removes_own_affiliation_only(client, juror):
     assert client.post(reverse("jury:affiliation_delete", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("jury:affiliation_delete", args=[mine.pk])).status_code == 302
     assert list(juror.user.jury_affiliations.all()) == []
+
+
+def test_anonymous_cannot_tell_which_entry_codes_exist(client, edition, entry):
+    real = client.get(_url("entry", edition, entry.code))
+    made_up = client.get(_url("entry", edition, "SLZ-9999-999"))
+    assert (real.status_code, made_up.status_code) == (302, 302)
