@@ -15,6 +15,24 @@
     }
   });
 
+  // Character counter for fields with a limit (the server checks the limit too).
+  document.querySelectorAll("textarea[data-maxlength]").forEach(function (area) {
+    var limit = parseInt(area.getAttribute("data-maxlength"), 10);
+    var counter = document.createElement("div");
+    counter.className = "form-text";
+    counter.id = area.id + "_counter";
+    counter.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", counter);
+    area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    function update() {
+      var left = limit - area.value.length;
+      counter.textContent = area.value.length + " / " + limit;
+      counter.classList.toggle("text-danger", left < 0);
+    }
+    area.addEventListener("input", update);
+    update();
+  });
+
   // Partner form: show only the part that fits the chosen kind.
   var kind = document.querySelector("[data-partner-kind]");
   function toggleKind() {
