@@ -465,6 +465,9 @@ def member_update(request, year, pk):
     return redirect("jury:members", edition.year)
 
 
+MATRIX_LIMIT = 3000
+
+
 def assignment(request, year):
     edition, refusal = _organiser(request, year)
     if refusal:
@@ -503,7 +506,10 @@ def assignment(request, year):
             "report": report,
             "report_messages": services.explain(report, edition) if report is not None and not report.ok else [],
             "jurors": [(j, loads.get(j.pk, 0)) for j in jurors],
-            "table": table,
+            # The matrix of buttons is for committees of ordinary size; big ones use the two lists.
+            "table": table if len(rows) * max(len(jurors), 1) <= MATRIX_LIMIT else [],
+            "matrix_too_big": len(rows) * max(len(jurors), 1) > MATRIX_LIMIT,
+            "entries": [entry for entry, _states in rows],
         },
         status=400 if request.method == "POST" else 200,
     )
