@@ -431,3 +431,26 @@ def test_detection_never_tells_the_juror(edition, juror, mailoutbox, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("0808063"), role="employee")
     assert mailoutbox == []
+
+
+def test_assign_automatically_twice_gives_the_same_pairs(edition, organiser):
+    for _ in range(5):
+        f.declared_juror(edition)
+    for number in range(1, 9):
+        f.jury_entry(edition, number)
+    first = services.assign_automatically(edition, by=organiser, k=2)
+    pairs = set(Assignment.objects.values_list("application_id", "member_id"))
+    second = services.assign_automatically(edition, by=organiser, k=2)
+    assert first.pairs == second.pairs
+    assert set(Assignment.objects.values_list("application_id", "member_id")) == pairs
+
+
+def test_assign_automatically_respects_member_caps(edition, organiser):
+    capped = f.declared_juror(edition, max_entries=1)
+    for _ in range(3):
+        f.declared_juror(edition)
+    for number in range(1, 7):
+        f.jury_entry(edition, number)
+    result = services.assign_automatically(edition, by=organiser, k=2)
+    assert result.ok
+    assert Assignment.objects.filter(member=capped).count() <= 1

@@ -517,3 +517,11 @@ def test_anonymous_cannot_tell_which_entry_codes_exist(client, edition, entry):
     real = client.get(_url("entry", edition, entry.code))
     made_up = client.get(_url("entry", edition, "SLZ-9999-999"))
     assert (real.status_code, made_up.status_code) == (302, 302)
+
+
+def test_declaring_a_conflict_on_an_unassigned_entry_is_404(client, edition, juror, entry):
+    other = f.jury_entry(edition, 2)
+    client.force_login(juror.user)
+    response = client.post(_url("declare_conflict", edition, other.code), {"reason": "Forged"})
+    assert response.status_code == 404
+    assert not ConflictOfInterest.objects.exists()
