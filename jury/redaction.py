@@ -205,10 +205,11 @@ def distinctive_words(name):
     """Words of a name that identify on their own: not generic, at least three letters."""
     result = []
     for index, word in enumerate(_words(name)):
-        clean = word.strip(".-–'\"")
-        if len(clean) < 3 or clean.casefold() in GENERIC_WORDS or not clean.isalpha():
-            continue
-        result.append((index, clean))
+        # Double-barrelled names (Przybyszewska-Grzmot, Kudowa-Zdrój) identify by each part as well.
+        for part in re.split(r"[-–]", word.strip(".'\"")):
+            if len(part) < 3 or part.casefold() in GENERIC_WORDS or not part.isalpha():
+                continue
+            result.append((index, part))
     return result
 
 

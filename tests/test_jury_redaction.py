@@ -76,3 +76,8 @@ def test_redact_adjective_forms_of_names():
 def test_redact_organisation_words_only_when_capitalised():
     text = "Związek Celowy Gmin działa celowo."
     assert _redact(text, names=("Związek Celowy Gmin",)) == f"{MARK} działa celowo."
+
+
+def test_redact_each_part_of_a_double_barrelled_name():
+    text = "Pani Przybyszewska-Grzmot i pani Przybyszewska oraz pan Grzmot."
+    assert _redact(text, people=("Eulalia Przybyszewska-Grzmot",)) == f"Pani {MARK} i pani {MARK} oraz pan {MARK}."
