@@ -14,6 +14,12 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+INFLECTED_MENTIONS = [
+    "Spotkania odbywały się w Zbąszynku; pani Wąsikiewicz i biuro Wąsikiewicza koordynowały prace zbąszyneckie.",
+    "W Wąchocku działa sołtys; wąchockie sołectwa i pani Przybyszewska prowadziły konsultacje.",
+    "Mieszkańcy Pcimia i pan Kiełbasiński z Pcimianki zorganizowali festyn.",
+]
+INFLECTED_FORMS = ["Zbąszynk", "Wąsikiewicz", "zbąszyneck", "Wąchock", "wąchock", "Przybyszewsk", "Pcimi", "Kiełbasińsk"]
 OTHER_JUROR_COMMENT = "Komentarz-innego-jurora-XYZZY"
 OTHER_JUROR_JUSTIFICATION = "Uzasadnienie-innego-jurora-PLUGH i dalszy tekst."
 
@@ -44,6 +50,9 @@ def scene(settings):
             email=f"owner{number}@{identity['contact_email'].split('@')[1]}", full_name=f"Właściciel{number} Nowak"
         )
         entry = f.identified_jury_entry(edition, identity, number, owner=owner)
+        # Real texts name places and people in other grammatical cases, and surnames alone.
+        entry.partner_roles = INFLECTED_MENTIONS[number - 1]
+        entry.save(update_fields=["partner_roles"])
         f.AttachmentFactory(
             application=entry,
             requirement=shown,
@@ -71,6 +80,7 @@ def scene(settings):
     forbidden = [s for identity in f.JURY_IDENTITIES for s in f.identifying_strings(identity)]
     forbidden += [e.owner.email for e in entries] + [e.owner.full_name for e in entries]
     forbidden += ["raport-", "umowa-", OTHER_JUROR_COMMENT, "PLUGH", other.user.email]
+    forbidden += INFLECTED_FORMS
     return {"edition": edition, "juror": juror, "entries": entries, "forbidden": forbidden, "hidden": hidden}
 
 
