@@ -19,7 +19,16 @@ INFLECTED_MENTIONS = [
     "W Wąchocku działa sołtys; wąchockie sołectwa i pani Przybyszewska prowadziły konsultacje.",
     "Mieszkańcy Pcimia i pan Kiełbasiński z Pcimianki zorganizowali festyn.",
 ]
-INFLECTED_FORMS = ["Zbąszynk", "Wąsikiewicz", "zbąszyneck", "Wąchock", "wąchock", "Przybyszewsk", "Pcimi", "Kiełbasińsk"]
+INFLECTED_FORMS = [
+    "Zbąszynk",
+    "Wąsikiewicz",
+    "zbąszyneck",
+    "Wąchock",
+    "wąchock",
+    "Przybyszewsk",
+    "Pcimi",
+    "Kiełbasińsk",
+]
 OTHER_JUROR_COMMENT = "Komentarz-innego-jurora-XYZZY"
 OTHER_JUROR_JUSTIFICATION = "Uzasadnienie-innego-jurora-PLUGH i dalszy tekst."
 
