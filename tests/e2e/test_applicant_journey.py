@@ -130,3 +130,66 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
         b"%PDF-",
     )
     assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])
+
+
+def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
+    """Draft, partners found by a search submit, upload and submission with JavaScript switched off.
+
+    (No axe check here: axe itself is JavaScript; the same pages are checked in the test above.)
+    """
+    password = "Bez-Skryptow-2026"
+    user = factories.UserFactory(email="nojs@gmina-e2e.example", password=password)
+    edition = factories.EditionFactory(phase="submissions")
+    factories.CategoryFactory(edition=edition, name="Partnerstwa gmin")
+    requirement = factories.AttachmentRequirementFactory(edition=edition, allowed_types=["pdf"], max_size_mb=5)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/accounts/login/")
+        page.locator("#id_login").fill(user.email)
+        page.locator("#id_password").fill(password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        page.goto(f"/wnioski/nowy/{edition.year}/")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/wnioski/\d+/edycja/$"))
+        application = Application.objects.get(owner=user)
+        for name, value in factories.COMPLETE_FIELDS.items():
+            page.locator(f"#id_{name}").fill(value.isoformat() if hasattr(value, "isoformat") else value)
+        page.locator("#id_indicators-0-name").fill("Liczba pasażerów rocznie")
+        for kind in ("truth", "publication", "privacy"):
+            page.locator(f"#id_declaration_{kind}").check()
+        page.locator("button[name=action][value=save]").click()
+        page.wait_for_load_state()
+
+        for query, code, leader in (("Bolesławiec", "0201011", True), ("Gromadka", "0201032", False)):
+            page.goto(f"/wnioski/{application.pk}/partnerzy/")
+            page.locator("#id_kind").select_option("jst")
+            page.locator("#id_role").fill("Rola partnera")
+            page.locator("#id_unit_query").fill(query)
+            page.locator("button[name=action][value=search]").click()
+            page.wait_for_load_state()
+            page.locator(f"#unit-{code}").check()
+            if leader:
+                page.locator("#id_is_leader").check()
+            page.locator("button[name=action][value=save]").click()
+            page.wait_for_load_state()
+        assert sorted(application.partners.values_list("territorial_unit__code", flat=True)) == ["0201011", "0201032"]
+
+        page.goto(f"/wnioski/{application.pk}/zalaczniki/")
+        pdf = tmp_path / "umowa.pdf"
+        pdf.write_bytes(factories.pdf_bytes())
+        page.locator(f"#upload-{requirement.pk}").set_input_files(str(pdf))
+        page.locator(f"#requirement_{requirement.pk} button[type=submit]").last.click()
+        page.wait_for_load_state()
+        assert application.attachments.count() == 1
+
+        page.goto(f"/wnioski/{application.pk}/")
+        page.locator(f"form[action='/wnioski/{application.pk}/zloz/'] button").click()
+        page.wait_for_load_state()
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED
+        assert mail.outbox[-1].attachments[0][0] == f"potwierdzenie-{application.code}.pdf"
+    finally:
+        context.close()
