@@ -1,6 +1,7 @@
 """The user model: e-mail is the login; roles are a flag (organiser) and per-edition jury membership."""
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +52,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Logins look e-mails up case-insensitively: two accounts differing only in case would break them.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_case_insensitive",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            )
+        ]
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        if self.email:
+            self.email = type(self).objects.normalize_email(self.email).lower()
 
     def get_full_name(self):
         return self.full_name or self.email

@@ -339,3 +339,46 @@ def test_login_rate_limit_per_ip_blocks_spraying_across_accounts(english):
 
     assert (response.status_code, logged_in_user(english).is_authenticated) == (200, False)
     assert "Too many failed login attempts. Try again later." in response.content.decode()
+
+
+# --- accounts created by an organiser in the admin ------------------------------------------------------------
+
+
+@pytest.fixture
+def organiser_client(english, organiser):
+    english.force_login(organiser)
+    return english
+
+
+def _admin_add_user(client, email):
+    return client.post(
+        "/admin/accounts/user/add/",
+        {"email": email, "password1": SIGNUP_PASSWORD, "password2": SIGNUP_PASSWORD, "usable_password": "true"},
+    )
+
+
+def test_admin_add_user_stores_lowercased_email(organiser_client):
+    _admin_add_user(organiser_client, "Nowy.Juror@Example.COM")
+
+    assert get_user_model().objects.filter(email="nowy.juror@example.com").count() == 1
+
+
+def test_admin_add_user_email_differing_only_in_case_is_refused(organiser_client):
+    factories.UserFactory(email="nowy.juror@example.com")
+
+    response = _admin_add_user(organiser_client, "Nowy.Juror@Example.com")
+
+    assert (response.status_code, get_user_model().objects.filter(email__iexact="nowy.juror@example.com").count()) == (
+        200,
+        1,
+    )
+    assert "User with this E-mail address already exists." in response.content.decode()
+
+
+def test_user_email_differing_only_in_case_is_refused_by_database(db):
+    from django.db import IntegrityError, transaction
+
+    factories.UserFactory(email="nowy.juror@example.com")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        get_user_model().objects.bulk_create([get_user_model()(email="NOWY.JUROR@example.com")])

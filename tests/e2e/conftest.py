@@ -57,6 +57,12 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     page.problems = PageProblems(page)
     yield page
+    # Let the last requests finish before the database is flushed: with SQLite in memory the live server
+    # shares the test's connection, and a request still running would mix its transaction with the flush.
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:  # a page that never settles must not hide the test's own result
+        pass
     context.close()
 
 
