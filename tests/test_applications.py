@@ -503,3 +503,15 @@ def test_text_typed_when_the_session_ended_is_given_back_after_login(client, app
     assert "Your session ended before the save." in content
     application.refresh_from_db()
     assert application.problem == ""
+
+
+def test_call_page_links_to_starting_an_application_while_submissions_are_open(client):
+    edition = factories.EditionFactory(phase="submissions")
+    content = client.get(reverse("contest:edition", args=[edition.year])).content.decode()
+    assert reverse("applications:start", args=[edition.year]) in content
+
+
+def test_call_page_has_no_start_link_after_the_deadline(client):
+    edition = factories.EditionFactory(phase="formal_review")
+    content = client.get(reverse("contest:edition", args=[edition.year])).content.decode()
+    assert reverse("applications:start", args=[edition.year]) not in content
