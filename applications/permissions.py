@@ -105,7 +105,7 @@ def _invite(user, application):
 def _review(user, application):
     if not is_organiser(user):
         return False, _("Only organisers review applications.")
-    if application.status != Status.SUBMITTED:
+    if application.status not in (Status.SUBMITTED, Status.CORRECTIONS_REQUESTED):
         return False, _("Only submitted applications can be reviewed.")
     return ALLOWED
 

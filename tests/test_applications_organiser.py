@@ -207,3 +207,23 @@ def test_organiser_list_query_count_is_the_same_at_two_sizes(org, edition_in_sub
     with CaptureQueriesContext(connection) as large:
         org.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_reject_after_the_corrections_window_without_resubmission(org, submitted):
+    corrections(org, submitted, ["title"])
+    org.post(
+        reverse("applications:review", args=[submitted.pk]),
+        {"action": "decide", "decision": "reject", "reason": "Nie złożono poprawek w terminie."},
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REJECTED
+
+
+def test_accept_during_corrections_is_refused_with_a_message(org, submitted):
+    corrections(org, submitted, ["title"])
+    response = org.post(
+        reverse("applications:review", args=[submitted.pk]), {"action": "decide", "decision": "accept"}, follow=True
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == Status.CORRECTIONS_REQUESTED
+    assert "cannot go from" in response.content.decode()
