@@ -347,7 +347,31 @@ def terc_search(request):
 def attachments(request, pk):
     # Upload handlers must be set before anything reads the body, so CSRF is checked inside, not by middleware.
     request.upload_handlers = [HashingUploadHandler(request)]
+    if request.method == "POST" and request.user.is_authenticated:
+        too_big = _refuse_oversized_body(request, pk)
+        if too_big:
+            return too_big
     return _attachments(request, pk)
+
+
+def _refuse_oversized_body(request, pk):
+    """A body larger than every limit of the edition is refused before a byte of it is read or stored."""
+    application = get_object_or_404(Application.objects.select_related("edition"), pk=pk)
+    if not permissions.can(request.user, "view", application):
+        raise Http404
+    limits = [r.max_size_bytes for r in application.edition.attachment_requirements.all()]
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if limits and length > max(limits) + 1024 * 1024:
+        messages.error(
+            request,
+            _("The file is too large: the largest attachment allowed is %(limit)s MB.")
+            % {"limit": max(limits) // (1024 * 1024)},
+        )
+        return redirect("applications:attachments", pk)
+    return None
 
 
 @csrf_protect

@@ -296,3 +296,12 @@ def test_large_upload_is_spooled_to_disk_and_hashed_on_the_way_in(logged, draft,
     upload(logged, draft, requirement, "duzy-raport.pdf", content)
     attachment = Attachment.objects.get()
     assert (attachment.size, attachment.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+
+
+def test_body_larger_than_every_limit_is_refused_before_reading(logged, draft, requirement):
+    content = b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024)
+    response = upload(logged, draft, requirement, "ogromny.pdf", content)
+    assert response.status_code == 302
+    assert Attachment.objects.count() == 0
+    page = logged.get(response["Location"]).content.decode()
+    assert "the largest attachment allowed is 1 MB" in page
