@@ -19,13 +19,32 @@ CHROMIUM_ARGS = [
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+def _carry_database_snapshot(before):
+    """Keep serialized_rollback working once Playwright runs.
+
+    Playwright's sync API leaves an event loop running in this thread, after which Django hands out new
+    connection objects (its connection storage is per event-loop context). Without the snapshot taken
+    when the test database was created, a browser test's flush would leave the next one without the data
+    loaded by migrations (the TERC register).
+    """
+    from django.db import connections
+
+    for alias, connection in before.items():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is not None and connections[alias] is not connection:
+            connections[alias]._test_serialized_contents = snapshot
+
+
 @pytest.fixture(scope="session")
 def browser():
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium not found at {CHROMIUM} (install the 'chromium' package or set E2E_CHROMIUM).")
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        _carry_database_snapshot(before)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

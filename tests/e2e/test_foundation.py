@@ -214,3 +214,10 @@ def test_account_pages_pass_accessibility_check(page, check_accessibility, path)
     visit(page, check_accessibility, path)
 
     assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])
+
+
+def test_register_of_units_survives_earlier_browser_tests(page):
+    """Browser tests flush the database; the rows loaded by migrations must come back for the next one."""
+    from contest.models import TerritorialUnit
+
+    assert (TerritorialUnit.objects.count(), TerritorialUnit.objects.filter(code="0201011").exists()) == (4332, True)
