@@ -223,10 +223,19 @@ COMPLETE_FIELDS = {
 }
 
 
+def ensure_terc():
+    """Load the TERC register if a transactional test elsewhere flushed the rows the migration loaded."""
+    if not TerritorialUnit.objects.exists():
+        from contest.teryt import load_register
+
+        load_register()
+
+
 def complete_application(edition=None, owner=None, **fields):
     """A draft that passes every submission check: two gminy, an indicator, the required file, declarations."""
     from applications.models import Declaration
 
+    ensure_terc()
     edition = edition or EditionFactory(phase="submissions")
     requirement = edition.attachment_requirements.filter(is_required=True).first() or AttachmentRequirementFactory(
         edition=edition, allowed_types=["pdf"]

@@ -15,6 +15,11 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _terc_register(db):
+    factories.ensure_terc()
+
+
 def edit_payload(application, **overrides):
     data = {
         "version": application.version,

@@ -8,6 +8,11 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _terc_register(db):
+    factories.ensure_terc()
+
 MEMBER_PAGES = ["detail", "edit", "partners", "attachments", "check"]
 
 

@@ -6,12 +6,14 @@ from django.core.files.storage import default_storage
 from applications import demo
 from applications.models import Application, Attachment, Status
 from contest import demo as contest_demo
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded():
+    factories.ensure_terc()
     context = contest_demo.seed(password="demo-password")
     return context, demo.seed(password="demo-password", applications=30, **context)
 

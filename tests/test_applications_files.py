@@ -16,6 +16,11 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _terc_register(db):
+    factories.ensure_terc()
+
+
 @pytest.fixture
 def draft(applicant, edition_in_submissions):
     return factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)

@@ -41,6 +41,7 @@ def register_and_log_in(page, check_accessibility):
 
 
 def test_applicant_journey_from_registration_to_receipt(page, check_accessibility, tmp_path):
+    factories.ensure_terc()
     edition = factories.EditionFactory(phase="submissions")
     factories.CategoryFactory(edition=edition, name="Partnerstwa gmin")
     requirement = factories.AttachmentRequirementFactory(
@@ -137,6 +138,7 @@ def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
 
     (No axe check here: axe itself is JavaScript; the same pages are checked in the test above.)
     """
+    factories.ensure_terc()
     password = "Bez-Skryptow-2026"
     user = factories.UserFactory(email="nojs@gmina-e2e.example", password=password)
     edition = factories.EditionFactory(phase="submissions")
