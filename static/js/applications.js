@@ -75,7 +75,7 @@
       list.appendChild(item);
     });
     list.hidden = results.length === 0;
-    if (statusBox) { statusBox.textContent = results.length + " …"; }
+    if (statusBox) { statusBox.textContent = results.length + " " + (list.getAttribute("data-found") || ""); }
   }
   if (query && list && form && codeField) {
     query.addEventListener("input", function () {
@@ -123,11 +123,11 @@
           var errors = main.querySelector("[data-error-summary], [data-storage-error]");
           if (errors) { errors.setAttribute("tabindex", "-1"); errors.focus(); }
         } else if (status) {
-          status.textContent = "Upload failed, please try again.";
+          status.textContent = uploadForm.getAttribute("data-error") || "";
         }
       });
       request.addEventListener("error", function () {
-        if (status) { status.textContent = uploadForm.getAttribute("data-error") || "Upload failed, please try again."; }
+        if (status) { status.textContent = uploadForm.getAttribute("data-error") || ""; }
         if (progress) { progress.hidden = true; }
       });
       request.send(new FormData(uploadForm));
