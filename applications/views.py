@@ -544,18 +544,17 @@ def organiser_export(request, year, fmt):
 def review(request, pk):
     application = _application(request, pk, "organise")
     can_review = permissions.can(request.user, "review", application)
-    checklist = ChecklistForm(
-        request.POST or None if request.POST.get("action") == "checklist" else None, application=application
-    )
-    decision = DecisionForm(request.POST if request.POST.get("action") == "decide" else None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    checklist = ChecklistForm(request.POST if action == "checklist" else None, application=application)
+    decision = DecisionForm(request.POST if action == "decide" else None)
     if request.method == "POST":
         if not can_review:
             raise PermissionDenied(permissions.check(request.user, "review", application)[1])
-        if request.POST.get("action") == "checklist" and checklist.is_valid():
+        if action == "checklist" and checklist.is_valid():
             services.record_checklist(application, checklist.answers(), by=request.user)
             messages.success(request, _("Checklist saved."))
             return redirect("applications:review", application.pk)
-        if request.POST.get("action") == "decide" and decision.is_valid():
+        if action == "decide" and decision.is_valid():
             try:
                 with transaction.atomic():
                     _decide(application, decision.cleaned_data, request.user)
