@@ -19,22 +19,6 @@ CHROMIUM_ARGS = [
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def _carry_database_snapshot(before):
-    """Keep serialized_rollback working once Playwright runs.
-
-    Playwright's sync API leaves an event loop running in this thread, after which Django hands out new
-    connection objects (its connection storage is per event-loop context). Without the snapshot taken
-    when the test database was created, a browser test's flush would leave the next one without the data
-    loaded by migrations (the TERC register).
-    """
-    from django.db import connections
-
-    for alias, connection in before.items():
-        snapshot = getattr(connection, "_test_serialized_contents", None)
-        if snapshot is not None and connections[alias] is not connection:
-            connections[alias]._test_serialized_contents = snapshot
-
-
 @pytest.fixture(scope="session")
 def browser():
     from django.db import connections
@@ -42,12 +26,12 @@ def browser():
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium not found at {CHROMIUM} (install the 'chromium' package or set E2E_CHROMIUM).")
-    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        _carry_database_snapshot(before)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Close the connections opened under Playwright's loop, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 class PageProblems:
@@ -67,6 +51,21 @@ class PageProblems:
     def _on_console(self, message):
         if message.type == "error":
             self.console_errors.append(message.text)
+
+
+@pytest.fixture(autouse=True)
+def _register_of_units(live_server, transactional_db):
+    """Put back the TERC register that migrations load, if an earlier browser test's flush removed it.
+
+    serialized_rollback cannot be relied on here: once Playwright's sync API runs an event loop in this
+    thread, Django hands out new connection objects without the snapshot taken at database creation
+    (and restoring that 1.4 MB snapshot row by row costs seconds per test); a bulk insert takes a moment.
+    """
+    from contest.models import TerritorialUnit
+    from contest.teryt import load_register
+
+    if not TerritorialUnit.objects.exists():
+        load_register()
 
 
 @pytest.fixture

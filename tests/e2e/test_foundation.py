@@ -10,7 +10,7 @@ from django.core import mail
 
 from tests import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "koordynator@gmina-e2e.example"
 PASSWORD = "Bobrowa-Dolina-2026"
