@@ -146,7 +146,7 @@ def worker_pid(master_pid):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     size = args.size_mb * 1024 * 1024
 
