@@ -232,3 +232,20 @@ def test_accept_during_corrections_is_refused_with_a_message(org, submitted):
     submitted.refresh_from_db()
     assert submitted.status == Status.CORRECTIONS_REQUESTED
     assert "cannot go from" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["applications:detail", "applications:review"])
+def test_application_page_query_count_does_not_grow_with_partners_and_files(org, submitted, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(page, args=[submitted.pk])
+    with CaptureQueriesContext(connection) as small:
+        org.get(url)
+    requirement = submitted.attachments.get().requirement
+    for code in ("0201032", "0201043", "0202011", "0208021"):
+        factories.PartnerFactory(application=submitted, territorial_unit=factories.unit(code))
+        factories.AttachmentFactory(application=submitted, requirement=requirement)
+    with CaptureQueriesContext(connection) as large:
+        org.get(url)
+    assert len(small.captured_queries) == len(large.captured_queries)
