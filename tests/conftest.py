@@ -55,6 +55,17 @@ def warsaw(year, month, day, hour=0, minute=0, second=0):
 
 
 @pytest.fixture(autouse=True)
+def _interface_language(request, settings):
+    """Tests read messages in English unless marked `polish`, which keeps the real Polish default."""
+    from django.utils import translation
+
+    language = "pl" if request.node.get_closest_marker("polish") else "en"
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and used TOTP codes live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -112,6 +112,7 @@ def test_edition_page_timeline_shows_local_wall_clock_in_english(english):
     assert '<time datetime="2026-04-30T23:59:59+02:00">30 April 2026, 23:59</time>' in html
 
 
+@pytest.mark.polish
 @pytest.mark.django_db
 def test_edition_page_timeline_shows_local_wall_clock_in_polish(client):
     fixed_edition()
@@ -279,6 +280,7 @@ def test_rules_pdf_file_gone_from_storage_is_404(client):
 # --- language -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.polish
 @pytest.mark.django_db
 def test_home_default_language_is_polish(client):
     response = client.get("/")
@@ -324,6 +326,14 @@ def test_set_language_english_survives_browser_accept_language(client):
     response = client.get("/edycje/", HTTP_ACCEPT_LANGUAGE="pl")
 
     assert response["Content-Language"] == "en"
+
+
+@pytest.mark.polish
+@pytest.mark.django_db
+def test_home_is_polish_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+    assert (response["Content-Language"], "Przejdź do treści głównej" in response.content.decode()) == ("pl", True)
 
 
 @pytest.mark.django_db
