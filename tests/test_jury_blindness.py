@@ -4,8 +4,10 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
+from urllib.request import urlopen
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from jury import services
@@ -105,6 +107,12 @@ def _crawl(client, start, limit=300):
             target = urljoin(url, response.url)
             if urlparse(target).netloc in ("", "testserver"):
                 queue.append(urlparse(target).path + (f"?{urlparse(target).query}" if urlparse(target).query else ""))
+            elif _is_presigned_storage_url(target):
+                # With S3 the file view redirects to a short presigned URL: fetch it from the S3 server, as a
+                # browser would, and check what it serves (body and headers, e.g. the download file name).
+                with urlopen(target, timeout=10) as remote:
+                    headers = " ".join(f"{k}: {v}" for k, v in remote.headers.items())
+                    bodies[url] = (remote.status, remote.read(), headers + " " + target)
             continue
         if response.streaming:
             body = b"".join(response.streaming_content)
@@ -125,6 +133,11 @@ def _crawl(client, start, limit=300):
                 continue
             queue.append(parsed.path + (f"?{parsed.query}" if parsed.query else ""))
     return bodies
+
+
+def _is_presigned_storage_url(url):
+    endpoint = getattr(settings, "STORAGES", {}).get("default", {}).get("OPTIONS", {}).get("endpoint_url")
+    return bool(endpoint) and url.startswith(endpoint)
 
 
 def _variants(text):
