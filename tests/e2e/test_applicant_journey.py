@@ -24,8 +24,8 @@ def register_and_log_in(page, check_accessibility):
     page.goto("/")
     english = page.get_by_role("button", name="English")
     if english.count():  # tests run in English unless marked polish; a browser may still start in Polish
-        english.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            english.click()
     page.get_by_role("link", name="Register").click()
     page.wait_for_url("**/accounts/signup/")
     page.locator("#id_email").fill(EMAIL)
@@ -39,7 +39,7 @@ def register_and_log_in(page, check_accessibility):
     page.locator("#id_login").fill(EMAIL)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: url.endswith("/"))
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def test_applicant_journey_from_registration_to_receipt(page, check_accessibility, tmp_path):
@@ -71,8 +71,8 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     page.locator("#id_indicators-0-source").fill("Sprawozdania przewoźnika")
     for kind in ("truth", "publication", "privacy"):
         page.locator(f"#id_declaration_{kind}").check()
-    page.get_by_role("button", name="Save draft").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
     assert page.get_by_text("Draft saved.").is_visible()
     check_accessibility(page)
     application.refresh_from_db()
@@ -92,13 +92,13 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     assert page.locator("#id_terc_code").input_value() == "0201011"
     page.locator("#id_role").fill("Lider: koordynacja i rozliczenia")
     page.locator("#id_is_leader").check()
-    page.get_by_role("button", name="Save partner").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save partner").click()
     page.locator("#id_kind").select_option("jst")
     page.locator("#id_terc_code").fill("0201022")
     page.locator("#id_role").fill("Współfinansowanie")
-    page.get_by_role("button", name="Save partner").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save partner").click()
     check_accessibility(page)
     assert sorted(application.partners.values_list("territorial_unit__code", flat=True)) == ["0201011", "0201022"]
 
@@ -118,8 +118,8 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     page.get_by_role("link", name="Overview").click()
     page.wait_for_url(f"**/wnioski/{application.pk}/")
     check_accessibility(page)
-    page.get_by_role("button", name="Submit the application").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit the application").click()
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert page.locator("[data-code]").inner_text() == f"SLZ-{edition.year}-001"
@@ -153,8 +153,8 @@ def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
         page.goto("/accounts/login/")
         page.locator("#id_login").fill(user.email)
         page.locator("#id_password").fill(password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
         page.goto(f"/wnioski/nowy/{edition.year}/")
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(re.compile(r".*/wnioski/\d+/edycja/$"))
@@ -164,34 +164,34 @@ def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
         page.locator("#id_indicators-0-name").fill("Liczba pasażerów rocznie")
         for kind in ("truth", "publication", "privacy"):
             page.locator(f"#id_declaration_{kind}").check()
-        page.locator("button[name=action][value=save]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("button[name=action][value=save]").click()
 
         for query, code, leader in (("Bolesławiec", "0201011", True), ("Gromadka", "0201032", False)):
             page.goto(f"/wnioski/{application.pk}/partnerzy/")
             page.locator("#id_kind").select_option("jst")
             page.locator("#id_role").fill("Rola partnera")
             page.locator("#id_unit_query").fill(query)
-            page.locator("button[name=action][value=search]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("button[name=action][value=search]").click()
             page.locator(f"#unit-{code}").check()
             if leader:
                 page.locator("#id_is_leader").check()
-            page.locator("button[name=action][value=save]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("button[name=action][value=save]").click()
         assert sorted(application.partners.values_list("territorial_unit__code", flat=True)) == ["0201011", "0201032"]
 
         page.goto(f"/wnioski/{application.pk}/zalaczniki/")
         pdf = tmp_path / "umowa.pdf"
         pdf.write_bytes(factories.pdf_bytes())
         page.locator(f"#upload-{requirement.pk}").set_input_files(str(pdf))
-        page.locator(f"#requirement_{requirement.pk} button[type=submit]").last.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"#requirement_{requirement.pk} button[type=submit]").last.click()
         assert application.attachments.count() == 1
 
         page.goto(f"/wnioski/{application.pk}/")
-        page.locator(f"form[action='/wnioski/{application.pk}/zloz/'] button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"form[action='/wnioski/{application.pk}/zloz/'] button").click()
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
         assert mail.outbox[-1].attachments[0][0] == f"potwierdzenie-{application.code}.pdf"

@@ -24,13 +24,13 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     page.goto("/")
     english = page.get_by_role("button", name="English")
     if english.count():  # tests run in English unless marked polish; a browser may still start in Polish
-        english.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            english.click()
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(organiser.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: url.endswith("/"))
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
     page.goto(f"/wnioski/organizator/{application.edition.year}/")
     check_accessibility(page)
@@ -43,8 +43,8 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     deadline = timezone.localtime() + datetime.timedelta(days=5)
     page.locator("#id_deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("checkbox", name="Attachments").check()
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
     check_accessibility(page)
     application.refresh_from_db()
     assert (application.status, application.corrections_fields) == (Status.CORRECTIONS_REQUESTED, ["attachments"])
