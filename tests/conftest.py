@@ -56,10 +56,11 @@ def warsaw(year, month, day, hour=0, minute=0, second=0):
 
 @pytest.fixture(autouse=True)
 def _interface_language(request, settings):
-    """Tests read messages in English unless marked `polish`, which keeps the real Polish default."""
+    """Tests read messages in English unless marked `polish`; browser tests see the real Polish default."""
     from django.utils import translation
 
-    language = "pl" if request.node.get_closest_marker("polish") else "en"
+    real_default = request.node.get_closest_marker("polish") or request.node.get_closest_marker("e2e")
+    language = "pl" if real_default else "en"
     settings.LANGUAGE_CODE = language
     with translation.override(language):
         yield
