@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .phases import Phase, phase_at
@@ -178,7 +179,7 @@ class AttachmentRequirement(models.Model):
     help_text = models.TextField(_("help text"), blank=True)
     is_required = models.BooleanField(_("required"), default=True)
     allowed_types = models.JSONField(
-        _("allowed file types"), default=list, help_text=_("Any of: %s") % ", ".join(sorted(FILE_TYPE_KEYS))
+        _("allowed file types"), default=list, help_text=format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
     )
     max_size_mb = models.PositiveIntegerField(
         _("maximum size (MB)"),
