@@ -21,6 +21,7 @@ from contest.models import Edition
 from . import declarations as declaration_texts
 from . import files
 from .models import (
+    JURY_VISIBLE_FIELDS,
     TRANSITIONS,
     Application,
     ApplicationVersion,
@@ -38,22 +39,8 @@ logger = logging.getLogger(__name__)
 
 # Fields the applicant fills in on the main form, in the order of the form.
 PARTNERSHIP_FIELDS = ["partnership_name", "legal_form", "formed_on", "partnership_krs"]
-CONTENT_FIELDS = [
-    "title",
-    "summary",
-    "problem",
-    "goals",
-    "cooperation_method",
-    "activities",
-    "partner_roles",
-    "resident_involvement",
-    "results_description",
-    "costs_and_funding",
-    "sustainability",
-    "replicability",
-    "implementation_start",
-    "implementation_end",
-]
+# Jury-visible content first (models.JURY_VISIBLE_FIELDS), then the period of implementation.
+CONTENT_FIELDS = [*JURY_VISIBLE_FIELDS, "implementation_start", "implementation_end"]
 CONTACT_FIELDS = ["contact_name", "contact_position", "contact_email", "contact_phone"]
 FORM_FIELDS = PARTNERSHIP_FIELDS + CONTENT_FIELDS + CONTACT_FIELDS
 OPTIONAL_FIELDS = {"partnership_krs", "contact_position"}

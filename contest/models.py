@@ -5,8 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.text import capfirst
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .phases import Phase, phase_at
@@ -22,6 +21,7 @@ FILE_TYPE_CHOICES = [
     ("zip", "ZIP"),
 ]
 FILE_TYPE_KEYS = {key for key, _label in FILE_TYPE_CHOICES}
+ALLOWED_TYPES_HELP = format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
 
 
 class EditionQuerySet(models.QuerySet):
@@ -179,7 +179,7 @@ class AttachmentRequirement(models.Model):
     help_text = models.TextField(_("help text"), blank=True)
     is_required = models.BooleanField(_("required"), default=True)
     allowed_types = models.JSONField(
-        _("allowed file types"), default=list, help_text=format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
+        _("allowed file types"), default=list, help_text=ALLOWED_TYPES_HELP
     )
     max_size_mb = models.PositiveIntegerField(
         _("maximum size (MB)"),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import JURY_VISIBLE_FIELDS
 from jury import services
 from jury.models import Assignment, ConflictOfInterest, CriterionScore, Invitation, JuryMember, Scorecard
 from tests import factories as f
@@ -405,23 +406,7 @@ def test_organiser_edits_anonymised_version_jurors_then_see(client, edition, org
     client.force_login(organiser)
     url = _url("anonymised", edition, entry.code)
     assert client.get(url).status_code == 200
-    fields = {
-        name: ""
-        for name in [
-            "title",
-            "summary",
-            "problem",
-            "goals",
-            "cooperation_method",
-            "activities",
-            "partner_roles",
-            "resident_involvement",
-            "results_description",
-            "costs_and_funding",
-            "sustainability",
-            "replicability",
-        ]
-    }
+    fields = dict.fromkeys(JURY_VISIBLE_FIELDS, "")
     fields.update(title="Wspólny transport", summary="Tekst po ręcznej anonimizacji.")
     assert client.post(url, fields).status_code == 302
     client.force_login(juror.user)
