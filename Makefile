@@ -36,6 +36,7 @@ run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: venv messages
+	$(PY) -m ruff check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -291,7 +291,7 @@ def content(project):
                 "Przeprowadziliśmy konsultacje społeczne (ankiety, spotkania w sołectwach, dyżury online). "
                 "W komitecie sterującym zasiadają z głosem doradczym przedstawiciele rad seniorów i organizacji."
             ),
-            "results_description": f"Najważniejszy rezultat: {indicator} wzrósł z {baseline} do {achieved}. "
+            "results_description": f"Najważniejszy rezultat: {indicator}: z {baseline} na {achieved}. "
             "Mieszkańcy oceniają usługę dobrze lub bardzo dobrze (82% w badaniu ankietowym).",
             "costs_and_funding": (
                 "Koszt całkowity: 3,4 mln zł, w tym 2,1 mln zł z funduszy europejskich, 1,0 mln zł z budżetów "
