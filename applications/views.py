@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -517,15 +518,28 @@ def _filtered(request, edition):
     return form, queries.organiser_list(edition, **filters)
 
 
+# Long enough to scan a category at a glance, short enough to render fast at thousands of entries.
+ORGANISER_PAGE_SIZE = 100
+
+
 @login_required
 def organiser_list(request, year):
     edition = _organiser_edition(request, year)
     form, applications = _filtered(request, edition)
-    query = request.GET.urlencode()
+    page = Paginator(applications, ORGANISER_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "applications/organiser_list.html",
-        {"edition": edition, "form": form, "applications": list(applications), "query": query},
+        {
+            "edition": edition,
+            "form": form,
+            "applications": list(page.object_list),
+            "page": page,
+            "total": page.paginator.count,
+            "query": filters.urlencode(),
+        },
     )
 
 

@@ -249,3 +249,17 @@ def test_application_page_query_count_does_not_grow_with_partners_and_files(org,
     with CaptureQueriesContext(connection) as large:
         org.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_organiser_list_pages_keep_the_total_and_the_filters(org, edition_in_submissions, monkeypatch):
+    from applications import views
+
+    monkeypatch.setattr(views, "ORGANISER_PAGE_SIZE", 3)
+    make_submitted(edition_in_submissions, 5)
+    url = reverse("applications:organiser_list", args=[edition_in_submissions.year])
+
+    first = org.get(url, {"status": Status.SUBMITTED}).content.decode()
+    second = org.get(url, {"status": Status.SUBMITTED, "page": 2}).content.decode()
+
+    assert (first.count("SLZ-"), second.count("SLZ-"), "5 applications" in first) == (3, 2, True)
+    assert f"?status={Status.SUBMITTED}&amp;page=2" in first
