@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from .models import Application, Attachment, Partner, Status
+from .models import Application, Attachment, Invitation, Partner, Status
 
 PARTNERS_WITH_UNITS = Prefetch("partners", queryset=Partner.objects.select_related("territorial_unit"))
 ATTACHMENTS_WITH_REQUIREMENTS = Prefetch("attachments", queryset=Attachment.objects.select_related("requirement"))
@@ -22,6 +22,18 @@ def dashboard(user):
         .select_related("edition", "category")
         .prefetch_related(PARTNERS_WITH_UNITS)
         .order_by("-edition__year", "-created_at")
+    )
+
+
+def pending_invitations(user):
+    """Co-editor invitations sent to the user's (verified) address and not used yet: shown on the dashboard, so
+    someone who registered after being invited does not need the e-mail link again."""
+    return (
+        Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
+        .exclude(application__owner=user)
+        .exclude(application__editors=user)
+        .select_related("application", "invited_by")
+        .order_by("-created_at")
     )
 
 

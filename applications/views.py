@@ -63,7 +63,12 @@ def dashboard(request):
     return render(
         request,
         "applications/dashboard.html",
-        {"applications": applications, "open_editions": open_editions, "organised_editions": organised},
+        {
+            "applications": applications,
+            "invitations": list(queries.pending_invitations(request.user)),
+            "open_editions": open_editions,
+            "organised_editions": organised,
+        },
     )
 
 

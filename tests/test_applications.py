@@ -472,6 +472,26 @@ def test_invitation_cannot_be_used_by_another_address(client_for, applicant, edi
 # --- dashboard ------------------------------------------------------------------------------------------------
 
 
+def test_dashboard_offers_the_invitation_to_someone_who_registered_after_it(
+    client_for, applicant, edition_in_submissions
+):
+    application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant, title="Wspólna sieć")
+    invitation = services.invite_coeditor(application, "Ewa@Example.com", by=applicant)
+    ewa = factories.UserFactory(email="ewa@example.com")
+    other = factories.UserFactory(email="adam@example.com")
+
+    ewa_page = client_for(ewa).get(reverse("applications:dashboard")).content.decode()
+    other_page = client_for(other).get(reverse("applications:dashboard")).content.decode()
+    accept_url = reverse("applications:accept_invitation", args=[invitation.token])
+
+    assert (accept_url in ewa_page, accept_url in other_page, "Wspólna sieć" in other_page) == (True, False, False)
+    client_for(ewa).post(accept_url)
+    assert (
+        list(application.editors.all()),
+        accept_url in client_for(ewa).get(reverse("applications:dashboard")).content.decode(),
+    ) == ([ewa], False)
+
+
 def test_dashboard_lists_own_and_coedited_applications_with_next_step(client_for, applicant, edition_in_submissions):
     own = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant, title="Moja")
     shared = factories.ApplicationFactory(edition=edition_in_submissions, title="Wspólna")
