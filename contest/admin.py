@@ -122,12 +122,8 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "edition", "from_state", "to_state"]
-    list_filter = ["action", "edition"]
-    search_fields = ["action", "reason", "actor__email", "target_id"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that only shows: where a service changes the data, the service is the only way to change it."""
 
     def has_add_permission(self, request):
         return False
@@ -137,3 +133,27 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline:
+    """The same for inlines (mixed into TabularInline or StackedInline)."""
+
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor", "edition", "from_state", "to_state"]
+    list_filter = ["action", "edition"]
+    search_fields = ["action", "reason", "actor__email", "target_id"]
+    date_hierarchy = "at"
