@@ -5,11 +5,21 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
 
-ORGANISER_APPS = ["contest", "applications", "jury", "accounts"]
+# What the "Organisers" group may do in the admin: set up editions, and look at the rest. Everything else
+# changes through the organiser pages and their services; accounts and roles are for superusers only.
+ORGANISER_VIEW_APPS = ["contest", "applications", "jury"]
+ORGANISER_SETUP_MODELS = {
+    "edition": ["add", "change"],
+    "category": ["add", "change", "delete"],
+    "criterion": ["add", "change", "delete"],
+    "attachmentrequirement": ["add", "change", "delete"],
+    "checklistitem": ["add", "change", "delete"],
+}
 
 CATEGORIES = [
     ("Partnerstwa gmin", "Współpraca co najmniej dwóch gmin lub gmin i powiatów."),
@@ -102,9 +112,18 @@ def ensure_user(email, password, **extra):
     return user
 
 
+def organiser_permissions():
+    setup = Q()
+    for model, actions in ORGANISER_SETUP_MODELS.items():
+        codenames = [f"{action}_{model}" for action in actions]
+        setup |= Q(content_type__app_label="contest", content_type__model=model, codename__in=codenames)
+    views = Q(content_type__app_label__in=ORGANISER_VIEW_APPS, codename__startswith="view_")
+    return Permission.objects.filter(setup | views)
+
+
 def organisers_group():
     group, _created = Group.objects.get_or_create(name="Organisers")
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS))
+    group.permissions.set(organiser_permissions())
     return group
 
 
