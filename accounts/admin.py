@@ -38,7 +38,7 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         requested = {name: form.cleaned_data[name] for name in ROLE_FIELDS if name in form.changed_data}
-        stored = User.objects.get(pk=obj.pk) if change else User()
+        stored = User.objects.select_for_update().get(pk=obj.pk) if change else User()
         for name in ROLE_FLAGS:
             if name in requested:  # the service sets them, after comparing with what is stored
                 setattr(obj, name, getattr(stored, name))

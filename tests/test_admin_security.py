@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.services import change_roles
 from applications.models import Application, Status
 from contest.demo import organisers_group
-from contest.models import AuditEvent
+from contest.models import AuditEvent, Edition
 from jury.models import Affiliation, Assignment, ConflictOfInterest, ImpartialityDeclaration, Scorecard
 from tests import factories
 
@@ -349,10 +349,15 @@ def test_audit_event_change_by_organiser_is_refused(organiser_client, superuser,
     assert (response.status_code, event.action) == (403, "user.roles_changed")
 
 
-def test_edition_add_form_for_organiser_opens(organiser_client):
-    response = organiser_client.get("/admin/contest/edition/add/")
+def test_edition_with_setup_added_by_organiser_is_saved(organiser_client):
+    from tests.test_editions import edition_form_data, with_criterion, with_requirement
 
-    assert response.status_code == 200
+    data = with_requirement(with_criterion(edition_form_data(), max_points=10, weight="1.5"), allowed_types=["pdf"])
+
+    response = organiser_client.post("/admin/contest/edition/add/", data)
+
+    edition = Edition.objects.get(year=2030)
+    assert (response.status_code, edition.criteria.count(), edition.attachment_requirements.count()) == (302, 1, 1)
 
 
 def test_organisers_group_grants_no_accounts_permission(db):
