@@ -30,6 +30,24 @@ def _fast_hashing_and_plain_static(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, testrun_uid):
+    """Test databases named per run (test_slz_gw0_1a2b3c4d), so two runs against one server never collide."""
+    from django.conf import settings
+
+    for db_settings in settings.DATABASES.values():
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3":
+            continue  # in memory, private to the process
+        test_name = db_settings.setdefault("TEST", {}).get("NAME") or f"test_{db_settings['NAME']}"
+        db_settings["TEST"]["NAME"] = f"{test_name}_{testrun_uid[:8]}"
+
+
+@pytest.fixture
+def terc(db):
+    """The TERC register the migration loads; put back when a transactional test elsewhere flushed it."""
+    factories.ensure_terc()
+
+
 @pytest.fixture
 def now():
     return timezone.now()

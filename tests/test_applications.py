@@ -12,12 +12,8 @@ from applications.models import Application, ApplicationVersion, Partner, Status
 from contest.models import AuditEvent
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("terc")]
 
-
-@pytest.fixture(autouse=True)
-def _terc_register(db):
-    factories.ensure_terc()
 
 
 def edit_payload(application, **overrides):

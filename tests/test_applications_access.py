@@ -6,12 +6,8 @@ from django.urls import reverse
 from applications import permissions, services
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("terc")]
 
-
-@pytest.fixture(autouse=True)
-def _terc_register(db):
-    factories.ensure_terc()
 
 MEMBER_PAGES = ["detail", "edit", "partners", "attachments", "check"]
 

@@ -10,7 +10,7 @@ from applications.models import Application, ApplicationVersion
 from tests import factories
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to race against"),
 ]
 

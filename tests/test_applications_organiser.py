@@ -13,12 +13,8 @@ from applications import queries, services
 from applications.models import Application, Status
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("terc")]
 
-
-@pytest.fixture(autouse=True)
-def _terc_register(db):
-    factories.ensure_terc()
 
 
 @pytest.fixture

@@ -55,17 +55,11 @@ class PageProblems:
 
 @pytest.fixture(autouse=True)
 def _register_of_units(live_server, transactional_db):
-    """Put back the TERC register that migrations load, if an earlier browser test's flush removed it.
+    """Put back the TERC register the migration loads: each browser test's flush removes it, and a bulk insert
+    takes a moment where a serialized rollback of the 1.4 MB snapshot costs seconds per test."""
+    from tests.factories import ensure_terc
 
-    serialized_rollback cannot be relied on here: once Playwright's sync API runs an event loop in this
-    thread, Django hands out new connection objects without the snapshot taken at database creation
-    (and restoring that 1.4 MB snapshot row by row costs seconds per test); a bulk insert takes a moment.
-    """
-    from contest.models import TerritorialUnit
-    from contest.teryt import load_register
-
-    if not TerritorialUnit.objects.exists():
-        load_register()
+    ensure_terc()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core import mail
 from applications.models import Application, Status
 from tests import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "wnioskodawca@gmina-e2e.example"
 PASSWORD = "Partnerstwo-Bobru-2026"

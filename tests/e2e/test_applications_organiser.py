@@ -9,7 +9,7 @@ from applications import services
 from applications.models import Status
 from tests import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Organizator-Konkursu-2026"
 

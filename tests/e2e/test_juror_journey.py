@@ -10,7 +10,7 @@ from jury import services
 from jury.models import JuryMember, Scorecard
 from tests import factories as f
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Komisja-Konkursowa-2026"
 JUSTIFICATION = "Problem dobrze zdiagnozowany, rezultaty zmierzone i opisane wraz ze źródłem danych."
