@@ -842,9 +842,7 @@ def parse_terms(text):
         if not term:
             continue
         if len(term) > MAX_TERM_LENGTH:
-            errors.append(
-                _("Line %(n)s is longer than %(max)s characters.") % {"n": number, "max": MAX_TERM_LENGTH}
-            )
+            errors.append(_("Line %(n)s is longer than %(max)s characters.") % {"n": number, "max": MAX_TERM_LENGTH})
         elif sum(c.isalnum() for c in term) < 2:
             errors.append(_("Line %(n)s needs at least two letters or digits.") % {"n": number})
         elif term.casefold() not in seen:

@@ -82,8 +82,19 @@ def test_place_adjective_stems(place, adjective):
 
 @pytest.mark.parametrize(
     "form",
-    ["sopocki", "sopocka", "sopockie", "sopockiego", "sopockiej", "sopockim", "sopockich", "sopockimi", "sopocką",
-     "sopoccy", "Sopockie"],
+    [
+        "sopocki",
+        "sopocka",
+        "sopockie",
+        "sopockiego",
+        "sopockiej",
+        "sopockim",
+        "sopockich",
+        "sopockimi",
+        "sopocką",
+        "sopoccy",
+        "Sopockie",
+    ],
 )
 def test_redact_every_form_of_a_cki_adjective(form):
     assert _redact(f"Radni {form} głosowali.", place_names=("Sopot",)) == f"Radni {MARK} głosowali."
@@ -91,8 +102,18 @@ def test_redact_every_form_of_a_cki_adjective(form):
 
 @pytest.mark.parametrize(
     "form",
-    ["kaliski", "kaliska", "kaliskie", "kaliskiego", "kaliskiej", "kaliskim", "kaliskich", "kaliskimi", "kaliską",
-     "kaliscy"],
+    [
+        "kaliski",
+        "kaliska",
+        "kaliskie",
+        "kaliskiego",
+        "kaliskiej",
+        "kaliskim",
+        "kaliskich",
+        "kaliskimi",
+        "kaliską",
+        "kaliscy",
+    ],
 )
 def test_redact_every_form_of_a_ski_adjective(form):
     assert _redact(f"Radni {form} głosowali.", place_names=("Kalisz",)) == f"Radni {MARK} głosowali."
