@@ -6,12 +6,14 @@ from contest.demo import ensure_user
 from contest.models import TerritorialUnit
 from contest.phases import can_score
 
-from . import services
-from .models import Affiliation, Assignment, Invitation, JuryMember, Scorecard
+from . import blind, services
+from .models import Affiliation, Assignment, Invitation, JuryMember, RedactionTerm, Scorecard
 
 # "applications" is not taken from the context: seed_demo passes its --applications count under that name.
 SEED_CONTEXT = ("editions", "organiser")
 MIN_JURORS = 6  # the chair (juror1) and five more
+# What the register cannot know: the Gdańsk–Gdynia–Sopot partnership's project is known locally by its brand.
+REDACTION_TERMS = ["Metropolitalny rower Trójmiasta", "Trójmiasto", "trójmiejski"]
 
 NAMES = [
     "Prof. Barbara Zawadzka",
@@ -94,9 +96,21 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
             return {"jurors": members}
         _write(stdout, f"Assigned {len(result.pairs)} pairs; load {result.min_load}–{result.max_load} per juror.")
 
+    _check_anonymisation(edition, organiser)
     if can_score(edition) and not Scorecard.objects.filter(member__edition=edition).exists():
         _scorecards(edition, members)
     return {"jurors": members}
+
+
+def _check_anonymisation(edition, organiser):
+    """The edition's own redaction terms, then the organiser's sign-off of every entry jurors score."""
+    if not RedactionTerm.objects.filter(edition=edition).exists():
+        services.set_redaction_terms(edition, "\n".join(REDACTION_TERMS), by=organiser)
+    entries = Application.objects.filter(edition=edition, status__in=[Status.ACCEPTED, Status.IN_JURY_REVIEW])
+    shown = blind.build_blind_entries(list(entries))
+    for entry in entries:
+        if not shown[entry.pk].checked:
+            services.sign_off_anonymisation(entry, blind.content_hash(shown[entry.pk]), by=organiser)
 
 
 def _scorecards(edition, members):

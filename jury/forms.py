@@ -118,7 +118,8 @@ class AffiliationForm(StyledForm):
             unit = exact[0] if len(exact) == 1 else (found[0] if len(found) == 1 else None)
         if unit is None:
             raise forms.ValidationError(_("No single unit matches; give its seven-digit TERC code."))
-        return unit
+        # The code, not the unit: a juror's page keeps no model instance, even in a form's cleaned data.
+        return unit.code
 
     def clean_nip(self):
         from stdnum.pl import nip
@@ -157,8 +158,9 @@ class AffiliationForm(StyledForm):
 
     def affiliation_fields(self):
         data = self.cleaned_data
+        code = data["unit_code"]
         return {
-            "territorial_unit": data["unit_code"],
+            "territorial_unit": TerritorialUnit.objects.get(code=code) if code else None,
             "scope": data["scope"],
             "organisation_name": data["organisation_name"],
             "nip": data["nip"],
@@ -247,3 +249,29 @@ class AnonymisedForm(StyledForm):
                 widget=forms.Textarea(attrs={"rows": 4 if name != "title" else 1}),
             )
         self.style_fields()
+
+
+class RedactionTermsForm(StyledForm):
+    terms = forms.CharField(
+        label=_("Extra redaction terms"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "One term per line: nicknames, mayors' names, local brands. Each is hidden as a whole phrase in any "
+            "grammatical case; put a surname on a line of its own to hide it alone."
+        ),
+    )
+
+    def clean_terms(self):
+        from .services import JuryError, parse_terms
+
+        try:
+            return "\n".join(parse_terms(self.cleaned_data["terms"]))
+        except JuryError as error:
+            raise forms.ValidationError(error.messages) from error
+
+
+class AnonymisationCheckForm(forms.Form):
+    """The fingerprint of the juror's view the organiser saw, so that a later change cannot be signed off unseen."""
+
+    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)

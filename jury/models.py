@@ -281,3 +281,41 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.edition_id} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class RedactionTerm(models.Model):
+    """An extra word or phrase hidden from jurors in every entry of an edition: a nickname, a mayor, a local brand."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="redaction_terms")
+    term = models.CharField(_("term"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("redaction term")
+        verbose_name_plural = _("redaction terms")
+        ordering = ["edition", "term"]
+        constraints = [models.UniqueConstraint(fields=["edition", "term"], name="unique_redaction_term")]
+
+    def __str__(self):
+        return self.term
+
+
+class AnonymisationCheck(models.Model):
+    """An organiser's sign-off that an entry's anonymised version reveals nobody.
+
+    It holds the hash of the juror's view it was given for: once that view changes (an edit, a new redaction term, a
+    changed partner), the hashes differ and the sign-off no longer counts.
+    """
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="anonymisation_check")
+    content_hash = models.CharField(max_length=64)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anonymisation check")
+        verbose_name_plural = _("anonymisation checks")
+
+    def __str__(self):
+        return f"{self.application_id} {self.content_hash[:12]}"

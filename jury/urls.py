@@ -32,4 +32,5 @@ urlpatterns = [
     path("<int:year>/manage/conflicts/<int:pk>/lift/", views.conflict_lift, name="conflict_lift"),
     path("<int:year>/manage/conflicts/detect/", views.detect, name="detect"),
     path("<int:year>/manage/entries/<str:code>/anonymised/", views.anonymised, name="anonymised"),
+    path("<int:year>/manage/redaction/", views.redaction_terms, name="redaction_terms"),
 ]

@@ -1,6 +1,7 @@
 """Jury pages: thin views that ask jury.permissions, call jury.services or jury.queries, and render.
 
-Juror views pass only BlindEntry / BlindRow objects, jury models and criteria to templates; never an Application.
+Juror views pass templates only the frozen objects jury.blind builds (BlindEntry, BlindRow, BlindEdition,
+BlindScorecard, BlindCriterion, ...): never a model instance, a queryset or a manager.
 """
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from contest import phases
 from contest.models import Edition
 
 from . import blind, forms, permissions, queries, services
-from .models import ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
+from .models import AnonymisationCheck, ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
 from .services import JuryError
 from .signals import SESSION_FLAG
 
@@ -52,6 +53,14 @@ def _entry_or_404(edition, code):
     return application
 
 
+def _checked_or_404(application):
+    """The juror's view of an entry an organiser signed off; unchecked entries do not exist for jurors."""
+    shown = blind.checked_entry(application)
+    if shown is None:
+        raise Http404
+    return shown
+
+
 def _base_url(request):
     return request.build_absolute_uri("/")
 
@@ -74,7 +83,14 @@ def home(request):
     if len(memberships) == 1 and not permissions.is_organiser(request.user):
         return redirect("jury:dashboard", memberships[0].edition.year)
     organiser_editions = Edition.objects.all() if permissions.is_organiser(request.user) else []
-    return render(request, "jury/home.html", {"memberships": memberships, "organiser_editions": organiser_editions})
+    return render(
+        request,
+        "jury/home.html",
+        {
+            "memberships": blind.blind_memberships(memberships),
+            "organiser_editions": [blind.blind_edition(e) for e in organiser_editions],
+        },
+    )
 
 
 def dashboard(request, year):
@@ -89,8 +105,7 @@ def dashboard(request, year):
         request,
         "jury/dashboard.html",
         {
-            "edition": edition,
-            "member": member,
+            "edition": blind.blind_edition(edition),
             "rows": rows,
             "done": done,
             "scoring_open": phases.can_score(edition),
@@ -114,8 +129,8 @@ def declaration(request, year):
         request,
         "jury/declaration.html",
         {
-            "edition": edition,
-            "signed": signed,
+            "edition": blind.blind_edition(edition),
+            "signed": blind.blind_declaration(signed),
             "form": form,
             "text": signed.text if signed else services.declaration_text(),
             "version": signed.text_version if signed else services.DECLARATION_VERSION,
@@ -130,14 +145,15 @@ def entry(request, year, code):
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
+    shown = _checked_or_404(application)
     card = Scorecard.objects.filter(member=decision.member, application=application).first()
     return render(
         request,
         "jury/entry.html",
         {
-            "edition": edition,
-            "entry": blind.build_blind_entry(application),
-            "card": card,
+            "edition": blind.blind_edition(edition),
+            "entry": shown,
+            "card": blind.blind_scorecard(card),
             "scoring_open": phases.can_score(edition),
             "conflict_form": forms.ConflictForm(),
         },
@@ -151,7 +167,7 @@ def attachment(request, year, code, pk):
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
-    blind_entry = blind.build_blind_entry(application)
+    blind_entry = _checked_or_404(application)
     shown = next((a for a in blind_entry.attachments if a.id == pk), None)
     if shown is None:
         raise Http404
@@ -182,7 +198,8 @@ def scorecard(request, year, code):
     if not decision:
         return _refuse(request, decision, edition)
     member = decision.member
-    criteria = list(edition.criteria.all())
+    entry_info = _checked_or_404(application)
+    criteria = blind.blind_criteria(edition)
     card = Scorecard.objects.filter(member=member, application=application).prefetch_related("scores").first()
     scoring_open = phases.can_score(edition)
     if request.method == "POST":
@@ -217,15 +234,14 @@ def scorecard(request, year, code):
                 initial[f"justification_{score.criterion_id}"] = score.justification
         form = forms.ScorecardForm(initial=initial, criteria=criteria)
         status = 200
-    entry_info = blind.build_blind_entry(application)
     return render(
         request,
         "jury/scorecard.html",
         {
-            "edition": edition,
+            "edition": blind.blind_edition(edition),
             "entry": entry_info,
             "form": form,
-            "card": card,
+            "card": blind.blind_scorecard(card),
             "scoring_open": scoring_open,
             "min_length": edition.min_justification_length,
         },
@@ -240,6 +256,7 @@ def declare_conflict(request, year, code):
     decision = permissions.check(request.user, "entry", edition, application)
     if not decision:
         return _refuse(request, decision, edition)
+    shown = _checked_or_404(application)
     form = forms.ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +271,7 @@ def declare_conflict(request, year, code):
     return render(
         request,
         "jury/conflict.html",
-        {"edition": edition, "entry": blind.build_blind_entry(application), "form": form},
+        {"edition": blind.blind_edition(edition), "entry": shown, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -272,11 +289,10 @@ def affiliations(request):
         else:
             messages.success(request, _("The affiliation is recorded."))
             return redirect("jury:affiliations")
-    items = request.user.jury_affiliations.select_related("territorial_unit")
     return render(
         request,
         "jury/affiliations.html",
-        {"form": form, "affiliations": items},
+        {"form": form, "affiliations": blind.blind_affiliations(request.user)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -601,10 +617,23 @@ def detect(request, year):
 
 
 def anonymised(request, year, code):
+    """The organiser's check of an entry's anonymisation: original and juror's view side by side, edit, sign off."""
     edition, refusal = _organiser(request, year)
     if refusal:
         return refusal
     application = _entry_or_404(edition, code)
+    if request.method == "POST" and "check" in request.POST:
+        check_form = forms.AnonymisationCheckForm(request.POST)
+        if not check_form.is_valid():
+            messages.error(request, _("The page was incomplete; open it again and confirm."))
+        else:
+            try:
+                services.sign_off_anonymisation(application, check_form.cleaned_data["content_hash"], by=request.user)
+            except JuryError as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, _("Anonymisation checked: jurors can open this entry now."))
+        return redirect("jury:anonymised", edition.year, code)
     saved = getattr(application, "anonymised", None)
     texts = saved.fields if saved else blind.auto_redacted_fields(application)
     form = forms.AnonymisedForm(request.POST or None, initial_texts=texts)
@@ -615,17 +644,26 @@ def anonymised(request, year, code):
             return redirect("jury:anonymised", edition.year, code)
         if form.is_valid():
             services.save_anonymised(application, form.cleaned_data, by=request.user)
-            messages.success(request, _("The anonymised version is saved; jurors see it from now on."))
+            messages.success(
+                request, _("The anonymised version is saved. Check it and confirm before jurors can open it.")
+            )
             return redirect("jury:anonymised", edition.year, code)
+    preview, review = blind.review(application)
+    current_hash = blind.content_hash(preview)
+    check = AnonymisationCheck.objects.filter(application=application).select_related("checked_by").first()
     return render(
         request,
         "jury/organiser/anonymised.html",
         {
             "edition": edition,
             "application": application,
-            "preview": blind.build_blind_entry(application),
+            "preview": preview,
+            "review": review,
             "form": form,
             "edited": saved,
+            "check": check,
+            "checked": check is not None and check.content_hash == current_hash,
+            "check_form": forms.AnonymisationCheckForm(initial={"content_hash": current_hash}),
             "scoring_started": phases.phase_at(edition)
             not in (
                 phases.Phase.DRAFT,
@@ -634,4 +672,36 @@ def anonymised(request, year, code):
                 phases.Phase.FORMAL_REVIEW,
             ),
         },
+    )
+
+
+def redaction_terms(request, year):
+    """The edition's extra redaction terms, one per line."""
+    edition, refusal = _organiser(request, year)
+    if refusal:
+        return refusal
+    form = forms.RedactionTermsForm(request.POST or None, initial={"terms": "\n".join(blind.edition_terms(edition.pk))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, removed = services.set_redaction_terms(edition, form.cleaned_data["terms"], by=request.user)
+        except JuryError as error:
+            form.add_error("terms", _error_text(error))
+        else:
+            if added or removed:
+                messages.success(
+                    request,
+                    _(
+                        "Redaction terms saved: %(added)s added, %(removed)s removed. Entries whose anonymised "
+                        "version changed need their check again."
+                    )
+                    % {"added": len(added), "removed": len(removed)},
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("jury:redaction_terms", edition.year)
+    return render(
+        request,
+        "jury/organiser/redaction_terms.html",
+        {"edition": edition, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -408,3 +408,18 @@ def identified_jury_entry(edition, identity, number, owner=None, **fields):
     )
     ResultIndicatorFactory(application=application, source=f"Dane Urzędu Gminy {place.name}")
     return application
+
+
+# --- jury: the organiser's anonymisation check ----------------------------------------------------------------------
+
+
+def sign_off(application, by=None):
+    """An organiser's anonymisation check of the entry as it is now; jurors open only signed-off entries.
+
+    Call it after the entry's partners, files and texts are in place: any later change to what jurors see voids it.
+    """
+    from jury import blind, services
+
+    by = by or UserFactory(email="anonymisation.checker@example.com", is_organiser=True)
+    fingerprint = blind.content_hash(blind.build_blind_entry(application))
+    return services.sign_off_anonymisation(application, fingerprint, by=by)

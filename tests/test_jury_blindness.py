@@ -70,6 +70,7 @@ def scene(settings):
             original_name=f"raport-{identity['partner_name']}.pdf",
         )
         f.AttachmentFactory(application=entry, requirement=hidden, original_name=f"umowa-{identity['nip']}.pdf")
+        f.sign_off(entry)
         entries.append(entry)
     juror = f.declared_juror(edition, user=f.UserFactory(email="blind.juror@example.com"))
     other = f.declared_juror(edition, user=f.UserFactory(email="other.juror@example.com", full_name="Inny Juror"))

@@ -36,6 +36,7 @@ def juror(edition):
 def entry(edition, juror):
     entry = f.jury_entry(edition, 1)
     Assignment.objects.create(member=juror, application=entry)
+    f.sign_off(entry)
     return entry
 
 
@@ -409,6 +410,8 @@ def test_organiser_edits_anonymised_version_jurors_then_see(client, edition, org
     fields = dict.fromkeys(JURY_VISIBLE_FIELDS, "")
     fields.update(title="Wspólny transport", summary="Tekst po ręcznej anonimizacji.")
     assert client.post(url, fields).status_code == 302
+    # The edit voids the earlier check: the organiser confirms the new version before jurors see it.
+    client.post(url, {"check": "1", "content_hash": client.get(url).context["check_form"].initial["content_hash"]})
     client.force_login(juror.user)
     response = client.get(_url("entry", edition, entry.code))
     assert "Tekst po ręcznej anonimizacji." in response.text

@@ -40,6 +40,7 @@ def test_juror_from_invitation_to_submitted_scorecard(page, live_server, check_a
     entry = f.identified_jury_entry(edition, f.JURY_IDENTITIES[0], 1)
     f.AttachmentFactory(application=entry, requirement=requirement)
     organiser = f.UserFactory(email="organiser@example.com", is_organiser=True)
+    f.sign_off(entry, by=organiser)
 
     services.invite(edition, ["nowy.juror@example.com"], by=organiser, base_url=live_server.url)
     [message] = mail.outbox
