@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup venv messages demo lint clean
+.PHONY: run test setup venv messages demo lint clean system-deps-run system-deps-test lock
 
 # Find Python 3.12+: the pyenv version named in .python-version, else python3.13/3.12/python3 on PATH.
 PYTHON_BOOT := $(shell \
@@ -13,16 +13,29 @@ PYTHON_BOOT := $(shell \
     if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then echo "$$c"; break; fi; \
   done)
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly what the lock file pins, checked against its hashes (see `make lock`).
+$(VENV)/.installed: requirements-test.txt
 	@if [ -z "$(PYTHON_BOOT)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it (e.g. 'pyenv install 3.12') and run make again." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.txt
 	@touch $@
+
+# System packages (gettext, Pango, and Chromium for the browser tests): installed when root with apt, else the exact command.
+system-deps-run:
+	@bash .ci/system-deps.sh run
+system-deps-test:
+	@bash .ci/system-deps.sh test
+
+# Refresh the lock files after changing the ranges in pyproject.toml (runtime: requirements.txt; with tests: requirements-test.txt).
+lock: venv
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --extra test -o requirements-test.txt pyproject.toml
 
 venv: $(VENV)/.installed
 
-messages: venv
+messages: venv system-deps-run
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv --verbosity 0; fi
 
 setup: venv messages
@@ -35,7 +48,7 @@ demo: setup
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: venv messages
+test: system-deps-test venv messages
 	$(PY) -m ruff check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
