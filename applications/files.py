@@ -74,8 +74,8 @@ def _with_extension(name, kind):
     stem, dot, current = name.rpartition(".")
     if dot and current.lower() in (extension, kind):
         return name
-    if dot and stem and 0 < len(current) <= 10:
-        name = stem
+    if dot and stem and re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,10}", current):
+        name = stem  # a real extension, e.g. `.html`; `wersja 1.2` keeps its `.2`
     return f"{name}.{extension}"
 
 
