@@ -2,9 +2,11 @@
 
 import hashlib
 import re
+import struct
 import unicodedata
 import uuid
 import zipfile
+import zlib
 
 import filetype
 from django.conf import settings
@@ -12,30 +14,33 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from contest.models import FILE_TYPES
+
 MAX_NAME_LENGTH = 120
 CHUNK = 1024 * 1024
 
-# Our file-type keys (contest.models.FILE_TYPE_CHOICES) mapped to the MIME types `filetype` reports.
-TYPE_MIME = {
-    "pdf": "application/pdf",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "zip": "application/zip",
-}
-EXTENSION = {
-    "pdf": "pdf",
-    "jpeg": "jpg",
-    "png": "png",
-    "docx": "docx",
-    "xlsx": "xlsx",
-    "odt": "odt",
-    "ods": "ods",
-    "zip": "zip",
-}
+# Derived from the one table of file types (contest.models.FILE_TYPES), for callers that record a MIME type.
+TYPE_MIME = {key: file_type.mime for key, file_type in FILE_TYPES.items()}
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# A ZIP is judged by its directory before any member is opened: a DOCX has tens of members, a compressed
+# member expands a few to some tens of times, and only a few bytes of one member are ever read.
+ZIP_MAX_MEMBERS = 5000
+ZIP_MAX_DIRECTORY_BYTES = 1024 * 1024
+ZIP_MAX_TOTAL_BYTES = 512 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
+ZIP_MEMBER_READ = 1024
+# What the standard library raises on a broken, encrypted or exotic archive.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+    ValueError,
+    struct.error,
+    zlib.error,
+)
 # Markup or script content is refused whatever it is called: a browser could run it.
 MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe|<!--)", re.IGNORECASE)
 
@@ -44,11 +49,17 @@ class UploadRejected(Exception):
     """The file cannot be accepted; the message says why, for the user."""
 
 
-def clean_filename(name):
-    """The name shown to people: no folders, no control characters, at most MAX_NAME_LENGTH characters."""
+def clean_filename(name, kind=None):
+    """The name shown to people: no folders, no control characters, at most MAX_NAME_LENGTH characters.
+
+    With `kind` (the type found in the content), the name ends in that type's extension, so a PDF someone
+    called `wyniki.html` reaches organisers as `wyniki.pdf`.
+    """
     name = (name or "").replace("\\", "/").split("/")[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = unicodedata.normalize("NFC", name).strip().strip(".")
+    if kind is not None:
+        name = _with_extension(name or "file", kind)
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 10:
@@ -58,8 +69,32 @@ def clean_filename(name):
     return name or "file"
 
 
-def detect_type(head, upload):
-    """Our type key for the file's content, or None. ZIP-based office formats are told apart by their members."""
+def _with_extension(name, kind):
+    extension = FILE_TYPES[kind].extension
+    stem, dot, current = name.rpartition(".")
+    if dot and current.lower() in (extension, kind):
+        return name
+    if dot and stem and re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,10}", current):
+        name = stem  # a real extension, e.g. `.html`; `wersja 1.2` keeps its `.2`
+    return f"{name}.{extension}"
+
+
+def download_name(attachment):
+    """The name a download gets: the stored name, ending in the extension of the type the file was stored as."""
+    kind = next((key for key, file_type in FILE_TYPES.items() if file_type.mime == attachment.content_type), None)
+    return clean_filename(attachment.original_name, kind)
+
+
+def detect_type(head, upload, allowed=()):
+    """Our type key for the file's content, or None.
+
+    A ZIP container is opened only when `allowed` has a ZIP-based type (DOCX, XLSX, ODT, ODS, ZIP): elsewhere
+    it is reported as "zip" unread, and refused. ZIP-based office formats are told apart by their members.
+    """
+    if head.startswith(ZIP_SIGNATURES):
+        if not any(FILE_TYPES[key].zip_based for key in allowed if key in FILE_TYPES):
+            return "zip"
+        return _zip_flavour(upload)
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
     if mime == "application/pdf":
@@ -68,37 +103,81 @@ def detect_type(head, upload):
         return "jpeg"
     if mime == "image/png":
         return "png"
-    if mime in (TYPE_MIME["docx"], TYPE_MIME["xlsx"], TYPE_MIME["odt"], TYPE_MIME["ods"]):
-        return next(key for key, value in TYPE_MIME.items() if value == mime)
-    if mime == "application/zip" or head.startswith(b"PK\x03\x04"):
-        return _zip_flavour(upload)
     return None
 
 
+def _zip_refused():
+    return UploadRejected(
+        _(
+            "The archive has too many files or expands to an unreasonable size. "
+            "Pack fewer or smaller files, or upload them separately."
+        )
+    )
+
+
+def _zip_directory(upload):
+    """(members, directory size in bytes) from the archive's end record, reading only the file's tail."""
+    size = upload.size
+    tail_length = min(size, 22 + 65535 + 20 + 56)
+    upload.seek(size - tail_length)
+    tail = upload.read(tail_length)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise zipfile.BadZipFile("no end of central directory")
+    members, directory_size = struct.unpack_from("<HL", tail, at + 10)
+    locator = tail[at - 20 : at] if at >= 20 else b""
+    if locator.startswith(b"PK\x06\x07"):
+        # ZIP64: the real counts are in the ZIP64 end record the locator points to.
+        (record_offset,) = struct.unpack_from("<Q", locator, 8)
+        if record_offset >= size:
+            raise zipfile.BadZipFile("ZIP64 end record out of the file")
+        upload.seek(record_offset)
+        record = upload.read(56)
+        if len(record) < 56 or not record.startswith(b"PK\x06\x06"):
+            raise zipfile.BadZipFile("ZIP64 end record missing")
+        members, directory_size = struct.unpack_from("<2Q", record, 32)
+    return members, directory_size
+
+
 def _zip_flavour(upload):
+    """Which ZIP-based type this is, judged from the directory; the archive's content is never expanded."""
     upload.seek(0)
     try:
+        members, directory_size = _zip_directory(upload)
+        if members > ZIP_MAX_MEMBERS or directory_size > ZIP_MAX_DIRECTORY_BYTES:
+            raise _zip_refused()
+        upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_MEMBERS or sum(info.file_size for info in infos) > ZIP_MAX_TOTAL_BYTES:
+                raise _zip_refused()
+            if any(
+                info.file_size > ZIP_RATIO_FROM_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
+                for info in infos
+            ):
+                raise _zip_refused()
+            by_name = {info.filename: info for info in infos}
+            if "mimetype" in by_name:
+                with archive.open(by_name["mimetype"]) as member:
+                    declared = member.read(ZIP_MEMBER_READ).decode("ascii", "replace").strip()
                 for key in ("odt", "ods"):
-                    if declared == TYPE_MIME[key]:
+                    if declared == FILE_TYPES[key].mime:
                         return key
-            if "word/document.xml" in names:
+            if "word/document.xml" in by_name:
                 return "docx"
-            if "xl/workbook.xml" in names:
+            if "xl/workbook.xml" in by_name:
                 return "xlsx"
             return "zip"
-    except zipfile.BadZipFile:
-        return None
+    except UploadRejected:
+        raise
+    except ZIP_ERRORS:
+        return None  # not a readable archive: refused as not one of the allowed types
     finally:
         upload.seek(0)
 
 
 def _check_pdf(upload):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     upload.seek(0)
     try:
@@ -109,8 +188,10 @@ def _check_pdf(upload):
             raise UploadRejected(_("The PDF has no pages."))
     except UploadRejected:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
-        raise UploadRejected(_("The PDF file is damaged and cannot be read. Save it again and upload it.")) from None
+    except Exception:  # a hostile PDF can make pypdf raise nearly anything (LimitReachedError, RecursionError, ...)
+        raise UploadRejected(
+            _("The PDF file is damaged or too complex to read. Save it again (e.g. print it to PDF) and upload it.")
+        ) from None
     finally:
         upload.seek(0)
 
@@ -133,8 +214,8 @@ def inspect_upload(upload, requirement):
     upload.seek(0)
     if MARKUP.match(head) or b"<script" in head.lower():
         raise UploadRejected(_("Web pages, SVG images and scripts cannot be uploaded."))
-    kind = detect_type(head, upload)
     allowed = list(requirement.allowed_types or [])
+    kind = detect_type(head, upload, allowed)
     if kind is None or kind not in allowed:
         raise UploadRejected(
             _("The file's content is not one of the allowed types (%(types)s), whatever its name says.")
@@ -154,7 +235,8 @@ def inspect_upload(upload, requirement):
 
 def storage_name(application, type_key):
     """A generated name: the user's file name never reaches the storage."""
-    return f"attachments/{application.edition_id}/{application.pk}/{uuid.uuid4().hex}.{EXTENSION.get(type_key, 'bin')}"
+    extension = FILE_TYPES[type_key].extension if type_key in FILE_TYPES else "bin"
+    return f"attachments/{application.edition_id}/{application.pk}/{uuid.uuid4().hex}.{extension}"
 
 
 def store(upload, name, storage=None):
@@ -193,7 +275,7 @@ def serve_attachment(request, attachment, *, filename=None):
 
     Local storage streams the file; S3 redirects to a presigned URL valid for about a minute.
     """
-    name = filename or attachment.original_name
+    name = filename or download_name(attachment)
     storage = attachment.file.storage
     if is_remote_storage(storage):
         from urllib.parse import quote

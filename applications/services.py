@@ -479,7 +479,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
     if replace is not None and replace.application_id != application.pk:
         raise NotAllowed(_("You can replace only this application's files."))
     kind, sha256, size = files.inspect_upload(upload, requirement)
-    original_name = files.clean_filename(upload.name)
+    original_name = files.clean_filename(upload.name, kind)
     name = files.storage_name(application, kind)
     try:
         stored_name = files.store(upload, name)

@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +32,7 @@ from .forms import (
     StartForm,
     UnitSearchForm,
 )
+from .middleware import accepts_uploads
 from .models import Application, Attachment, Invitation, Partner, Status
 from .uploads import HashingUploadHandler
 
@@ -114,16 +117,64 @@ def _history(application):
     ).select_related("actor")
 
 
-STASH_KEY = "applications-unsaved-{pk}"
+# What was typed when the session ended travels in a signed cookie, limited to the edit page: an anonymous
+# request never creates a session row. Longer text than one cookie holds is shown back to copy instead.
+STASH_COOKIE = "unsaved-{pk}"
+STASH_SALT = "applications.edit.unsaved"
+STASH_MAX_AGE = 24 * 60 * 60
+STASH_MAX_BYTES = 3800
+NOT_TYPED = {"csrfmiddlewaretoken"}
 
 
 def edit(request, pk):
     if not request.user.is_authenticated:
         # The session ended while the form was open: keep what was typed, ask to log in, give it back after.
+        response = redirect_to_login(request.get_full_path())
         if request.method == "POST":
-            request.session[STASH_KEY.format(pk=pk)] = {key: request.POST.getlist(key) for key in request.POST}
-        return redirect_to_login(request.get_full_path())
+            typed = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_TYPED}
+            stash = signing.dumps(typed, salt=f"{STASH_SALT}.{pk}", compress=True)
+            if len(stash) > STASH_MAX_BYTES:
+                return _typed_text_page(request, typed)
+            response.set_cookie(
+                STASH_COOKIE.format(pk=pk),
+                stash,
+                max_age=STASH_MAX_AGE,
+                path=request.path,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
     return _edit(request, pk)
+
+
+def _typed_text_page(request, typed):
+    """The session ended and the text is too long to keep: show it back, nothing stored anywhere."""
+    labels = {name: field.label for name, field in ApplicationForm.base_fields.items()}
+    indicator_labels = {name: field.label for name, field in IndicatorFormSet.form.base_fields.items()}
+    texts = []
+    for key, values in typed.items():
+        value = "\n".join(v for v in values if v.strip())
+        prefix, _dash, name = key.rpartition("-")
+        label = labels.get(key) or (indicator_labels.get(name) if prefix.startswith("indicators-") else None)
+        if value and label and key not in ("version", "category") and not key.startswith("declaration_"):
+            texts.append((label, value))
+    return render(
+        request,
+        "applications/session_ended.html",
+        {"texts": texts, "login_url": redirect_to_login(request.get_full_path())["Location"]},
+    )
+
+
+def _take_stash(request, pk):
+    """What was typed before the last login, if this browser carries it; None otherwise."""
+    value = request.COOKIES.get(STASH_COOKIE.format(pk=pk))
+    if not value:
+        return None
+    try:
+        return signing.loads(value, salt=f"{STASH_SALT}.{pk}", max_age=STASH_MAX_AGE)
+    except signing.BadSignature:
+        return None
 
 
 def _edit(request, pk):
@@ -136,7 +187,7 @@ def _edit(request, pk):
         for i in application.indicators.all()
     ]
     if request.method != "POST":
-        stash = request.session.pop(STASH_KEY.format(pk=pk), None)
+        stash = _take_stash(request, pk)
         if stash:
             data = QueryDict(mutable=True)
             for key, values in stash.items():
@@ -157,7 +208,10 @@ def _edit(request, pk):
         else:
             form = ApplicationForm(application=application)
             formset = IndicatorFormSet(initial=indicator_initial, prefix="indicators")
-        return _render_edit(request, application, form, formset)
+        response = _render_edit(request, application, form, formset)
+        if STASH_COOKIE.format(pk=pk) in request.COOKIES:
+            response.delete_cookie(STASH_COOKIE.format(pk=pk), path=request.path, samesite="Lax")
+        return response
 
     form = ApplicationForm(request.POST, application=application)
     formset = IndicatorFormSet(request.POST, initial=indicator_initial, prefix="indicators")
@@ -349,35 +403,21 @@ def terc_search(request):
 # --- attachments ------------------------------------------------------------------------------
 
 
+def _largest_attachment(request, pk):
+    """For the upload guard: the largest file this application's edition accepts (404 for strangers)."""
+    application = get_object_or_404(Application.objects.select_related("edition"), pk=pk)
+    if not permissions.can(request.user, "view", application):
+        raise Http404
+    largest_mb = application.edition.attachment_requirements.aggregate(largest=Max("max_size_mb"))["largest"]
+    return largest_mb * 1024 * 1024 if largest_mb else None
+
+
+@accepts_uploads(limit=_largest_attachment)
 @csrf_exempt
 def attachments(request, pk):
     # Upload handlers must be set before anything reads the body, so CSRF is checked inside, not by middleware.
     request.upload_handlers = [HashingUploadHandler(request)]
-    if request.method == "POST" and request.user.is_authenticated:
-        too_big = _refuse_oversized_body(request, pk)
-        if too_big:
-            return too_big
     return _attachments(request, pk)
-
-
-def _refuse_oversized_body(request, pk):
-    """A body larger than every limit of the edition is refused before a byte of it is read or stored."""
-    application = get_object_or_404(Application.objects.select_related("edition"), pk=pk)
-    if not permissions.can(request.user, "view", application):
-        raise Http404
-    limits = [r.max_size_bytes for r in application.edition.attachment_requirements.all()]
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if limits and length > max(limits) + 1024 * 1024:
-        messages.error(
-            request,
-            _("The file is too large: the largest attachment allowed is %(limit)s MB.")
-            % {"limit": max(limits) // (1024 * 1024)},
-        )
-        return redirect("applications:attachments", pk)
-    return None
 
 
 @csrf_protect

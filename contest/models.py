@@ -1,4 +1,6 @@
 """Editions and their set-up (categories, criteria, attachment requirements, checklist), TERC units, audit events."""
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,16 +12,28 @@ from django.utils.translation import gettext_lazy as _
 
 from .phases import Phase, phase_at
 
-FILE_TYPE_CHOICES = [
-    ("pdf", "PDF"),
-    ("jpeg", "JPEG"),
-    ("png", "PNG"),
-    ("docx", "DOCX"),
-    ("xlsx", "XLSX"),
-    ("odt", "ODT"),
-    ("ods", "ODS"),
-    ("zip", "ZIP"),
-]
+
+class FileType(NamedTuple):
+    label: str
+    mime: str
+    extension: str
+    zip_based: bool = False
+
+
+# The one table of attachment file types: the key stored in AttachmentRequirement.allowed_types, the MIME type
+# a file of that kind is stored and served as, and the extension its names get whatever the uploader called it.
+FILE_TYPES = {
+    "pdf": FileType("PDF", "application/pdf", "pdf"),
+    "jpeg": FileType("JPEG", "image/jpeg", "jpg"),
+    "png": FileType("PNG", "image/png", "png"),
+    "docx": FileType("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", True),
+    "xlsx": FileType("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", True),
+    "odt": FileType("ODT", "application/vnd.oasis.opendocument.text", "odt", True),
+    "ods": FileType("ODS", "application/vnd.oasis.opendocument.spreadsheet", "ods", True),
+    "zip": FileType("ZIP", "application/zip", "zip", True),
+}
+FILE_TYPE_CHOICES = [(key, file_type.label) for key, file_type in FILE_TYPES.items()]
+EXTENSION_BY_MIME = {file_type.mime: file_type.extension for file_type in FILE_TYPES.values()}
 FILE_TYPE_KEYS = {key for key, _label in FILE_TYPE_CHOICES}
 ALLOWED_TYPES_HELP = format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
 

@@ -15,20 +15,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from applications.models import JURY_VISIBLE_FIELDS, Application, Attachment, Partner, ResultIndicator
-from contest.models import TerritorialUnit
+from contest.models import EXTENSION_BY_MIME, TerritorialUnit
 
 from . import redaction
-
-ATTACHMENT_EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/zip": "zip",
-}
 
 
 @dataclass(frozen=True)
@@ -188,7 +177,7 @@ def _build(application, terms, labels):
     for attachment in application.jury_files:
         numbering[attachment.requirement_id] = numbering.get(attachment.requirement_id, 0) + 1
         label = f"{attachment.requirement.name} {numbering[attachment.requirement_id]}"
-        extension = ATTACHMENT_EXTENSIONS.get(attachment.content_type, "bin")
+        extension = EXTENSION_BY_MIME.get(attachment.content_type, "bin")
         attachments.append(BlindAttachment(id=attachment.pk, label=label, extension=extension))
     return BlindEntry(
         code=application.code or "",
