@@ -534,3 +534,41 @@ def test_juror_copy_is_made_once_and_kept_beside_the_original(client, scene):
     assert first == second
     assert (again.jury_copy.name, again.jury_copy_sha256) == (stored.jury_copy.name, stored.jury_copy_sha256)
     assert stored.jury_copy.name != stored.file.name
+
+
+@pytest.mark.polish
+def test_damaged_file_message_is_in_polish_for_a_polish_juror(client, scene):
+    attachment = _upload(scene, b"%PDF-1.7\nbroken\n", "pdf")
+    client.force_login(scene["juror"].user)
+    url = reverse("jury:attachment", args=[scene["edition"].year, scene["entry"].code, attachment.pk])
+    response = client.get(url)
+    assert "nie udało się usunąć danych, które mogą wskazać wnioskodawcę" in response.content.decode()
+
+
+def test_two_first_downloads_at_once_keep_one_copy_and_leave_no_orphan(scene):
+    from jury.views import _jury_copy
+
+    attachment = _upload(scene, _pdf_with_identity(), "pdf")
+    late = Attachment.objects.get(pk=attachment.pk)  # read before the other request stored its copy
+    first = _jury_copy(Attachment.objects.get(pk=attachment.pk))
+    second = _jury_copy(late)
+    folder = attachment.file.name.rsplit("/", 1)[0]
+    _dirs, stored = attachment.file.storage.listdir(folder)
+    assert second.name == first.name
+    assert sorted(stored) == sorted([attachment.file.name.rsplit("/", 1)[1], first.name.rsplit("/", 1)[1]])
+
+
+def test_xlsx_comment_authors_and_properties_are_cleared():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", f"<sst><si><t>{PAGE_TEXT}</t></si></sst>")
+        archive.writestr(
+            "xl/comments1.xml", f"<comments><authors><author>{AUTHOR}</author></authors></comments>"
+        )
+        archive.writestr("docProps/core.xml", DOCX_CORE)
+        archive.writestr("docProps/app.xml", DOCX_APP)
+    members = _zip_members(sanitise(out.getvalue(), "xlsx"))
+    assert [name for name, data in members.items() if _identity_found(data)] == []
+    assert members["xl/comments1.xml"] == b"<comments><authors><author></author></authors></comments>"
+    assert PAGE_TEXT.encode() in members["xl/sharedStrings.xml"]
