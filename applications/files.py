@@ -270,26 +270,30 @@ def is_remote_storage(storage=None):
     return hasattr(storage, "bucket_name")
 
 
-def serve_attachment(request, attachment, *, filename=None):
+def serve_attachment(request, attachment, *, filename=None, file=None):
     """Send an attachment's bytes as a download. No permission check here: every caller checks first.
 
+    `file` is another file field of the attachment to send instead of the original (the jurors' cleaned copy).
     Local storage streams the file; S3 redirects to a presigned URL valid for about a minute.
     """
     name = filename or download_name(attachment)
-    storage = attachment.file.storage
+    file = attachment.file if file is None else file
+    if not file:
+        raise ValueError("no stored file to serve")
+    storage = file.storage
     if is_remote_storage(storage):
         from urllib.parse import quote
 
         disposition = f"attachment; filename=\"{_ascii_fallback(name)}\"; filename*=UTF-8''{quote(name)}"
         url = storage.url(
-            attachment.file.name,
+            file.name,
             parameters={"ResponseContentDisposition": disposition, "ResponseContentType": attachment.content_type},
             expire=getattr(settings, "PRESIGNED_URL_SECONDS", 60),
         )
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "no-store"
         return response
-    handle = storage.open(attachment.file.name, "rb")
+    handle = storage.open(file.name, "rb")
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -190,6 +190,10 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The copy jurors download: metadata, scripts and embedded files removed (jury.sanitise). Made on the first
+    # juror download and kept beside the original, which organisers and applicants keep getting unchanged.
+    jury_copy = models.FileField(upload_to=attachment_path, max_length=300, blank=True, default="")
+    jury_copy_sha256 = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("attachment")

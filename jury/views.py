@@ -4,6 +4,10 @@ Juror views pass templates only the frozen objects jury.blind builds (BlindEntry
 BlindScorecard, BlindCriterion, ...): never a model instance, a queryset or a manager.
 """
 
+import hashlib
+import logging
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -172,22 +176,51 @@ def attachment(request, year, code, pk):
     if shown is None:
         raise Http404
     file = get_object_or_404(Attachment, pk=pk, application=application, requirement__visible_to_jury=True)
-    return _serve(request, file, f"{blind_entry.code}-{shown.download_name}")
+    from .sanitise import CannotSanitise
+
+    try:
+        return _serve(request, file, f"{blind_entry.code}-{shown.download_name}")
+    except CannotSanitise as error:
+        # Never the original instead: the juror learns the file is withheld and whom to ask.
+        logging.getLogger(__name__).warning("Attachment %s cannot be cleaned for the jury: %s", file.pk, error)
+        return render(
+            request,
+            "jury/attachment_unavailable.html",
+            {"year": edition.year, "code": blind_entry.code, "name": shown.download_name},
+            status=422,
+        )
 
 
 def _serve(request, file, filename):
-    try:
-        from applications.files import serve_attachment
-    except ImportError:
-        serve_attachment = None
-    if serve_attachment is not None:
-        return serve_attachment(request, file, filename=filename)
-    from django.http import FileResponse
+    """Send the juror's copy of an attachment, made on the first download; raises CannotSanitise."""
+    from applications.files import serve_attachment
 
-    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=filename, content_type=file.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_attachment(request, file, filename=filename, file=_jury_copy(file))
+
+
+def _jury_copy(attachment):
+    """The stored cleaned copy, made now if missing. Two first downloads at once both clean; one copy is kept."""
+    if attachment.jury_copy:
+        return attachment.jury_copy
+    from django.core.files.base import ContentFile
+
+    from applications.files import TYPE_MIME
+
+    from . import sanitise
+
+    type_key = next((key for key, mime in TYPE_MIME.items() if mime == attachment.content_type), None)
+    with attachment.file.open("rb") as original:
+        cleaned = sanitise.sanitise(original, type_key)
+    storage = attachment.jury_copy.storage
+    folder = attachment.file.name.rsplit("/", 1)[0]
+    name = storage.save(f"{folder}/jury-{uuid.uuid4().hex}", ContentFile(cleaned))
+    stored = Attachment.objects.filter(pk=attachment.pk, jury_copy="").update(
+        jury_copy=name, jury_copy_sha256=hashlib.sha256(cleaned).hexdigest()
+    )
+    if not stored:  # another request stored its copy first: use that one
+        storage.delete(name)
+    attachment.refresh_from_db(fields=["jury_copy", "jury_copy_sha256"])
+    return attachment.jury_copy
 
 
 def scorecard(request, year, code):
