@@ -8,11 +8,13 @@ may also start an unrelated word); for blind scoring that is the safe side.
 import re
 from dataclasses import dataclass
 
+from contest.identifiers import ORGANISATION_WORDS
+
 MARK = "[■■■]"
 
 # Words that describe what a unit or organisation is rather than which one it is; they are redacted only as part
 # of a full name, never on their own.
-GENERIC_WORDS = {
+GENERIC_WORDS = ORGANISATION_WORDS | {
     "gmina",
     "gminy",
     "gminie",
