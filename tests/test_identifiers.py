@@ -293,7 +293,7 @@ def test_migration_compacts_the_partnership_krs(db):
 
 
 def test_migration_compacts_stored_affiliation_numbers(db):
-    affiliation = f.AffiliationFactory(nip=FULL_WIDTH_NIP, regon="", krs="0000 121 976")
+    affiliation = f.AffiliationFactory(nip=FULL_WIDTH_NIP, regon="", krs="１２１ ９７６")
     JURY_MIGRATION.forwards(apps, None)
     affiliation.refresh_from_db()
     assert (affiliation.nip, affiliation.krs) == ("1234563218", "0000121976")
