@@ -29,10 +29,17 @@ def compact(value):
     return SEPARATORS.sub("", value).upper()
 
 
-def _digits_only(value, message):
+def _checked(value, validate, messages):
+    """value (compact, non-empty) checked by a python-stdnum validator; messages: not digits, length, checksum."""
+    not_digits, wrong_length, wrong_checksum = messages
     if not ASCII_DIGITS.fullmatch(value):
-        raise ValidationError(message, code="invalid")
-    return value
+        raise ValidationError(not_digits, code="invalid")
+    try:
+        return validate(value)
+    except InvalidLength:
+        raise ValidationError(wrong_length, code="length") from None
+    except InvalidChecksum:
+        raise ValidationError(wrong_checksum, code="checksum") from None
 
 
 def clean_nip(value):
@@ -42,13 +49,15 @@ def clean_nip(value):
         value = value[2:]
     if not value:
         return ""
-    _digits_only(value, _("A NIP has 10 digits 0–9, e.g. 5260250274; letters and other signs are not allowed."))
-    try:
-        return stdnum_nip.validate(value)
-    except InvalidLength:
-        raise ValidationError(_("A NIP has 10 digits, e.g. 5260250274."), code="length") from None
-    except InvalidChecksum:
-        raise ValidationError(_("This NIP is not valid (check the digits)."), code="checksum") from None
+    return _checked(
+        value,
+        stdnum_nip.validate,
+        (
+            _("A NIP has 10 digits 0–9, e.g. 5260250274; letters and other signs are not allowed."),
+            _("A NIP has 10 digits, e.g. 5260250274."),
+            _("This NIP is not valid (check the digits)."),
+        ),
+    )
 
 
 def clean_regon(value):
@@ -56,13 +65,15 @@ def clean_regon(value):
     value = compact(value)
     if not value:
         return ""
-    _digits_only(value, _("A REGON has 9 or 14 digits 0–9; letters and other signs are not allowed."))
-    try:
-        return stdnum_regon.validate(value)
-    except InvalidLength:
-        raise ValidationError(_("A REGON has 9 or 14 digits."), code="length") from None
-    except InvalidChecksum:
-        raise ValidationError(_("This REGON is not valid (check the digits)."), code="checksum") from None
+    return _checked(
+        value,
+        stdnum_regon.validate,
+        (
+            _("A REGON has 9 or 14 digits 0–9; letters and other signs are not allowed."),
+            _("A REGON has 9 or 14 digits."),
+            _("This REGON is not valid (check the digits)."),
+        ),
+    )
 
 
 def clean_krs(value):
@@ -73,7 +84,9 @@ def clean_krs(value):
     value = compact(value)
     if not value:
         return ""
-    _digits_only(value, _("A KRS number has 10 digits 0–9, e.g. 0000123456; letters and other signs are not allowed."))
+    if not ASCII_DIGITS.fullmatch(value):
+        message = _("A KRS number has 10 digits 0–9, e.g. 0000123456; letters and other signs are not allowed.")
+        raise ValidationError(message, code="invalid")
     if len(value) > KRS_LENGTH:
         raise ValidationError(_("A KRS number has 10 digits, e.g. 0000123456."), code="length")
     return value.zfill(KRS_LENGTH)
