@@ -3,9 +3,8 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from stdnum.pl import nip as stdnum_nip
-from stdnum.pl import regon as stdnum_regon
 
+from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 
 from . import declarations as declaration_texts
@@ -54,15 +53,6 @@ class StartForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = edition.categories.all()
         self.decorate()
-
-
-def validate_krs(value):
-    if value and not (value.isdigit() and len(value) == 10):
-        raise forms.ValidationError(_("A KRS number has 10 digits, e.g. 0000123456."))
-
-
-def _digits(value):
-    return "".join(ch for ch in (value or "") if ch.isalnum())
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,11 +117,7 @@ class ApplicationForm(AccessibleFormMixin, forms.ModelForm):
         self.decorate()
 
     def clean_partnership_krs(self):
-        value = _digits(self.cleaned_data.get("partnership_krs"))
-        if value.isdigit() and len(value) < 10:
-            value = value.zfill(10)
-        validate_krs(value)
-        return value
+        return clean_krs(self.cleaned_data.get("partnership_krs"))
 
     def draft_values(self):
         """The values that passed their format checks; fields with errors keep the old saved value."""
@@ -215,23 +201,13 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
         self.decorate()
 
     def clean_nip(self):
-        value = _digits(self.cleaned_data.get("nip"))
-        if value and not stdnum_nip.is_valid(value):
-            raise forms.ValidationError(_("This NIP is not valid (check the digits)."))
-        return value
+        return clean_nip(self.cleaned_data.get("nip"))
 
     def clean_regon(self):
-        value = _digits(self.cleaned_data.get("regon"))
-        if value and not stdnum_regon.is_valid(value):
-            raise forms.ValidationError(_("This REGON is not valid (check the digits)."))
-        return value
+        return clean_regon(self.cleaned_data.get("regon"))
 
     def clean_krs(self):
-        value = _digits(self.cleaned_data.get("krs"))
-        if value.isdigit() and len(value) < 10:
-            value = value.zfill(10)
-        validate_krs(value)
-        return value
+        return clean_krs(self.cleaned_data.get("krs"))
 
     def clean_role(self):
         return (self.cleaned_data.get("role") or "").strip()

@@ -22,6 +22,21 @@ class Status(models.TextChoices):
     NOT_AWARDED = "not_awarded", _("not awarded")
 
 
+# Groups of statuses, the one definition every query, permission, signal and service uses. Set after the class:
+# inside a TextChoices body they would become members.
+# The applicants may change the content.
+Status.EDITABLE = frozenset({Status.DRAFT, Status.CORRECTIONS_REQUESTED})
+# Submitted and waiting for the organisers' formal decision.
+Status.IN_FORMAL_REVIEW = frozenset({Status.SUBMITTED, Status.CORRECTIONS_REQUESTED})
+# The committee's outcome, made public at publication.
+Status.DECIDED = frozenset({Status.LAUREATE, Status.DISTINCTION, Status.NOT_AWARDED})
+# Formally accepted, and every later state: the entries the jury scores, ranks and decides on.
+Status.ACCEPTED_FOR_JURY = frozenset({Status.ACCEPTED, Status.IN_JURY_REVIEW}) | Status.DECIDED
+# Entries checked for conflicts of interest: on their way to the jury or with it. Drafts, withdrawn and rejected
+# entries never reach a juror; decided ones are not re-checked, so a late affiliation cannot change a published result.
+Status.CONFLICT_RELEVANT = Status.IN_FORMAL_REVIEW | {Status.ACCEPTED, Status.IN_JURY_REVIEW}
+
+
 # The one table of allowed status changes; applications.services.change_status() enforces it.
 TRANSITIONS = {
     Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
@@ -114,7 +129,7 @@ class Application(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in (Status.DRAFT, Status.CORRECTIONS_REQUESTED)
+        return self.status in Status.EDITABLE
 
     @property
     def leader(self):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import is_organiser
 from contest import phases
 
-from .models import Status
+from .models import TRANSITIONS, Status
 
 ALLOWED = (True, "")
 
@@ -87,7 +87,7 @@ def _withdraw(user, application):
     allowed, reason = _member(user, application)
     if not allowed:
         return allowed, reason
-    if application.status not in (Status.DRAFT, Status.SUBMITTED, Status.CORRECTIONS_REQUESTED):
+    if Status.WITHDRAWN not in TRANSITIONS[application.status]:
         return False, _("This application can no longer be withdrawn.")
     if not phases.can_submit(application.edition):
         return False, _("Applications can be withdrawn only before the submission deadline.")
@@ -97,7 +97,7 @@ def _withdraw(user, application):
 def _invite(user, application):
     if not user.is_authenticated or application.owner_id != user.pk:
         return False, _("Only the coordinator can invite co-editors.")
-    if application.status not in (Status.DRAFT, Status.CORRECTIONS_REQUESTED):
+    if application.status not in Status.EDITABLE:
         return False, _("Co-editors can be invited only while the application can be edited.")
     return ALLOWED
 
@@ -105,7 +105,7 @@ def _invite(user, application):
 def _review(user, application):
     if not is_organiser(user):
         return False, _("Only organisers review applications.")
-    if application.status not in (Status.SUBMITTED, Status.CORRECTIONS_REQUESTED):
+    if application.status not in Status.IN_FORMAL_REVIEW:
         return False, _("Only submitted applications can be reviewed.")
     return ALLOWED
 

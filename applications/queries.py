@@ -74,21 +74,3 @@ def organiser_list(edition, *, category=None, status=None, voivodeship=None, sea
         .order_by("sequence", "pk")
     )
 
-
-def accepted_entries(edition):
-    """Formally accepted applications (and those already with the jury) with partners, units and attachments."""
-    return (
-        Application.objects.filter(
-            edition=edition,
-            status__in=[
-                Status.ACCEPTED,
-                Status.IN_JURY_REVIEW,
-                Status.LAUREATE,
-                Status.DISTINCTION,
-                Status.NOT_AWARDED,
-            ],
-        )
-        .select_related("category", "edition")
-        .prefetch_related(PARTNERS_WITH_UNITS, ATTACHMENTS_WITH_REQUIREMENTS, "indicators")
-        .order_by("sequence", "pk")
-    )

@@ -402,7 +402,7 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     values = {k: v for k, v in data.items() if k in allowed}
     with transaction.atomic():
         updated = Application.objects.filter(
-            pk=application.pk, version=expected_version, status__in=[Status.DRAFT, Status.CORRECTIONS_REQUESTED]
+            pk=application.pk, version=expected_version, status__in=Status.EDITABLE
         ).update(**values, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             raise StaleVersion(

@@ -88,7 +88,7 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
     if not Invitation.objects.filter(edition=edition).exists():
         services.invite(edition, ["zaproszony.juror@example.com"], by=organiser)
 
-    entries = Application.objects.filter(edition=edition, status__in=[Status.ACCEPTED, Status.IN_JURY_REVIEW])
+    entries = Application.objects.filter(edition=edition, status__in=Status.ACCEPTED_FOR_JURY)
     if not Assignment.objects.filter(member__edition=edition).exists() and entries.exists():
         result = services.assign_automatically(edition, by=organiser, k=edition.jurors_per_entry)
         if not result.ok:

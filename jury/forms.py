@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import JURY_VISIBLE_FIELDS, Application
+from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 
 from .models import Affiliation
@@ -90,9 +91,10 @@ class AffiliationForm(StyledForm):
     )
     scope = forms.ChoiceField(label=_("Extent"), choices=Affiliation.Scope.choices, initial=Affiliation.Scope.UNIT)
     organisation_name = forms.CharField(label=_("Organisation name"), max_length=300, required=False)
-    nip = forms.CharField(label=_("NIP"), max_length=13, required=False)
-    regon = forms.CharField(label=_("REGON"), max_length=17, required=False)
-    krs = forms.CharField(label=_("KRS"), max_length=10, required=False)
+    # Wider than the stored value: separators and a "PL" prefix are removed before the check (contest.identifiers).
+    nip = forms.CharField(label=_("NIP"), max_length=20, required=False)
+    regon = forms.CharField(label=_("REGON"), max_length=20, required=False)
+    krs = forms.CharField(label=_("KRS"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Affiliation.Role.choices)
     started_on = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
@@ -122,26 +124,13 @@ class AffiliationForm(StyledForm):
         return unit.code
 
     def clean_nip(self):
-        from stdnum.pl import nip
-
-        value = (self.cleaned_data.get("nip") or "").strip()
-        if value and not nip.is_valid(value):
-            raise forms.ValidationError(_("This is not a valid NIP."))
-        return nip.compact(value) if value else ""
+        return clean_nip(self.cleaned_data.get("nip"))
 
     def clean_regon(self):
-        from stdnum.pl import regon
-
-        value = (self.cleaned_data.get("regon") or "").strip()
-        if value and not regon.is_valid(value):
-            raise forms.ValidationError(_("This is not a valid REGON."))
-        return regon.compact(value) if value else ""
+        return clean_regon(self.cleaned_data.get("regon"))
 
     def clean_krs(self):
-        value = (self.cleaned_data.get("krs") or "").strip()
-        if value and not (value.isdigit() and len(value) <= 10):
-            raise forms.ValidationError(_("A KRS number has up to ten digits."))
-        return value.zfill(10) if value else ""
+        return clean_krs(self.cleaned_data.get("krs"))
 
     def clean(self):
         data = super().clean()

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_organiser, mfa_satisfied
+from applications.models import Status
 from contest import phases
 
 from .models import Assignment, ConflictOfInterest, ImpartialityDeclaration, JuryMember
-from .queries import ACCEPTED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def entry_visible(member, application):
     """(allowed, reason) for one member opening one entry: assigned, formally accepted, no active conflict."""
     if application.edition_id != member.edition_id:
         return False, _("This entry is not in your edition.")
-    if application.status not in ACCEPTED_STATUSES:
+    if application.status not in Status.ACCEPTED_FOR_JURY:
         return False, _("This entry is not formally accepted.")
     if not Assignment.objects.filter(member=member, application=application).exists():
         return False, _("This entry is not assigned to you.")

@@ -6,16 +6,10 @@ from applications.models import Application, Status
 
 from .models import Assignment, ConflictOfInterest, JuryMember, Scorecard
 
-ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_JURY_REVIEW)
-
 
 def accepted_entries(edition):
-    """Entries the jury works on: formally accepted or already in jury review, without prefetching.
-
-    applications.queries.accepted_entries() also returns decided entries and prefetches partners and files, which
-    the jury's lists neither need nor may touch.
-    """
-    return Application.objects.filter(edition=edition, status__in=ACCEPTED_STATUSES).order_by("code", "id")
+    """Entries the jury works on (formally accepted, in jury review or decided), without partners or files."""
+    return Application.objects.filter(edition=edition, status__in=Status.ACCEPTED_FOR_JURY).order_by("code", "id")
 
 
 def members(edition):
@@ -42,7 +36,7 @@ def active_conflict_exists():
 def juror_assignments(member):
     """The member's assignments they may open: accepted entries without an active conflict, with their scorecard."""
     return (
-        Assignment.objects.filter(member=member, application__status__in=ACCEPTED_STATUSES)
+        Assignment.objects.filter(member=member, application__status__in=Status.ACCEPTED_FOR_JURY)
         .annotate(conflicted=active_conflict_exists())
         .filter(conflicted=False)
         .select_related("application__category")
@@ -58,7 +52,7 @@ def counted_scorecards(edition):
             member__edition=edition,
             member__is_active=True,
             status=Scorecard.Status.SUBMITTED,
-            application__status__in=ACCEPTED_STATUSES,
+            application__status__in=Status.ACCEPTED_FOR_JURY,
         )
         .annotate(conflicted=active_conflict_exists())
         .filter(conflicted=False)
@@ -106,7 +100,7 @@ def progress_board(edition):
 def unfinished_members(edition):
     """Active members with at least one assigned, openable entry not yet submitted."""
     open_assignments = (
-        Assignment.objects.filter(member=OuterRef("pk"), application__status__in=ACCEPTED_STATUSES)
+        Assignment.objects.filter(member=OuterRef("pk"), application__status__in=Status.ACCEPTED_FOR_JURY)
         .annotate(conflicted=active_conflict_exists())
         .filter(conflicted=False)
         .exclude(
@@ -125,6 +119,6 @@ def unfinished_members(edition):
 def member_loads(edition):
     return dict(
         JuryMember.objects.filter(edition=edition)
-        .annotate(n=Count("assignments", filter=Q(assignments__application__status__in=ACCEPTED_STATUSES)))
+        .annotate(n=Count("assignments", filter=Q(assignments__application__status__in=Status.ACCEPTED_FOR_JURY)))
         .values_list("pk", "n")
     )

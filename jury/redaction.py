@@ -20,47 +20,14 @@ Names the register does not know are covered too:
 import re
 from dataclasses import dataclass
 
+from contest.identifiers import ORGANISATION_WORDS
+
 MARK = "[■■■]"
 
 # Words that describe what a unit or organisation is rather than which one it is; they are redacted only as part
 # of a full name, never on their own.
-GENERIC_WORDS = {
-    "gmina",
-    "gminy",
-    "gminie",
-    "gminą",
-    "gmin",
-    "miasto",
-    "miasta",
-    "mieście",
-    "miejska",
-    "miejsko",
-    "wiejska",
-    "miejsko-wiejska",
-    "powiat",
-    "powiatu",
-    "powiecie",
-    "województwo",
-    "województwa",
-    "urząd",
-    "urzędu",
-    "starostwo",
-    "starostwa",
-    "powiatowe",
-    "stowarzyszenie",
-    "stowarzyszenia",
-    "fundacja",
-    "fundacji",
-    "związek",
-    "związku",
-    "spółka",
-    "sp",
-    "sp.",
+GENERIC_WORDS = ORGANISATION_WORDS | {
     "z",
-    "o.o.",
-    "o.o",
-    "s.a.",
-    "sa",
     "i",
     "w",
     "we",

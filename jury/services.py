@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import is_organiser
-from applications.models import JURY_VISIBLE_FIELDS, Application, Partner
-from contest import phases
+from applications.models import JURY_VISIBLE_FIELDS, Application, Partner, Status
+from contest import identifiers, phases
 from contest.audit import record
+from contest.identifiers import normalise_name
 
 from . import assignment as optimisation
 from .models import (
@@ -36,7 +37,7 @@ from .models import (
     ScorecardRevision,
 )
 from .permissions import entry_visible
-from .queries import ACCEPTED_STATUSES, accepted_entries, active_members, unfinished_members
+from .queries import accepted_entries, active_members, unfinished_members
 
 INVITATION_DAYS = 14
 DECLARATION_VERSION = "2026.1"
@@ -304,9 +305,19 @@ def remove_affiliation(affiliation, *, by):
         _redetect_for_user(user)
 
 
+IDENTIFIER_CLEANERS = {"nip": identifiers.clean_nip, "regon": identifiers.clean_regon, "krs": identifiers.clean_krs}
+
+
 def _clean_identifiers(affiliation):
-    for name in ("nip", "regon", "krs"):
-        setattr(affiliation, name, re.sub(r"\D", "", getattr(affiliation, name) or ""))
+    """Registry numbers stored as compact ASCII digits, so they compare equal to the partners' numbers."""
+    errors = []
+    for name, clean in IDENTIFIER_CLEANERS.items():
+        try:
+            setattr(affiliation, name, clean(getattr(affiliation, name)))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise JuryError(errors)
 
 
 def _redetect_for_user(user):
@@ -316,20 +327,6 @@ def _redetect_for_user(user):
 
 
 # Conflicts of interest -----------------------------------------------------------------------------------------
-
-ORGANISATION_WORDS = re.compile(
-    r"\b(sp\.?\s*z\s*o\.?\s*o\.?|s\.?\s*a\.?|spółka|z ograniczoną odpowiedzialnością|akcyjna|stowarzyszenie|"
-    r"fundacja|gmina|miasto|powiat|województwo|urząd|starostwo)\b",
-    re.IGNORECASE,
-)
-
-
-def normalise_name(name):
-    """An organisation name reduced for comparison: lower case, no legal form, no punctuation, single spaces."""
-    name = (name or "").casefold().replace("„", " ").replace("”", " ").replace('"', " ")
-    name = ORGANISATION_WORDS.sub(" ", name)
-    name = re.sub(r"[^\w]+", " ", name)
-    return " ".join(name.split())
 
 
 def _unit_matches(affiliation, unit):
@@ -351,9 +348,10 @@ def match_affiliation(affiliation, partner):
     unit = partner.territorial_unit
     if _unit_matches(affiliation, unit):
         return f"terc:{unit.code}"
-    for name in ("nip", "regon", "krs"):
-        mine = getattr(affiliation, name)
-        theirs = re.sub(r"\D", "", getattr(partner, name) or "")
+    for name in IDENTIFIER_CLEANERS:
+        # Stored values are compact already; compacting again costs nothing and covers rows written before that.
+        mine = identifiers.compact(getattr(affiliation, name))
+        theirs = identifiers.compact(getattr(partner, name))
         if mine and theirs and (mine == theirs or (name == "regon" and theirs[:9] == mine[:9])):
             return f"{name}:{theirs}"
     if affiliation.organisation_name:
@@ -363,25 +361,76 @@ def match_affiliation(affiliation, partner):
     return None
 
 
+# Kinds of automatic match that mean the juror is one of the entry's applicants, not merely affiliated.
+APPLICANT_MATCHES = ("owner", "co-editor", "contact-email")
+
+
+def match_applicant(user_id, emails, application, editor_ids):
+    """Why the juror is one of the entry's applicants (owner, co-editor, contact e-mail), as match strings."""
+    found = []
+    if application.owner_id == user_id:
+        found.append("owner")
+    if user_id in editor_ids:
+        found.append("co-editor")
+    contact = (application.contact_email or "").strip().casefold()
+    if contact and contact in emails:
+        found.append(f"contact-email:{contact}")
+    return found
+
+
+def conflict_reason(matches):
+    """The sentence organisers read for an automatic conflict; jurors never see it."""
+    kinds = {match.split(":", 1)[0] for match in matches}
+    sentences = []
+    if "owner" in kinds:
+        sentences.append(_("The juror's account owns the entry."))
+    if "co-editor" in kinds:
+        sentences.append(_("The juror is a co-editor of the entry."))
+    if "contact-email" in kinds:
+        sentences.append(_("The juror's e-mail address is the entry's contact e-mail."))
+    if kinds - set(APPLICANT_MATCHES):
+        sentences.append(_("An affiliation of the juror matches a partner of the entry."))
+    return " ".join(sentences)
+
+
+def _juror_emails(user_ids):
+    """Every address of each juror in case-folded form: the login address and the verified others."""
+    emails = {}
+    for user_id, email in get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"):
+        emails.setdefault(user_id, set()).add(email.strip().casefold())
+    for user_id, email in EmailAddress.objects.filter(user_id__in=user_ids, verified=True).values_list(
+        "user_id", "email"
+    ):
+        emails.setdefault(user_id, set()).add(email.strip().casefold())
+    return emails
+
+
 def detect_conflicts(edition, *, members=None, applications=None, by=None):
     """Create automatic conflicts for matching (member, entry) pairs and lift automatic ones that no longer match.
 
-    Conflicts lifted by an organiser stay lifted: detection never overrides a human decision.
+    A pair matches when the juror owns, co-edits or is the contact e-mail of the entry, or when one of the juror's
+    affiliations matches one of its partners. Conflicts lifted by an organiser stay lifted: detection never
+    overrides a human decision; those detection lifted itself come back when the match does.
     """
     members = list(members if members is not None else active_members(edition))
     if applications is None:
-        applications = Application.objects.filter(edition=edition).exclude(status__in=["draft", "withdrawn"])
+        applications = Application.objects.filter(edition=edition, status__in=Status.CONFLICT_RELEVANT)
     applications = list(applications)
     if not members or not applications:
         return {"created": 0, "lifted": 0}
+    user_ids = [m.user_id for m in members]
     affiliations = {}
-    for affiliation in Affiliation.objects.filter(user__in=[m.user_id for m in members]).select_related(
-        "territorial_unit"
-    ):
+    for affiliation in Affiliation.objects.filter(user__in=user_ids).select_related("territorial_unit"):
         affiliations.setdefault(affiliation.user_id, []).append(affiliation)
     partners = {}
     for partner in Partner.objects.filter(application__in=applications).select_related("territorial_unit"):
         partners.setdefault(partner.application_id, []).append(partner)
+    editors = {}
+    for application_id, user_id in Application.editors.through.objects.filter(
+        application__in=applications, user__in=user_ids
+    ).values_list("application_id", "user_id"):
+        editors.setdefault(application_id, set()).add(user_id)
+    emails = _juror_emails(user_ids)
     existing = {
         (c.member_id, c.application_id): c
         for c in ConflictOfInterest.objects.filter(member__in=members, application__in=applications)
@@ -391,22 +440,27 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
     with transaction.atomic():
         for member in members:
             for application in applications:
-                matches = sorted(
-                    {
-                        found
-                        for affiliation in affiliations.get(member.user_id, [])
-                        for partner in partners.get(application.pk, [])
-                        if (found := match_affiliation(affiliation, partner))
-                    }
+                found = set(
+                    match_applicant(
+                        member.user_id, emails.get(member.user_id, set()), application, editors.get(application.pk, ())
+                    )
                 )
+                found.update(
+                    match
+                    for affiliation in affiliations.get(member.user_id, [])
+                    for partner in partners.get(application.pk, [])
+                    if (match := match_affiliation(affiliation, partner))
+                )
+                matches = sorted(found)
                 current = existing.get((member.pk, application.pk))
+                is_auto = current is not None and current.source == ConflictOfInterest.Source.AUTO
                 if matches and current is None:
                     conflict = ConflictOfInterest.objects.create(
                         member=member,
                         application=application,
                         source=ConflictOfInterest.Source.AUTO,
                         matched=matches,
-                        reason=_("An affiliation of the juror matches a partner of the entry."),
+                        reason=conflict_reason(matches),
                         created_by=by,
                     )
                     record(
@@ -418,14 +472,25 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
                         matched=matches,
                     )
                     created += 1
-                elif (
-                    not matches
-                    and current is not None
-                    and current.source == ConflictOfInterest.Source.AUTO
-                    and current.lifted_at is None
-                ):
+                elif matches and is_auto and current.lifted_at is not None and current.lifted_by_id is None:
+                    current.matched = matches
+                    current.reason = conflict_reason(matches)
+                    current.lifted_at = None
+                    current.lift_reason = ""
+                    current.save(update_fields=["matched", "reason", "lifted_at", "lift_reason"])
+                    record(
+                        "jury.conflict_detected",
+                        actor=by,
+                        target=current,
+                        edition=edition,
+                        from_state="lifted",
+                        to_state="active",
+                        matched=matches,
+                    )
+                    created += 1
+                elif not matches and is_auto and current.lifted_at is None:
                     current.lifted_at = now
-                    current.lift_reason = _("The affiliation no longer matches any partner of the entry.")
+                    current.lift_reason = _("Nothing links the juror to the entry any more.")
                     current.save(update_fields=["lifted_at", "lift_reason"])
                     record(
                         "jury.conflict_lifted",
@@ -630,7 +695,7 @@ def assign(member, application, *, by):
     _require_organiser(by)
     if application.edition_id != member.edition_id:
         raise JuryError(_("The entry and the juror belong to different editions."))
-    if application.status not in ACCEPTED_STATUSES:
+    if application.status not in Status.ACCEPTED_FOR_JURY:
         raise JuryError(_("Only formally accepted entries can be assigned."))
     if ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists():
         raise JuryError(_("This juror has a conflict of interest with this entry."))

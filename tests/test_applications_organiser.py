@@ -179,15 +179,6 @@ def test_corrections_need_a_future_deadline(org, submitted):
     assert "must be in the future" in response.content.decode()
 
 
-def test_accepted_entries_prefetch_partners_units_and_attachments(submitted, organiser, django_assert_num_queries):
-    services.accept(submitted, by=organiser)
-    with django_assert_num_queries(4):
-        entries = list(queries.accepted_entries(submitted.edition))
-        names = [p.territorial_unit.code for e in entries for p in e.partners.all()]
-        files = [a.requirement.name for e in entries for a in e.attachments.all()]
-    assert (len(entries), len(names), len(files)) == (1, 2, 1)
-
-
 @pytest.mark.parametrize("count", [2, 12])
 def test_organiser_list_query_count_does_not_grow(org, edition_in_submissions, django_assert_max_num_queries, count):
     make_submitted(edition_in_submissions, count)
