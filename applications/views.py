@@ -30,7 +30,7 @@ from .forms import (
     StartForm,
     UnitSearchForm,
 )
-from .models import Application, Attachment, Invitation, Partner, Status
+from .models import Application, Attachment, CoEditorInvitation, Partner, Status
 from .uploads import HashingUploadHandler
 
 
@@ -470,33 +470,92 @@ def attachments_zip(request, pk):
 
 
 @login_required
-@require_POST
 def invite(request, pk):
+    """The coordinator's page of co-editors: invite by e-mail, see what was sent, withdraw a waiting invitation."""
     application = _application(request, pk)
     refused = _refuse(request, application, "invite")
     if refused:
         return refused
-    form = InviteForm(request.POST)
-    if form.is_valid():
-        services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
+            except services.TooManyInvitations as error:
+                form.add_error("email", error.message)
+                status = 429
+            except services.ServiceError as error:
+                form.add_error("email", error.message)
+                status = 400
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("applications:invite", application.pk)
+        else:
+            status = 400
+        form.decorate()
+    return render(
+        request,
+        "applications/invite.html",
+        {
+            "application": application,
+            "form": form,
+            "invitations": application.invitations.all(),
+            "invitation_days": services.INVITATION_DAYS,
+            "max_pending": services.MAX_PENDING_INVITATIONS_PER_APPLICATION,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, pk, invitation_pk):
+    application = _application(request, pk)
+    refused = _refuse(request, application, "invite")
+    if refused:
+        return refused
+    invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, application=application)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, _("Enter a valid e-mail address."))
-    return redirect("applications:detail", application.pk)
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.") % {"email": invitation.email},
+        )
+    return redirect("applications:invite", application.pk)
 
 
 @login_required
 def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("application"), token=token)
+    """The link from the e-mail: an unusable link (unknown, expired, withdrawn, used) gets a page saying why."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.ServiceError as error:
+        return render(request, "applications/invitation.html", {"error": error.message}, status=410)
     if request.method == "POST":
-        try:
-            application = services.accept_invitation(invitation, user=request.user)
-        except services.ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("applications:dashboard")
-        messages.success(request, _("You are now a co-editor of this application."))
-        return redirect("applications:detail", application.pk)
+        return _accept(request, invitation)
     return render(request, "applications/invitation.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def accept_pending_invitation(request, invitation_pk):
+    """From the dashboard: the invitation was sent to this account's address, so the link is not needed."""
+    invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, email__iexact=request.user.email)
+    return _accept(request, invitation)
+
+
+def _accept(request, invitation):
+    try:
+        application = services.accept_invitation(invitation, user=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:dashboard")
+    messages.success(request, _("You are now a co-editor of this application."))
+    return redirect("applications:detail", application.pk)
 
 
 # --- organisers -------------------------------------------------------------------------------
