@@ -7,14 +7,18 @@ from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
 from contest.models import TerritorialUnit
+from contest.validators import SingleLineMixin
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
 from .services import FORM_FIELDS, SECTIONS
 
 
-class AccessibleFormMixin:
-    """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too."""
+class AccessibleFormMixin(SingleLineMixin):
+    """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too.
+
+    Single-line text fields refuse control characters (contest.validators).
+    """
 
     def decorate(self):
         for name, field in self.fields.items():
@@ -261,7 +265,7 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
         return data
 
 
-class UnitSearchForm(forms.Form):
+class UnitSearchForm(SingleLineMixin, forms.Form):
     unit_query = forms.CharField(label=_("Find a local-government unit by name"), max_length=100, required=False)
 
 
@@ -360,7 +364,7 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         return data
 
 
-class OrganiserFilterForm(forms.Form):
+class OrganiserFilterForm(SingleLineMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)

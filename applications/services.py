@@ -405,6 +405,8 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     """
     allowed = set(editable_fields(application))
     values = {k: v for k, v in data.items() if k in allowed}
+    if indicators is not None:
+        _check_indicator_rows(indicators)
     with transaction.atomic():
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status__in=[Status.DRAFT, Status.CORRECTIONS_REQUESTED]
@@ -431,6 +433,20 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     return application
 
 
+INDICATOR_FIELDS = ("name", "baseline", "achieved", "source")
+
+
+def _check_indicator_rows(rows):
+    """Indicators are replaced as a whole, so one bad row must stop the replacement before anything is deleted."""
+    for row in rows:
+        for name, value in row.items():
+            limit = ResultIndicator._meta.get_field(name).max_length if name in INDICATOR_FIELDS else None
+            if limit is None or not isinstance(value, str) or len(value) > limit:
+                raise ServiceError(_("A result indicator is not valid; the indicators were not changed."))
+        if not (row.get("name") or "").strip():
+            raise ServiceError(_("Every result indicator needs a name; the indicators were not changed."))
+
+
 def _record_declarations(application, accepted_kinds, by):
     existing = {d.kind: d for d in application.declarations.all()}
     now = timezone.now()
@@ -444,12 +460,43 @@ def _record_declarations(application, accepted_kinds, by):
             existing[kind].delete()
 
 
-# --- partners ---------------------------------------------------------------------------------
+# --- partners and attachments ------------------------------------------------------------------
+#
+# Each change locks the application row first and checks, under the lock, that its state and phase still allow
+# the change: submit() holds the same lock while it checks completeness, so a delete that raced a submission either
+# happens before it (and the submission sees the gap) or is refused after it.
 
 
-def save_partner(application, partner, *, by):
+def _lock_for_change(application, section, at=None):
+    at = at or timezone.now()
+    locked = _locked(application)
+    if locked.status == Status.DRAFT:
+        if not phases.can_submit(locked.edition, at):
+            raise NotAllowed(
+                _(
+                    "The edition is not accepting submissions, so the draft can no longer be changed. "
+                    "Nothing was changed."
+                )
+            )
+    elif locked.status == Status.CORRECTIONS_REQUESTED:
+        if not corrections_window_open(locked, at):
+            raise NotAllowed(_("The deadline for corrections has passed. Nothing was changed."))
+        if section not in locked.corrections_fields:
+            raise NotAllowed(_("The organiser did not ask for corrections in this part. Nothing was changed."))
+    else:
+        raise NotAllowed(
+            _(
+                "The application has been submitted in the meantime, so its partners and attachments can no longer "
+                "change. Nothing was changed."
+            )
+        )
+    return locked
+
+
+def save_partner(application, partner, *, by, at=None):
     """Add or change a partner; marking one as leader unmarks the others."""
     with transaction.atomic():
+        _lock_for_change(application, "partners", at)
         partner.application = application
         if partner.pk is None:
             partner.order = (application.partners.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -465,19 +512,18 @@ def save_partner(application, partner, *, by):
     return partner
 
 
-def delete_partner(application, partner, *, by):
+def delete_partner(application, partner, *, by, at=None):
     with transaction.atomic():
+        _lock_for_change(application, "partners", at)
         partner.delete()
         audit.record("application.partner_deleted", actor=by, target=application, edition=application.edition)
 
 
-# --- attachments ------------------------------------------------------------------------------
-
-
-def add_attachment(application, requirement, upload, *, by, replace=None):
+def add_attachment(application, requirement, upload, *, by, replace=None, at=None):
     """Check the file by its content, stream it to private storage, record name, size and SHA-256.
 
-    If the storage fails, nothing changes in the database and the caller tells the user to retry.
+    If the storage fails, nothing changes in the database and the caller tells the user to retry. If the
+    application stopped being editable while the file was stored, the stored copy is deleted again.
     """
     if requirement.edition_id != application.edition_id:
         raise NotAllowed(_("This attachment type belongs to another edition."))
@@ -498,6 +544,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
         ) from None
     try:
         with transaction.atomic():
+            _lock_for_change(application, "attachments", at)
             attachment = Attachment.objects.create(
                 application=application,
                 requirement=requirement,
@@ -528,8 +575,9 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
     return attachment
 
 
-def delete_attachment(application, attachment, *, by):
+def delete_attachment(application, attachment, *, by, at=None):
     with transaction.atomic():
+        _lock_for_change(application, "attachments", at)
         name = attachment.file.name
         attachment.delete()
         audit.record(

@@ -31,7 +31,8 @@ def send_status_email(application_id, status, reason=""):
             "reason": reason,
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("applications/email/status_subject.txt", context).strip()
+        # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.
+        subject = " ".join(render_to_string("applications/email/status_subject.txt", context).split())
         body = render_to_string("applications/email/status_body.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients(application))
         if status == Status.SUBMITTED:

@@ -162,7 +162,10 @@ def _edit(request, pk):
     form = ApplicationForm(request.POST, application=application)
     formset = IndicatorFormSet(request.POST, initial=indicator_initial, prefix="indicators")
     form.is_valid()
-    formset.is_valid()
+    # Indicators are replaced as a whole, so they change only when every row is valid: a row with an error or a
+    # POST without the formset's management form leaves the saved indicators as they are.
+    indicators_valid = formset.is_valid()
+    indicators_missing = not formset.management_form.is_valid()
     if "version" not in form.cleaned_data:
         raise PermissionDenied(_("The form is incomplete; reload the page."))
     try:
@@ -171,11 +174,14 @@ def _edit(request, pk):
             form.draft_values(),
             by=request.user,
             expected_version=form.cleaned_data["version"],
-            indicators=formset.rows(),
+            indicators=formset.rows() if indicators_valid else None,
             declarations=form.accepted_declarations(),
         )
     except services.StaleVersion as error:
         return _render_edit(request, application, form, formset, conflict=error.message, status=409)
+    if indicators_missing:
+        # Nothing of the indicators arrived: show the saved ones again rather than an empty, broken formset.
+        formset = IndicatorFormSet(initial=indicator_initial, prefix="indicators")
     # The draft is saved; from here on only what is still wrong is reported, with the typed text kept.
     form.data = form.data.copy()
     form.data["version"] = application.version
@@ -186,8 +192,27 @@ def _edit(request, pk):
             _("The summary is longer than %(limit)s characters (now %(n)s).")
             % {"limit": limit, "n": len(form.cleaned_data["summary"])},
         )
-    has_errors = bool(form.errors) or any(f.errors for f in formset.forms)
-    if has_errors:
+    if indicators_missing:
+        form.decorate()
+        messages.error(
+            request,
+            _(
+                "The result indicators were missing from the form you sent, so they were not changed. The rest of "
+                "the draft is saved; check the indicators below and save again."
+            ),
+        )
+        return _render_edit(request, application, form, formset, status=400)
+    if not indicators_valid:
+        form.decorate()
+        messages.error(
+            request,
+            _(
+                "The result indicators were not saved: correct the indicator marked below and save again. "
+                "The rest of the draft is saved, except any other fields marked."
+            ),
+        )
+        return _render_edit(request, application, form, formset, status=200)
+    if form.errors:
         form.decorate()
         messages.warning(request, _("The draft is saved, except the fields marked below. Correct them and save again."))
         return _render_edit(request, application, form, formset, status=200)
@@ -306,7 +331,11 @@ def partners(request, pk, partner_pk=None):
     elif request.method == "POST":
         form = PartnerForm(request.POST, instance=partner)
         if form.is_valid():
-            services.save_partner(application, form.save(commit=False), by=request.user)
+            try:
+                services.save_partner(application, form.save(commit=False), by=request.user)
+            except services.ServiceError as error:
+                messages.error(request, error.message)
+                return redirect("applications:detail", application.pk)
             messages.success(request, _("Partner saved."))
             return redirect("applications:partners", application.pk)
     else:
@@ -333,7 +362,11 @@ def partner_delete(request, pk, partner_pk):
     if refused:
         return refused
     partner = get_object_or_404(Partner, pk=partner_pk, application=application)
-    services.delete_partner(application, partner, by=request.user)
+    try:
+        services.delete_partner(application, partner, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:detail", application.pk)
     messages.success(request, _("Partner removed."))
     return redirect("applications:partners", application.pk)
 
@@ -448,7 +481,11 @@ def attachment_delete(request, pk, attachment_pk):
     if refused:
         return refused
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    services.delete_attachment(application, attachment, by=request.user)
+    try:
+        services.delete_attachment(application, attachment, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:attachments", application.pk)
     messages.success(request, _("File deleted."))
     return redirect("applications:attachments", application.pk)
 
