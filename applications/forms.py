@@ -258,7 +258,7 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
                 else:
                     self.instance.territorial_unit = unit
         elif kind:
-            if not (data.get("name") or "").strip():
+            if not (data.get("name") or "").strip() and "name" not in self.errors:
                 self.add_error("name", _("Give the partner's name."))
             if data.get("is_leader"):
                 self.add_error("is_leader", _("The leading partner must be a local-government unit."))
