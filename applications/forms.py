@@ -6,14 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
+from contest.validators import SingleLineMixin
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
 from .services import FORM_FIELDS, SECTIONS
 
 
-class AccessibleFormMixin:
-    """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too."""
+class AccessibleFormMixin(SingleLineMixin):
+    """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too.
+
+    Single-line text fields refuse control characters (contest.validators).
+    """
 
     def decorate(self):
         for name, field in self.fields.items():
@@ -230,14 +234,14 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
                 else:
                     self.instance.territorial_unit = unit
         elif kind:
-            if not (data.get("name") or "").strip():
+            if not (data.get("name") or "").strip() and "name" not in self.errors:
                 self.add_error("name", _("Give the partner's name."))
             if data.get("is_leader"):
                 self.add_error("is_leader", _("The leading partner must be a local-government unit."))
         return data
 
 
-class UnitSearchForm(forms.Form):
+class UnitSearchForm(SingleLineMixin, forms.Form):
     unit_query = forms.CharField(label=_("Find a local-government unit by name"), max_length=100, required=False)
 
 
@@ -336,7 +340,7 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         return data
 
 
-class OrganiserFilterForm(forms.Form):
+class OrganiserFilterForm(SingleLineMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contest.models import AttachmentRequirement, Category, ChecklistItem, Edition, TerritorialUnit
@@ -277,14 +278,20 @@ class ChecklistResult(models.Model):
         return f"{self.item_id}: {self.passed}"
 
 
-class Invitation(models.Model):
-    """A co-editor invitation sent by e-mail; accepting it adds the user to the application's editors."""
+class CoEditorInvitation(models.Model):
+    """A co-editor invitation sent by e-mail; accepting it adds the user to the application's editors.
+
+    Only the SHA-256 of the secret token is stored (as for jury invitations): whoever reads the database
+    cannot use a pending link.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -293,7 +300,25 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("co-editor invitation")
         verbose_name_plural = _("co-editor invitations")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return self.email
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def get_state_display(self):
+        return {
+            "accepted": _("accepted"),
+            "revoked": _("revoked"),
+            "expired": _("expired"),
+            "pending": _("waiting"),
+        }[self.state]

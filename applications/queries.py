@@ -1,8 +1,9 @@
 """Named querysets of applications, with the prefetching each page needs."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
-from .models import Application, Attachment, Invitation, Partner, Status
+from .models import Application, Attachment, CoEditorInvitation, Partner, Status
 
 PARTNERS_WITH_UNITS = Prefetch("partners", queryset=Partner.objects.select_related("territorial_unit"))
 ATTACHMENTS_WITH_REQUIREMENTS = Prefetch("attachments", queryset=Attachment.objects.select_related("requirement"))
@@ -29,7 +30,9 @@ def pending_invitations(user):
     """Co-editor invitations sent to the user's (verified) address and not used yet: shown on the dashboard, so
     someone who registered after being invited does not need the e-mail link again."""
     return (
-        Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True)
+        CoEditorInvitation.objects.filter(
+            email__iexact=user.email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .exclude(application__owner=user)
         .exclude(application__editors=user)
         .select_related("application", "invited_by")

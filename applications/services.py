@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from contest import audit, phases
 from contest.models import Edition
+from jury.services import hash_token
 
 from . import declarations as declaration_texts
 from . import files
@@ -27,8 +28,8 @@ from .models import (
     ApplicationVersion,
     Attachment,
     ChecklistResult,
+    CoEditorInvitation,
     Declaration,
-    Invitation,
     Partner,
     ResultIndicator,
     Status,
@@ -76,6 +77,10 @@ class SubmissionInvalid(ServiceError):
 
 
 class StorageUnavailable(ServiceError):
+    pass
+
+
+class TooManyInvitations(NotAllowed):
     pass
 
 
@@ -400,6 +405,8 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     """
     allowed = set(editable_fields(application))
     values = {k: v for k, v in data.items() if k in allowed}
+    if indicators is not None:
+        _check_indicator_rows(indicators)
     with transaction.atomic():
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status__in=Status.EDITABLE
@@ -426,6 +433,20 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     return application
 
 
+INDICATOR_FIELDS = ("name", "baseline", "achieved", "source")
+
+
+def _check_indicator_rows(rows):
+    """Indicators are replaced as a whole, so one bad row must stop the replacement before anything is deleted."""
+    for row in rows:
+        for name, value in row.items():
+            limit = ResultIndicator._meta.get_field(name).max_length if name in INDICATOR_FIELDS else None
+            if limit is None or not isinstance(value, str) or len(value) > limit:
+                raise ServiceError(_("A result indicator is not valid; the indicators were not changed."))
+        if not (row.get("name") or "").strip():
+            raise ServiceError(_("Every result indicator needs a name; the indicators were not changed."))
+
+
 def _record_declarations(application, accepted_kinds, by):
     existing = {d.kind: d for d in application.declarations.all()}
     now = timezone.now()
@@ -439,12 +460,43 @@ def _record_declarations(application, accepted_kinds, by):
             existing[kind].delete()
 
 
-# --- partners ---------------------------------------------------------------------------------
+# --- partners and attachments ------------------------------------------------------------------
+#
+# Each change locks the application row first and checks, under the lock, that its state and phase still allow
+# the change: submit() holds the same lock while it checks completeness, so a delete that raced a submission either
+# happens before it (and the submission sees the gap) or is refused after it.
 
 
-def save_partner(application, partner, *, by):
+def _lock_for_change(application, section, at=None):
+    at = at or timezone.now()
+    locked = _locked(application)
+    if locked.status == Status.DRAFT:
+        if not phases.can_submit(locked.edition, at):
+            raise NotAllowed(
+                _(
+                    "The edition is not accepting submissions, so the draft can no longer be changed. "
+                    "Nothing was changed."
+                )
+            )
+    elif locked.status == Status.CORRECTIONS_REQUESTED:
+        if not corrections_window_open(locked, at):
+            raise NotAllowed(_("The deadline for corrections has passed. Nothing was changed."))
+        if section not in locked.corrections_fields:
+            raise NotAllowed(_("The organiser did not ask for corrections in this part. Nothing was changed."))
+    else:
+        raise NotAllowed(
+            _(
+                "The application has been submitted in the meantime, so its partners and attachments can no longer "
+                "change. Nothing was changed."
+            )
+        )
+    return locked
+
+
+def save_partner(application, partner, *, by, at=None):
     """Add or change a partner; marking one as leader unmarks the others."""
     with transaction.atomic():
+        _lock_for_change(application, "partners", at)
         partner.application = application
         if partner.pk is None:
             partner.order = (application.partners.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -460,19 +512,18 @@ def save_partner(application, partner, *, by):
     return partner
 
 
-def delete_partner(application, partner, *, by):
+def delete_partner(application, partner, *, by, at=None):
     with transaction.atomic():
+        _lock_for_change(application, "partners", at)
         partner.delete()
         audit.record("application.partner_deleted", actor=by, target=application, edition=application.edition)
 
 
-# --- attachments ------------------------------------------------------------------------------
-
-
-def add_attachment(application, requirement, upload, *, by, replace=None):
+def add_attachment(application, requirement, upload, *, by, replace=None, at=None):
     """Check the file by its content, stream it to private storage, record name, size and SHA-256.
 
-    If the storage fails, nothing changes in the database and the caller tells the user to retry.
+    If the storage fails, nothing changes in the database and the caller tells the user to retry. If the
+    application stopped being editable while the file was stored, the stored copy is deleted again.
     """
     if requirement.edition_id != application.edition_id:
         raise NotAllowed(_("This attachment type belongs to another edition."))
@@ -493,6 +544,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
         ) from None
     try:
         with transaction.atomic():
+            _lock_for_change(application, "attachments", at)
             attachment = Attachment.objects.create(
                 application=application,
                 requirement=requirement,
@@ -523,8 +575,9 @@ def add_attachment(application, requirement, upload, *, by, replace=None):
     return attachment
 
 
-def delete_attachment(application, attachment, *, by):
+def delete_attachment(application, attachment, *, by, at=None):
     with transaction.atomic():
+        _lock_for_change(application, "attachments", at)
         name = attachment.file.name
         attachment.delete()
         audit.record(
@@ -547,34 +600,141 @@ def _delete_stored(name):
 # --- co-editors -------------------------------------------------------------------------------
 
 
-def invite_coeditor(application, email, *, by):
+# How long an e-mailed link works, and how many e-mails one coordinator can make the platform send: an invitation
+# carries the application's title to an address of the sender's choice, so it must not become a mailing service.
+INVITATION_DAYS = 14
+MAX_PENDING_INVITATIONS_PER_APPLICATION = 5
+MAX_INVITATIONS_PER_USER_PER_DAY = 10
+
+
+def _invitation_link(token):
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("applications:accept_invitation", args=[token])
+
+
+def _send_invitation(invitation, token):
+    """Rendered and sent in this process after the commit: the plain token never reaches the database (a queued
+    task would store its arguments)."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "link": _invitation_link(token), "site_url": settings.SITE_URL}
+        subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
+        body = render_to_string("applications/email/invitation_body.txt", context)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()
+
+
+def pending_invitations(application, at=None):
+    at = at or timezone.now()
+    return application.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=at)
+
+
+def invite_coeditor(application, email, *, by, at=None):
+    """Invite one address; returns (invitation, token). Only the token's hash is stored, and the e-mail is the
+    only place the token is written. An earlier pending invitation to the same address is revoked."""
     email = email.strip().lower()
+    at = at or timezone.now()
     with transaction.atomic():
-        invitation = Invitation.objects.create(
-            application=application, email=email, token=secrets.token_urlsafe(32), invited_by=by
+        locked = _locked(application)
+        if locked.status not in (Status.DRAFT, Status.CORRECTIONS_REQUESTED):
+            raise NotAllowed(_("Co-editors can be invited only while the application can be edited."))
+        if locked.owner_id == getattr(by, "pk", None) and email == (by.email or "").lower():
+            raise NotAllowed(_("You are the coordinator of this application already."))
+        if locked.editors.filter(email__iexact=email).exists():
+            raise NotAllowed(_("%(email)s is a co-editor of this application already.") % {"email": email})
+        pending = pending_invitations(locked, at)
+        pending.filter(email__iexact=email).update(revoked_at=at)
+        if pending.count() >= MAX_PENDING_INVITATIONS_PER_APPLICATION:
+            raise TooManyInvitations(
+                _(
+                    "This application already has %(n)s invitations waiting for an answer. Withdraw one of them "
+                    "or wait until it is accepted or expires, then invite again."
+                )
+                % {"n": MAX_PENDING_INVITATIONS_PER_APPLICATION}
+            )
+        sent_today = CoEditorInvitation.objects.filter(
+            invited_by=by, created_at__gt=at - timezone.timedelta(days=1)
+        ).count()
+        if sent_today >= MAX_INVITATIONS_PER_USER_PER_DAY:
+            raise TooManyInvitations(
+                _("You have sent %(n)s invitations in the last 24 hours, the most allowed. Try again tomorrow.")
+                % {"n": MAX_INVITATIONS_PER_USER_PER_DAY}
+            )
+        token = secrets.token_urlsafe(32)
+        invitation = CoEditorInvitation.objects.create(
+            application=locked,
+            email=email,
+            token_hash=hash_token(token),
+            invited_by=by,
+            created_at=at,
+            expires_at=at + timezone.timedelta(days=INVITATION_DAYS),
         )
         audit.record(
             "application.coeditor_invited", actor=by, target=application, edition=application.edition, email=email
         )
-        invitation_id = invitation.pk
+        transaction.on_commit(lambda: _send_invitation(invitation, token))
+    return invitation, token
 
-        def notify():
-            from .tasks import send_invitation_email
 
-            send_invitation_email.enqueue(invitation_id)
-
-        transaction.on_commit(notify)
+def revoke_invitation(invitation, *, by, at=None):
+    """The coordinator withdraws a pending invitation: its link stops working at once."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = CoEditorInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise NotAllowed(_("This invitation has already been accepted; the person is a co-editor."))
+        if locked.revoked_at is None:
+            locked.revoked_at = at
+            locked.save(update_fields=["revoked_at"])
+            audit.record(
+                "application.coeditor_invitation_revoked",
+                actor=by,
+                target=locked.application,
+                edition=locked.application.edition,
+                email=locked.email,
+            )
+    invitation.revoked_at = locked.revoked_at
     return invitation
 
 
-def accept_invitation(invitation, *, user):
-    """The invited person joins as a co-editor; the invitation must be used by the address it was sent to."""
+def find_invitation(token, at=None):
+    """The usable invitation for a token, or NotAllowed saying why it cannot be used."""
+    at = at or timezone.now()
+    invalid = _("This invitation link is not valid. Check that you copied the whole link from the e-mail.")
+    if not token or len(token) > 100:
+        raise NotAllowed(invalid)
+    invitation = (
+        CoEditorInvitation.objects.select_related("application", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotAllowed(invalid)
+    _check_usable(invitation, at)
+    return invitation
+
+
+def _check_usable(invitation, at):
     if invitation.accepted_at is not None:
         raise NotAllowed(_("This invitation has already been used."))
-    if invitation.email.lower() != user.email.lower():
-        raise NotAllowed(_("This invitation was sent to another e-mail address. Log in with that address."))
+    if invitation.revoked_at is not None:
+        raise NotAllowed(_("This invitation has been withdrawn by the coordinator. Ask them for a new one."))
+    if invitation.expires_at <= at:
+        raise NotAllowed(_("This invitation has expired. Ask the coordinator to send a new one."))
+
+
+def accept_invitation(invitation, *, user, at=None):
+    """The invited person joins as a co-editor; the invitation must be used by the address it was sent to."""
+    at = at or timezone.now()
     with transaction.atomic():
-        invitation.accepted_at = timezone.now()
+        invitation = CoEditorInvitation.objects.select_for_update().select_related("application").get(pk=invitation.pk)
+        _check_usable(invitation, at)
+        if invitation.email.lower() != user.email.lower():
+            raise NotAllowed(_("This invitation was sent to another e-mail address. Log in with that address."))
+        invitation.accepted_at = at
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         if invitation.application.owner_id != user.pk:

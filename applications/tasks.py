@@ -31,21 +31,10 @@ def send_status_email(application_id, status, reason=""):
             "reason": reason,
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("applications/email/status_subject.txt", context).strip()
+        # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.
+        subject = " ".join(render_to_string("applications/email/status_subject.txt", context).split())
         body = render_to_string("applications/email/status_body.txt", context)
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients(application))
         if status == Status.SUBMITTED:
             message.attach(receipt_filename(application), receipt_pdf(application), "application/pdf")
     message.send()
-
-
-@task
-def send_invitation_email(invitation_id):
-    from .models import Invitation
-
-    invitation = Invitation.objects.select_related("application", "invited_by").get(pk=invitation_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"invitation": invitation, "site_url": settings.SITE_URL}
-        subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
-        body = render_to_string("applications/email/invitation_body.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("nowy/<int:year>/", views.start, name="start"),
     path("teryt/", views.terc_search, name="terc_search"),
+    path(
+        "zaproszenie/<int:invitation_pk>/przyjmij/", views.accept_pending_invitation, name="accept_pending_invitation"
+    ),
     path("zaproszenie/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edycja/", views.edit, name="edit"),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/zalaczniki/<int:attachment_pk>/usun/", views.attachment_delete, name="attachment_delete"),
     path("<int:pk>/zalaczniki.zip", views.attachments_zip, name="attachments_zip"),
     path("<int:pk>/wspolautorzy/", views.invite, name="invite"),
+    path("<int:pk>/wspolautorzy/<int:invitation_pk>/wycofaj/", views.revoke_invitation, name="revoke_invitation"),
     path("<int:pk>/ocena-formalna/", views.review, name="review"),
     path("<int:pk>/wersje/<int:number>/", views.version_detail, name="version"),
     path("organizator/<int:year>/", views.organiser_list, name="organiser_list"),

@@ -33,7 +33,7 @@ from .forms import (
     UnitSearchForm,
 )
 from .middleware import accepts_uploads
-from .models import Application, Attachment, Invitation, Partner, Status
+from .models import Application, Attachment, CoEditorInvitation, Partner, Status
 from .uploads import HashingUploadHandler
 
 
@@ -216,7 +216,10 @@ def _edit(request, pk):
     form = ApplicationForm(request.POST, application=application)
     formset = IndicatorFormSet(request.POST, initial=indicator_initial, prefix="indicators")
     form.is_valid()
-    formset.is_valid()
+    # Indicators are replaced as a whole, so they change only when every row is valid: a row with an error or a
+    # POST without the formset's management form leaves the saved indicators as they are.
+    indicators_valid = formset.is_valid()
+    indicators_missing = not formset.management_form.is_valid()
     if "version" not in form.cleaned_data:
         raise PermissionDenied(_("The form is incomplete; reload the page."))
     try:
@@ -225,11 +228,14 @@ def _edit(request, pk):
             form.draft_values(),
             by=request.user,
             expected_version=form.cleaned_data["version"],
-            indicators=formset.rows(),
+            indicators=formset.rows() if indicators_valid else None,
             declarations=form.accepted_declarations(),
         )
     except services.StaleVersion as error:
         return _render_edit(request, application, form, formset, conflict=error.message, status=409)
+    if indicators_missing:
+        # Nothing of the indicators arrived: show the saved ones again rather than an empty, broken formset.
+        formset = IndicatorFormSet(initial=indicator_initial, prefix="indicators")
     # The draft is saved; from here on only what is still wrong is reported, with the typed text kept.
     form.data = form.data.copy()
     form.data["version"] = application.version
@@ -240,8 +246,27 @@ def _edit(request, pk):
             _("The summary is longer than %(limit)s characters (now %(n)s).")
             % {"limit": limit, "n": len(form.cleaned_data["summary"])},
         )
-    has_errors = bool(form.errors) or any(f.errors for f in formset.forms)
-    if has_errors:
+    if indicators_missing:
+        form.decorate()
+        messages.error(
+            request,
+            _(
+                "The result indicators were missing from the form you sent, so they were not changed. The rest of "
+                "the draft is saved; check the indicators below and save again."
+            ),
+        )
+        return _render_edit(request, application, form, formset, status=400)
+    if not indicators_valid:
+        form.decorate()
+        messages.error(
+            request,
+            _(
+                "The result indicators were not saved: correct the indicator marked below and save again. "
+                "The rest of the draft is saved, except any other fields marked."
+            ),
+        )
+        return _render_edit(request, application, form, formset, status=200)
+    if form.errors:
         form.decorate()
         messages.warning(request, _("The draft is saved, except the fields marked below. Correct them and save again."))
         return _render_edit(request, application, form, formset, status=200)
@@ -360,7 +385,11 @@ def partners(request, pk, partner_pk=None):
     elif request.method == "POST":
         form = PartnerForm(request.POST, instance=partner)
         if form.is_valid():
-            services.save_partner(application, form.save(commit=False), by=request.user)
+            try:
+                services.save_partner(application, form.save(commit=False), by=request.user)
+            except services.ServiceError as error:
+                messages.error(request, error.message)
+                return redirect("applications:detail", application.pk)
             messages.success(request, _("Partner saved."))
             return redirect("applications:partners", application.pk)
     else:
@@ -387,7 +416,11 @@ def partner_delete(request, pk, partner_pk):
     if refused:
         return refused
     partner = get_object_or_404(Partner, pk=partner_pk, application=application)
-    services.delete_partner(application, partner, by=request.user)
+    try:
+        services.delete_partner(application, partner, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:detail", application.pk)
     messages.success(request, _("Partner removed."))
     return redirect("applications:partners", application.pk)
 
@@ -488,7 +521,11 @@ def attachment_delete(request, pk, attachment_pk):
     if refused:
         return refused
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    services.delete_attachment(application, attachment, by=request.user)
+    try:
+        services.delete_attachment(application, attachment, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:attachments", application.pk)
     messages.success(request, _("File deleted."))
     return redirect("applications:attachments", application.pk)
 
@@ -510,33 +547,92 @@ def attachments_zip(request, pk):
 
 
 @login_required
-@require_POST
 def invite(request, pk):
+    """The coordinator's page of co-editors: invite by e-mail, see what was sent, withdraw a waiting invitation."""
     application = _application(request, pk)
     refused = _refuse(request, application, "invite")
     if refused:
         return refused
-    form = InviteForm(request.POST)
-    if form.is_valid():
-        services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
+            except services.TooManyInvitations as error:
+                form.add_error("email", error.message)
+                status = 429
+            except services.ServiceError as error:
+                form.add_error("email", error.message)
+                status = 400
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("applications:invite", application.pk)
+        else:
+            status = 400
+        form.decorate()
+    return render(
+        request,
+        "applications/invite.html",
+        {
+            "application": application,
+            "form": form,
+            "invitations": application.invitations.all(),
+            "invitation_days": services.INVITATION_DAYS,
+            "max_pending": services.MAX_PENDING_INVITATIONS_PER_APPLICATION,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, pk, invitation_pk):
+    application = _application(request, pk)
+    refused = _refuse(request, application, "invite")
+    if refused:
+        return refused
+    invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, application=application)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, _("Enter a valid e-mail address."))
-    return redirect("applications:detail", application.pk)
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.") % {"email": invitation.email},
+        )
+    return redirect("applications:invite", application.pk)
 
 
 @login_required
 def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("application"), token=token)
+    """The link from the e-mail: an unusable link (unknown, expired, withdrawn, used) gets a page saying why."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.ServiceError as error:
+        return render(request, "applications/invitation.html", {"error": error.message}, status=410)
     if request.method == "POST":
-        try:
-            application = services.accept_invitation(invitation, user=request.user)
-        except services.ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("applications:dashboard")
-        messages.success(request, _("You are now a co-editor of this application."))
-        return redirect("applications:detail", application.pk)
+        return _accept(request, invitation)
     return render(request, "applications/invitation.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def accept_pending_invitation(request, invitation_pk):
+    """From the dashboard: the invitation was sent to this account's address, so the link is not needed."""
+    invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, email__iexact=request.user.email)
+    return _accept(request, invitation)
+
+
+def _accept(request, invitation):
+    try:
+        application = services.accept_invitation(invitation, user=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("applications:dashboard")
+    messages.success(request, _("You are now a co-editor of this application."))
+    return redirect("applications:detail", application.pk)
 
 
 # --- organisers -------------------------------------------------------------------------------

@@ -137,6 +137,8 @@ LOGIN_URL = "account_login"
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", not DEBUG)
 # Organisers can remind jurors with unfinished scorecards at most once per this many hours.
 JURY_REMINDER_INTERVAL_HOURS = int(os.environ.get("JURY_REMINDER_INTERVAL_HOURS", "24"))
+# /healthz runs its full check (a probe file written to storage) only for callers presenting this token.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -15,6 +15,15 @@ class Phase(models.TextChoices):
     ARCHIVED = "archived", _("archive")
 
 
+def _to_second(moment):
+    return moment.replace(microsecond=0)
+
+
+def by_deadline(at, deadline):
+    """Whether the moment `at` is within an inclusive deadline, compared to the second."""
+    return _to_second(at) <= _to_second(deadline)
+
+
 def phase_at(edition, at=None):
     """Return the edition's phase at the moment `at` (now by default).
 
@@ -22,22 +31,24 @@ def phase_at(edition, at=None):
     deadline and the end of jury scoring, are the last moments of their phases
     (set as 23:59:59), so the next phase starts strictly after them.
     Comparisons are between aware datetimes, so daylight-saving changes in
-    Europe/Warsaw need no special case.
+    Europe/Warsaw need no special case. They are made at the resolution of a
+    second, the resolution of the announced dates: a submission at
+    23:59:59.4 is still within a deadline of 23:59:59.
     """
-    at = at or timezone.now()
-    if edition.is_draft or at < edition.call_published_at:
+    at = _to_second(at or timezone.now())
+    if edition.is_draft or at < _to_second(edition.call_published_at):
         return Phase.DRAFT
-    if edition.archived_at and at >= edition.archived_at:
+    if edition.archived_at and at >= _to_second(edition.archived_at):
         return Phase.ARCHIVED
-    if at >= edition.results_at:
+    if at >= _to_second(edition.results_at):
         return Phase.RESULTS
-    if at > edition.scoring_ends_at:
+    if not by_deadline(at, edition.scoring_ends_at):
         return Phase.DELIBERATION
-    if at >= edition.scoring_starts_at:
+    if at >= _to_second(edition.scoring_starts_at):
         return Phase.SCORING
-    if at > edition.submission_deadline:
+    if not by_deadline(at, edition.submission_deadline):
         return Phase.FORMAL_REVIEW
-    if at >= edition.submissions_open_at:
+    if at >= _to_second(edition.submissions_open_at):
         return Phase.SUBMISSIONS
     return Phase.ANNOUNCED
 

@@ -6,13 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import JURY_VISIBLE_FIELDS, Application
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
+from contest.validators import SingleLineMixin
 
 from .models import Affiliation
 from .services import justification_field, parse_emails, points_field
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields without inline styling."""
+class StyledForm(SingleLineMixin, forms.Form):
+    """Bootstrap classes on every widget, so templates render fields without inline styling; single-line text fields
+    refuse control characters (contest.validators)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +237,7 @@ class AnonymisedForm(StyledForm):
                 label=str(labels[name]).capitalize(),
                 required=False,
                 initial=(initial_texts or {}).get(name, ""),
-                widget=forms.Textarea(attrs={"rows": 4 if name != "title" else 1}),
+                widget=forms.TextInput() if name == "title" else forms.Textarea(attrs={"rows": 4}),
             )
         self.style_fields()
 

@@ -950,7 +950,7 @@ def sign_off_anonymisation(application, content_hash, *, by):
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status not in ACCEPTED_STATUSES:
+        if locked.status not in Status.ACCEPTED_FOR_JURY:
             raise JuryError(_("Only formally accepted entries go to the jury."))
         current = blind.content_hash(blind.build_blind_entry(locked))
         if content_hash != current:

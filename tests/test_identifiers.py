@@ -273,8 +273,8 @@ def test_add_affiliation_service_stores_compact_numbers(juror):
 
 # The data migration ------------------------------------------------------------------------------------------------
 
-MIGRATION = importlib.import_module("applications.migrations.0004_compact_identifiers")
-JURY_MIGRATION = importlib.import_module("jury.migrations.0002_compact_identifiers")
+MIGRATION = importlib.import_module("applications.migrations.0006_compact_identifiers")
+JURY_MIGRATION = importlib.import_module("jury.migrations.0003_compact_identifiers")
 
 
 def test_migration_compacts_stored_partner_numbers(db):

@@ -47,7 +47,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0003_invitation"),
+        ("applications", "0005_coeditor_invitation"),
     ]
 
     operations = [

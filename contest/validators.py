@@ -1,0 +1,37 @@
+"""Text rules shared by the forms of every app: single-line fields refuse control characters.
+
+A line break in a title reaches e-mail subjects, CSV cells and headings; Django refuses to send an e-mail whose
+subject holds one, so the message would be lost. Refusing it where it is typed is the one clear place.
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_FORBIDDEN_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def validate_single_line(value):
+    if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in str(value)):
+        raise ValidationError(
+            _("Write this on a single line: line breaks, tabs and other control characters are not allowed."),
+            code="control_characters",
+        )
+
+
+def is_single_line(field):
+    """A text field drawn as one line (not a text area, not a password)."""
+    return isinstance(field, forms.CharField) and not isinstance(field.widget, (forms.Textarea, forms.PasswordInput))
+
+
+class SingleLineMixin:
+    """For forms: every single-line text field refuses control characters, including fields added in __init__."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if is_single_line(field) and not field.disabled and validate_single_line not in field.validators:
+                field.validators.append(validate_single_line)
+        super().full_clean()
