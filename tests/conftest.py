@@ -31,15 +31,20 @@ def _fast_hashing_and_plain_static(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, testrun_uid):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """Test databases named per run (test_slz_gw0_1a2b3c4d), so two runs against one server never collide."""
+    import uuid
+
     from django.conf import settings
+
+    # xdist hands every worker of one run the same id; a run without xdist makes its own.
+    run_id = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
 
     for db_settings in settings.DATABASES.values():
         if db_settings["ENGINE"] == "django.db.backends.sqlite3":
             continue  # in memory, private to the process
         test_name = db_settings.setdefault("TEST", {}).get("NAME") or f"test_{db_settings['NAME']}"
-        db_settings["TEST"]["NAME"] = f"{test_name}_{testrun_uid[:8]}"
+        db_settings["TEST"]["NAME"] = f"{test_name}_{run_id[:8]}"
 
 
 @pytest.fixture

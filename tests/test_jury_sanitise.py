@@ -46,7 +46,8 @@ def scene():
 
 
 def _upload(scene, data, type_key):
-    return f.AttachmentFactory(
+    """The file in the entry, and the entry's anonymisation signed off as it now is (jurors open nothing else)."""
+    attachment = f.AttachmentFactory(
         application=scene["entry"],
         requirement=scene["requirement"],
         file__data=data,
@@ -55,6 +56,8 @@ def _upload(scene, data, type_key):
         content_type=TYPE_MIME[type_key],
         size=len(data),
     )
+    f.sign_off(scene["entry"])
+    return attachment
 
 
 def _fetch(client, url):
