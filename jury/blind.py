@@ -227,11 +227,14 @@ def checked_entry(application):
 
 
 def content_hash(entry):
-    """A fingerprint of everything a juror sees of the entry; a sign-off counts only while it stays the same."""
+    """A fingerprint of everything a juror sees of the entry; a sign-off counts only while it stays the same.
+
+    Field labels are left out: they follow the reader's language, the texts do not (the fields' order is fixed).
+    """
     content = {
         "code": entry.code,
         "category": entry.category,
-        "fields": [list(pair) for pair in entry.fields],
+        "fields": [text for _label, text in entry.fields],
         "indicators": [asdict(i) for i in entry.indicators],
         "attachments": [asdict(a) for a in entry.attachments],
         "period": [_plain(entry.implementation_start), _plain(entry.implementation_end)],

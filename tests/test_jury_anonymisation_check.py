@@ -113,6 +113,16 @@ def test_signed_off_entry_opens_for_the_juror(client, edition, juror, entry):
     assert [client.get(url).status_code for url in _juror_urls(edition, entry)] == [200, 200, 200, 200]
 
 
+def test_entry_signed_off_in_polish_opens_for_a_juror_reading_english(client, edition, juror, entry):
+    from django.utils import translation
+
+    with translation.override("pl"):
+        f.sign_off(entry)
+    client.force_login(juror.user)
+    client.cookies["django_language"] = "en"
+    assert [client.get(url).status_code for url in _juror_urls(edition, entry)] == [200, 200, 200, 200]
+
+
 def test_edit_after_the_check_voids_it(client, edition, juror, entry, organiser):
     f.sign_off(entry)
     services.save_anonymised(entry, {"title": "Rower", "summary": "Nowy tekst."}, by=organiser)
