@@ -3,10 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,26 +30,8 @@ from .forms import (
     UnitSearchForm,
 )
 from .models import Application, Attachment, Invitation, Partner, Status
+from .permissions import permission_required
 from .uploads import HashingUploadHandler
-
-
-def _application(request, pk, action="view"):
-    """The application if the user may do `action` with it: 404 for strangers, 403 with a reason otherwise."""
-    application = get_object_or_404(queries.application_detail(), pk=pk)
-    permissions.require(request.user, action, application)
-    return application
-
-
-def _refuse(request, application, action):
-    """For members: explain why the action is not possible and go back to the application."""
-    allowed, reason = permissions.check(request.user, action, application)
-    if allowed:
-        return None
-    if not permissions.can(request.user, "view", application):
-        raise Http404
-    messages.error(request, reason)
-    return redirect("applications:detail", application.pk)
-
 
 # --- applicant --------------------------------------------------------------------------------
 
@@ -72,13 +53,8 @@ def dashboard(request):
     )
 
 
-@login_required
-def start(request, year):
-    edition = get_object_or_404(Edition.objects.public(), year=year)
-    allowed, reason = permissions.check(request.user, "start", edition)
-    if not allowed:
-        messages.error(request, reason)
-        return redirect("applications:dashboard")
+@permission_required("start")
+def start(request, edition):
     form = StartForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         application = services.start_application(edition, form.cleaned_data["category"], by=request.user)
@@ -87,9 +63,8 @@ def start(request, year):
     return render(request, "applications/start.html", {"edition": edition, "form": form})
 
 
-@login_required
-def detail(request, pk):
-    application = _application(request, pk)
+@permission_required("view")
+def detail(request, application):
     context = {
         "application": application,
         "can": permissions.actions_for(request.user, application),
@@ -123,14 +98,12 @@ def edit(request, pk):
         if request.method == "POST":
             request.session[STASH_KEY.format(pk=pk)] = {key: request.POST.getlist(key) for key in request.POST}
         return redirect_to_login(request.get_full_path())
-    return _edit(request, pk)
+    return _edit(request, pk=pk)
 
 
-def _edit(request, pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit")
-    if refused:
-        return refused
+@permission_required("edit")
+def _edit(request, application):
+    pk = application.pk
     indicator_initial = [
         {"name": i.name, "baseline": i.baseline, "achieved": i.achieved, "source": i.source}
         for i in application.indicators.all()
@@ -164,7 +137,7 @@ def _edit(request, pk):
     form.is_valid()
     formset.is_valid()
     if "version" not in form.cleaned_data:
-        raise PermissionDenied(_("The form is incomplete; reload the page."))
+        return HttpResponseBadRequest(_("The form is incomplete; reload the page."))
     try:
         services.save_draft(
             application,
@@ -213,19 +186,16 @@ def _render_edit(request, application, form, formset, *, conflict="", problems=N
     )
 
 
-@login_required
+@permission_required("submit")
 @require_POST
-def submit(request, pk):
-    application = _application(request, pk)
+def submit(request, application):
     return _submit(request, application)
 
 
 def _submit(request, application):
-    action = "submit"
-    allowed, reason = permissions.check(request.user, action, application)
-    if not allowed:
-        messages.error(request, reason)
-        return redirect("applications:detail", application.pk)
+    refused = permissions.refusal(request, "submit", application)
+    if refused:
+        return refused
     verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
         verb(application, by=request.user)
@@ -247,10 +217,9 @@ def _submit(request, application):
     return redirect("applications:detail", application.pk)
 
 
-@login_required
-def check(request, pk):
+@permission_required("view")
+def check(request, application):
     """The list of what is still missing before submission, each item linked to its field."""
-    application = _application(request, pk)
     return render(
         request,
         "applications/check.html",
@@ -258,13 +227,9 @@ def check(request, pk):
     )
 
 
-@login_required
+@permission_required("withdraw")
 @require_POST
-def withdraw(request, pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "withdraw")
-    if refused:
-        return refused
+def withdraw(request, application):
     try:
         services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
     except services.ServiceError as error:
@@ -274,9 +239,8 @@ def withdraw(request, pk):
     return redirect("applications:detail", application.pk)
 
 
-@login_required
-def receipt(request, pk):
-    application = _application(request, pk, "receipt")
+@permission_required("receipt")
+def receipt(request, application):
     response = HttpResponse(receipts.receipt_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipts.receipt_filename(application)}"'
     return response
@@ -285,12 +249,8 @@ def receipt(request, pk):
 # --- partners ---------------------------------------------------------------------------------
 
 
-@login_required
-def partners(request, pk, partner_pk=None):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_partners")
-    if refused:
-        return refused
+@permission_required("edit_partners")
+def partners(request, application, partner_pk=None):
     partner = (
         get_object_or_404(Partner, pk=partner_pk, application=application)
         if partner_pk
@@ -325,13 +285,9 @@ def partners(request, pk, partner_pk=None):
     )
 
 
-@login_required
+@permission_required("edit_partners")
 @require_POST
-def partner_delete(request, pk, partner_pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_partners")
-    if refused:
-        return refused
+def partner_delete(request, application, partner_pk):
     partner = get_object_or_404(Partner, pk=partner_pk, application=application)
     services.delete_partner(application, partner, by=request.user)
     messages.success(request, _("Partner removed."))
@@ -353,18 +309,22 @@ def terc_search(request):
 def attachments(request, pk):
     # Upload handlers must be set before anything reads the body, so CSRF is checked inside, not by middleware.
     request.upload_handlers = [HashingUploadHandler(request)]
-    if request.method == "POST" and request.user.is_authenticated:
-        too_big = _refuse_oversized_body(request, pk)
+    return _guarded_attachments(request, pk=pk)
+
+
+@permission_required("view", post="edit_attachments")
+def _guarded_attachments(request, application):
+    # The permission check reads no body; the size check comes next, still before a byte of it is read.
+    if request.method == "POST":
+        too_big = _refuse_oversized_body(request, application)
         if too_big:
             return too_big
-    return _attachments(request, pk)
+    return _attachments(request, application)
 
 
-def _refuse_oversized_body(request, pk):
+def _refuse_oversized_body(request, application):
     """A body larger than every limit of the edition is refused before a byte of it is read or stored."""
-    application = get_object_or_404(Application.objects.select_related("edition"), pk=pk)
-    if not permissions.can(request.user, "view", application):
-        raise Http404
+    pk = application.pk
     limits = [r.max_size_bytes for r in application.edition.attachment_requirements.all()]
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -381,13 +341,8 @@ def _refuse_oversized_body(request, pk):
 
 
 @csrf_protect
-@login_required
-def _attachments(request, pk):
-    application = _application(request, pk)
-    if request.method == "POST":
-        refused = _refuse(request, application, "edit_attachments")
-        if refused:
-            return refused
+def _attachments(request, application):
+    pk = application.pk
     form = AttachmentForm(request.POST or None, request.FILES or None, application=application)
     error = ""
     status = 200
@@ -440,42 +395,32 @@ def _attachments(request, pk):
     )
 
 
-@login_required
+@permission_required("edit_attachments")
 @require_POST
-def attachment_delete(request, pk, attachment_pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_attachments")
-    if refused:
-        return refused
+def attachment_delete(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     services.delete_attachment(application, attachment, by=request.user)
     messages.success(request, _("File deleted."))
     return redirect("applications:attachments", application.pk)
 
 
-@login_required
-def attachment_download(request, pk, attachment_pk):
-    application = _application(request, pk)
+@permission_required("view")
+def attachment_download(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     return files.serve_attachment(request, attachment)
 
 
-@login_required
-def attachments_zip(request, pk):
-    application = _application(request, pk, "organise")
+@permission_required("organise")
+def attachments_zip(request, application):
     return exports.attachments_zip_response(application)
 
 
 # --- co-editors -------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required("invite")
 @require_POST
-def invite(request, pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "invite")
-    if refused:
-        return refused
+def invite(request, application):
     form = InviteForm(request.POST)
     if form.is_valid():
         services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
@@ -502,13 +447,6 @@ def accept_invitation(request, token):
 # --- organisers -------------------------------------------------------------------------------
 
 
-def _organiser_edition(request, year):
-    allowed, _reason = permissions.check(request.user, "organise")
-    if not allowed:
-        raise Http404
-    return get_object_or_404(Edition, year=year)
-
-
 def _filtered(request, edition):
     form = OrganiserFilterForm(request.GET or None, edition=edition)
     filters = {}
@@ -527,9 +465,8 @@ def _filtered(request, edition):
 ORGANISER_PAGE_SIZE = 100
 
 
-@login_required
-def organiser_list(request, year):
-    edition = _organiser_edition(request, year)
+@permission_required("organise")
+def organiser_list(request, edition):
     form, applications = _filtered(request, edition)
     page = Paginator(applications, ORGANISER_PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
@@ -548,9 +485,8 @@ def organiser_list(request, year):
     )
 
 
-@login_required
-def organiser_export(request, year, fmt):
-    edition = _organiser_edition(request, year)
+@permission_required("organise")
+def organiser_export(request, edition, fmt):
     _form, applications = _filtered(request, edition)
     if fmt == "csv":
         return exports.csv_response(edition, applications)
@@ -559,16 +495,13 @@ def organiser_export(request, year, fmt):
     raise Http404
 
 
-@login_required
-def review(request, pk):
-    application = _application(request, pk, "organise")
+@permission_required("organise", post="review")
+def review(request, application):
     can_review = permissions.can(request.user, "review", application)
     action = request.POST.get("action") if request.method == "POST" else None
     checklist = ChecklistForm(request.POST if action == "checklist" else None, application=application)
     decision = DecisionForm(request.POST if action == "decide" else None)
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied(permissions.check(request.user, "review", application)[1])
         if action == "checklist" and checklist.is_valid():
             services.record_checklist(application, checklist.answers(), by=request.user)
             messages.success(request, _("Checklist saved."))
@@ -609,8 +542,7 @@ def _decide(application, data, by):
         )
 
 
-@login_required
-def version_detail(request, pk, number):
-    application = _application(request, pk)
+@permission_required("view")
+def version_detail(request, application, number):
     version = get_object_or_404(application.versions, number=number)
     return render(request, "applications/version.html", {"application": application, "version": version})

@@ -5,51 +5,22 @@ Juror views pass only BlindEntry / BlindRow objects, jury models and criteria to
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import recent_authentication_required
 from applications.models import Application, Attachment
 from contest import phases
 from contest.models import Edition
 
 from . import blind, forms, permissions, queries, services
 from .models import ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
+from .permissions import permission_required
 from .services import JuryError
 from .signals import SESSION_FLAG
-
-
-def _refuse(request, decision, edition=None):
-    """Turn a refusing Decision into the right answer: login, MFA set-up, declaration, 404 or 403."""
-    if decision.code == "login":
-        return redirect_to_login(request.get_full_path())
-    if decision.code == "mfa":
-        messages.warning(request, decision.reason)
-        return redirect("mfa_index")
-    if decision.code == "declaration":
-        return redirect("jury:declaration", edition.year)
-    if decision.code == "hidden":
-        raise Http404
-    raise PermissionDenied(decision.reason)
-
-
-def _edition(year):
-    return get_object_or_404(Edition, year=year)
-
-
-def _find_entry(edition, code):
-    return Application.objects.filter(edition=edition, code=code).first()
-
-
-def _entry_or_404(edition, code):
-    application = Application.objects.filter(edition=edition, code=code).first()
-    if application is None:
-        raise Http404
-    return application
 
 
 def _base_url(request):
@@ -63,9 +34,8 @@ def _error_text(error):
 # Juror pages ---------------------------------------------------------------------------------------------------
 
 
+@permission_required("home")
 def home(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     memberships = list(
         JuryMember.objects.filter(user=request.user, is_active=True)
         .select_related("edition")
@@ -77,12 +47,8 @@ def home(request):
     return render(request, "jury/home.html", {"memberships": memberships, "organiser_editions": organiser_editions})
 
 
-def dashboard(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "entries", edition)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("entries")
+def dashboard(request, edition, member):
     rows = blind.build_rows(queries.juror_assignments(member))
     done = sum(1 for r in rows if r.state == "submitted")
     return render(
@@ -98,12 +64,8 @@ def dashboard(request, year):
     )
 
 
-def declaration(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "jury", edition)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("jury")
+def declaration(request, edition, member):
     signed = ImpartialityDeclaration.objects.filter(member=member).first()
     form = forms.DeclarationForm(request.POST or None)
     if request.method == "POST" and signed is None and form.is_valid():
@@ -123,14 +85,9 @@ def declaration(request, year):
     )
 
 
-def entry(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
-    card = Scorecard.objects.filter(member=decision.member, application=application).first()
+@permission_required("entry")
+def entry(request, edition, application, member):
+    card = Scorecard.objects.filter(member=member, application=application).first()
     return render(
         request,
         "jury/entry.html",
@@ -144,13 +101,8 @@ def entry(request, year, code):
     )
 
 
-def attachment(request, year, code, pk):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
+@permission_required("entry")
+def attachment(request, edition, application, member, pk):
     blind_entry = blind.build_blind_entry(application)
     shown = next((a for a in blind_entry.attachments if a.id == pk), None)
     if shown is None:
@@ -174,23 +126,15 @@ def _serve(request, file, filename):
     return response
 
 
-def scorecard(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("entry", post="score")
+def scorecard(request, edition, application, member):
+    code = application.code
     criteria = list(edition.criteria.all())
     card = Scorecard.objects.filter(member=member, application=application).prefetch_related("scores").first()
     scoring_open = phases.can_score(edition)
     if request.method == "POST":
         form = forms.ScorecardForm(request.POST, criteria=criteria)
         submit = "submit" in request.POST
-        if not scoring_open:
-            messages.error(request, _("Scoring is closed: it is outside the scoring window."))
-            return redirect("jury:scorecard", edition.year, code)
         if form.is_valid():
             try:
                 verb = services.submit_scorecard if submit else services.save_draft
@@ -233,17 +177,12 @@ def scorecard(request, year, code):
     )
 
 
-def declare_conflict(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
+@permission_required("entry")
+def declare_conflict(request, edition, application, member):
     form = forms.ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.declare_conflict(decision.member, application, form.cleaned_data["reason"], by=request.user)
+            services.declare_conflict(member, application, form.cleaned_data["reason"], by=request.user)
         except JuryError as error:
             form.add_error("reason", _error_text(error))
         else:
@@ -259,10 +198,8 @@ def declare_conflict(request, year, code):
     )
 
 
+@permission_required("affiliations")
 def affiliations(request):
-    decision = permissions.check(request.user, "affiliations")
-    if not decision:
-        return _refuse(request, decision)
     form = forms.AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,11 +218,9 @@ def affiliations(request):
     )
 
 
+@permission_required("affiliations")
 @require_POST
 def affiliation_delete(request, pk):
-    decision = permissions.check(request.user, "affiliations")
-    if not decision:
-        return _refuse(request, decision)
     item = get_object_or_404(request.user.jury_affiliations, pk=pk)
     services.remove_affiliation(item, by=request.user)
     messages.success(request, _("The affiliation is removed."))
@@ -343,18 +278,8 @@ def invitation(request, token):
 # Organiser pages -----------------------------------------------------------------------------------------------
 
 
-def _organiser(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "organise", edition)
-    if not decision:
-        return edition, _refuse(request, decision, edition)
-    return edition, None
-
-
-def board(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def board(request, edition):
     jurors, rows = queries.progress_board(edition)
     labels = {
         "none": "–",
@@ -380,11 +305,9 @@ def board(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def send_reminders(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def send_reminders(request, edition):
     try:
         sent = services.send_reminders(edition, by=request.user, base_url=_base_url(request))
     except JuryError as error:
@@ -394,10 +317,8 @@ def send_reminders(request, year):
     return redirect("jury:board", edition.year)
 
 
-def members(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def members(request, edition):
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = services.invite(
@@ -424,11 +345,10 @@ def members(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def invitation_action(request, year, pk, action):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required(when=lambda request, **kwargs: kwargs.get("action") == "revoke")
+def invitation_action(request, edition, pk, action):
     if action not in ("resend", "revoke"):
         raise Http404
     item = get_object_or_404(Invitation, pk=pk, edition=edition)
@@ -444,11 +364,10 @@ def invitation_action(request, year, pk, action):
     return redirect("jury:members", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def member_update(request, year, pk):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required
+def member_update(request, edition, pk):
     member = get_object_or_404(JuryMember, pk=pk, edition=edition)
     form = forms.MemberForm(request.POST)
     if form.is_valid():
@@ -468,10 +387,8 @@ def member_update(request, year, pk):
 MATRIX_LIMIT = 3000
 
 
-def assignment(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def assignment(request, edition):
     initial = {"mode": "k" if edition.jurors_per_entry else "all", "k": edition.jurors_per_entry}
     form = forms.AssignmentForm(request.POST or None, initial=initial)
     report = None
@@ -515,11 +432,10 @@ def assignment(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def assignment_change(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required(when=lambda request, **kwargs: request.POST.get("action") == "unassign")
+def assignment_change(request, edition):
     member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
     application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
     try:
@@ -534,10 +450,8 @@ def assignment_change(request, year):
     return redirect("jury:assignment", edition.year)
 
 
-def conflicts(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def conflicts(request, edition):
     items = (
         ConflictOfInterest.objects.filter(member__edition=edition)
         .select_related("member__user", "application", "created_by", "lifted_by")
@@ -556,11 +470,9 @@ def conflicts(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def conflict_add(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def conflict_add(request, edition):
     member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
     application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
     try:
@@ -572,11 +484,10 @@ def conflict_add(request, year):
     return redirect("jury:conflicts", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def conflict_lift(request, year, pk):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required
+def conflict_lift(request, edition, pk):
     conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
     try:
         services.lift_conflict(conflict, request.POST.get("reason", ""), by=request.user)
@@ -587,11 +498,9 @@ def conflict_lift(request, year, pk):
     return redirect("jury:conflicts", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def detect(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def detect(request, edition):
     found = services.detect_conflicts(edition, by=request.user)
     messages.success(
         request,
@@ -600,11 +509,9 @@ def detect(request, year):
     return redirect("jury:conflicts", edition.year)
 
 
-def anonymised(request, year, code):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
-    application = _entry_or_404(edition, code)
+@permission_required("organise")
+def anonymised(request, edition, application):
+    code = application.code
     saved = getattr(application, "anonymised", None)
     texts = saved.fields if saved else blind.auto_redacted_fields(application)
     form = forms.AnonymisedForm(request.POST or None, initial_texts=texts)
