@@ -197,11 +197,13 @@ def needs_staff_session(user, action, obj=None):
 
 
 def ask(request, action, obj=None):
-    """The Verdict for this request: the rule, then the staff session when the page is an organiser's."""
-    verdict = require(request.user, action, obj)
-    if verdict and needs_staff_session(request.user, action, obj):
-        return staff_session_ok(request)
-    return verdict
+    """The Verdict for this request: the staff session first when the page is an organiser's (so a session without
+    its second factor learns nothing, not even why it may not act), then the rule."""
+    if request.user.is_authenticated and needs_staff_session(request.user, action, obj):
+        session = staff_session_ok(request)
+        if not session:
+            return session
+    return require(request.user, action, obj)
 
 
 def permission_required(action, *, post=None):

@@ -294,8 +294,8 @@ def partner_delete(request, application, partner_pk):
     return redirect("applications:partners", application.pk)
 
 
-@require_GET
 @login_required
+@require_GET
 def terc_search(request):
     """JSON for the TERC autocomplete: [{code, label}]."""
     units = search_units(request.GET.get("q", ""), limit=15)
