@@ -510,6 +510,7 @@ def detect(request, edition):
 
 
 @permission_required("organise")
+@recent_authentication_required(when=lambda request, **kwargs: "reset" in request.POST)
 def anonymised(request, edition, application):
     code = application.code
     saved = getattr(application, "anonymised", None)

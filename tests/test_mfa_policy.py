@@ -157,6 +157,15 @@ def test_organiser_with_totp_but_a_password_only_session_is_asked_for_the_code(c
     assert application.title not in response.content.decode()
 
 
+def test_the_code_page_the_session_is_sent_to_opens(client, organiser, edition):
+    activate_totp(organiser)
+    client.force_login(organiser)
+
+    response = client.get(client.get(_jury("board", edition))["Location"])
+
+    assert (response.status_code, response.context["form"].__class__.__name__) == (200, "ReauthenticateForm")
+
+
 def test_the_code_lets_the_session_in_and_returns_to_the_page(client, organiser, edition):
     secret = activate_totp(organiser)
     client.force_login(organiser)
@@ -313,6 +322,17 @@ def test_adding_an_assignment_later_needs_no_code(staff_client, juror, edition):
     staff_client.post(_jury("assignment_change", edition), {"member": juror.pk, "entry": other.pk, "action": "assign"})
 
     assert Assignment.objects.filter(application=other).exists()
+
+
+def test_discarding_an_edited_anonymised_version_later_asks_for_the_code(staff_client, organiser, entry, edition):
+    from jury.models import AnonymisedContent
+
+    services.save_anonymised(entry, {"summary": "Wersja organizatora."}, by=organiser)
+    _age_session(staff_client, 600)
+
+    response = staff_client.post(_jury("anonymised", edition, entry.code), {"reset": "1"})
+
+    assert (_path(response), AnonymisedContent.objects.count()) == (reverse("mfa_reauthenticate"), 1)
 
 
 def test_reauthentication_without_a_second_factor_asks_for_the_password(client, organiser, juror, entry, settings):
