@@ -1,7 +1,15 @@
-"""allauth adapter: our user model has no username and e-mails are lower-cased."""
+"""allauth adapter: our user model has no username, e-mails are lower-cased, and whoever has a second factor
+reauthenticates with it."""
 from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
         return super().clean_email(email).strip().lower()
+
+    def get_reauthentication_methods(self, user):
+        """A password alone must not confirm a sensitive change (or remove the authenticator) for someone who has a
+        second factor: a stolen password would then be enough."""
+        methods = super().get_reauthentication_methods(user)
+        with_mfa = [method for method in methods if method["id"].startswith("mfa_reauthenticate")]
+        return with_mfa or methods

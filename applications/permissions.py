@@ -1,11 +1,16 @@
-"""Who may do what with an application: one entry point, `check(user, action, obj)`, answering (allowed, reason)."""
+"""Who may do what with an application: every rule answers (allowed, reason); `check(user, action, obj)` asks one,
+`require(user, action, obj)` turns the answer into a Verdict that says how to refuse, and `permission_required` is
+the one guard views use."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from functools import wraps
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_organiser
+from accounts.access import ALLOWED as GRANTED
+from accounts.access import Verdict, is_organiser, refuse, staff_session_ok
 from contest import phases
 
 from .models import TRANSITIONS, Status
@@ -157,15 +162,85 @@ def can(user, action, obj=None):
     return check(user, action, obj)[0]
 
 
-def require(user, action, application):
-    """For views: 404 when the user may not even see the application, 403 with the reason otherwise."""
-    if not check(user, "view", application)[0]:
-        raise Http404
-    allowed, reason = check(user, action, application)
-    if not allowed:
-        if action == "organise":  # organisers' pages do not exist for anyone else
-            raise Http404
-        raise PermissionDenied(reason)
+# Pages only organisers have: for anyone else they do not exist (404).
+ORGANISER_ACTIONS = {"organise", "review"}
+
+
+def require(user, action, obj=None):
+    """The Verdict for `user` doing `action` on `obj`: 404 when the user may not even see the application (or it is
+    an organisers' page), otherwise the reason shown on the application's page (or the dashboard, to start one)."""
+    if not user.is_authenticated:
+        return Verdict(False, _("Log in to continue."), "login")
+    if action == "start":
+        allowed, reason = check(user, action, obj)
+        return GRANTED if allowed else Verdict(False, reason, "redirect", then=reverse("applications:dashboard"))
+    if action in ORGANISER_ACTIONS:
+        allowed, reason = check(user, action, obj)
+        if allowed:
+            return GRANTED
+        return Verdict(False, reason, "denied" if is_organiser(user) else "hidden")
+    if not check(user, "view", obj)[0]:
+        return Verdict(False, _("You do not have access to this application."), "hidden")
+    allowed, reason = check(user, action, obj)
+    if allowed:
+        return GRANTED
+    return Verdict(False, reason, "redirect", then=reverse("applications:detail", args=[obj.pk]))
+
+
+def needs_staff_session(user, action, obj=None):
+    """Organisers' pages, and an application an organiser opens through their role rather than as its editor."""
+    if action in ORGANISER_ACTIONS:
+        return True
+    if action == "start" or not is_organiser(user):
+        return False
+    return not is_member(user, obj)
+
+
+def ask(request, action, obj=None):
+    """The Verdict for this request: the staff session first when the page is an organiser's (so a session without
+    its second factor learns nothing, not even why it may not act), then the rule."""
+    if request.user.is_authenticated and needs_staff_session(request.user, action, obj):
+        session = staff_session_ok(request)
+        if not session:
+            return session
+    return require(request.user, action, obj)
+
+
+def permission_required(action, *, post=None):
+    """The one guard of application views: loads the application (`pk`) or the edition (`year`), asks `action`
+    (`post` for a POST when given) and refuses through accounts.access.refuse. The view receives `application` or
+    `edition` instead of the number."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            from contest.models import Edition
+
+            from . import queries
+
+            wanted = post if post and request.method == "POST" else action
+            if not request.user.is_authenticated:
+                return refuse(request, require(request.user, wanted))
+            obj = None
+            if "pk" in kwargs:
+                obj = kwargs["application"] = get_object_or_404(queries.application_detail(), pk=kwargs.pop("pk"))
+            elif "year" in kwargs:
+                editions = Edition.objects.public() if wanted == "start" else Edition.objects.all()
+                obj = kwargs["edition"] = get_object_or_404(editions, year=kwargs.pop("year"))
+            verdict = ask(request, wanted, obj)
+            if not verdict:
+                return refuse(request, verdict)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def refusal(request, action, obj=None):
+    """For a view that must ask again mid-way (an edit that ends in a submission): the refusal, or None."""
+    verdict = ask(request, action, obj)
+    return None if verdict else refuse(request, verdict)
 
 
 def actions_for(user, application):

@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,26 +33,8 @@ from .forms import (
 )
 from .middleware import accepts_uploads
 from .models import Application, Attachment, CoEditorInvitation, Partner, Status
+from .permissions import permission_required
 from .uploads import HashingUploadHandler
-
-
-def _application(request, pk, action="view"):
-    """The application if the user may do `action` with it: 404 for strangers, 403 with a reason otherwise."""
-    application = get_object_or_404(queries.application_detail(), pk=pk)
-    permissions.require(request.user, action, application)
-    return application
-
-
-def _refuse(request, application, action):
-    """For members: explain why the action is not possible and go back to the application."""
-    allowed, reason = permissions.check(request.user, action, application)
-    if allowed:
-        return None
-    if not permissions.can(request.user, "view", application):
-        raise Http404
-    messages.error(request, reason)
-    return redirect("applications:detail", application.pk)
-
 
 # --- applicant --------------------------------------------------------------------------------
 
@@ -75,13 +56,8 @@ def dashboard(request):
     )
 
 
-@login_required
-def start(request, year):
-    edition = get_object_or_404(Edition.objects.public(), year=year)
-    allowed, reason = permissions.check(request.user, "start", edition)
-    if not allowed:
-        messages.error(request, reason)
-        return redirect("applications:dashboard")
+@permission_required("start")
+def start(request, edition):
     form = StartForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         application = services.start_application(edition, form.cleaned_data["category"], by=request.user)
@@ -90,9 +66,8 @@ def start(request, year):
     return render(request, "applications/start.html", {"edition": edition, "form": form})
 
 
-@login_required
-def detail(request, pk):
-    application = _application(request, pk)
+@permission_required("view")
+def detail(request, application):
     context = {
         "application": application,
         "can": permissions.actions_for(request.user, application),
@@ -145,7 +120,7 @@ def edit(request, pk):
                 samesite="Lax",
             )
         return response
-    return _edit(request, pk)
+    return _edit(request, pk=pk)
 
 
 def _typed_text_page(request, typed):
@@ -177,11 +152,9 @@ def _take_stash(request, pk):
         return None
 
 
-def _edit(request, pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit")
-    if refused:
-        return refused
+@permission_required("edit")
+def _edit(request, application):
+    pk = application.pk
     indicator_initial = [
         {"name": i.name, "baseline": i.baseline, "achieved": i.achieved, "source": i.source}
         for i in application.indicators.all()
@@ -221,7 +194,7 @@ def _edit(request, pk):
     indicators_valid = formset.is_valid()
     indicators_missing = not formset.management_form.is_valid()
     if "version" not in form.cleaned_data:
-        raise PermissionDenied(_("The form is incomplete; reload the page."))
+        return HttpResponseBadRequest(_("The form is incomplete; reload the page."))
     try:
         services.save_draft(
             application,
@@ -292,19 +265,16 @@ def _render_edit(request, application, form, formset, *, conflict="", problems=N
     )
 
 
-@login_required
+@permission_required("submit")
 @require_POST
-def submit(request, pk):
-    application = _application(request, pk)
+def submit(request, application):
     return _submit(request, application)
 
 
 def _submit(request, application):
-    action = "submit"
-    allowed, reason = permissions.check(request.user, action, application)
-    if not allowed:
-        messages.error(request, reason)
-        return redirect("applications:detail", application.pk)
+    refused = permissions.refusal(request, "submit", application)
+    if refused:
+        return refused
     verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
         verb(application, by=request.user)
@@ -326,10 +296,9 @@ def _submit(request, application):
     return redirect("applications:detail", application.pk)
 
 
-@login_required
-def check(request, pk):
+@permission_required("view")
+def check(request, application):
     """The list of what is still missing before submission, each item linked to its field."""
-    application = _application(request, pk)
     return render(
         request,
         "applications/check.html",
@@ -337,13 +306,9 @@ def check(request, pk):
     )
 
 
-@login_required
+@permission_required("withdraw")
 @require_POST
-def withdraw(request, pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "withdraw")
-    if refused:
-        return refused
+def withdraw(request, application):
     try:
         services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
     except services.ServiceError as error:
@@ -353,9 +318,8 @@ def withdraw(request, pk):
     return redirect("applications:detail", application.pk)
 
 
-@login_required
-def receipt(request, pk):
-    application = _application(request, pk, "receipt")
+@permission_required("receipt")
+def receipt(request, application):
     response = HttpResponse(receipts.receipt_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipts.receipt_filename(application)}"'
     return response
@@ -364,12 +328,8 @@ def receipt(request, pk):
 # --- partners ---------------------------------------------------------------------------------
 
 
-@login_required
-def partners(request, pk, partner_pk=None):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_partners")
-    if refused:
-        return refused
+@permission_required("edit_partners")
+def partners(request, application, partner_pk=None):
     partner = (
         get_object_or_404(Partner, pk=partner_pk, application=application)
         if partner_pk
@@ -408,13 +368,9 @@ def partners(request, pk, partner_pk=None):
     )
 
 
-@login_required
+@permission_required("edit_partners")
 @require_POST
-def partner_delete(request, pk, partner_pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_partners")
-    if refused:
-        return refused
+def partner_delete(request, application, partner_pk):
     partner = get_object_or_404(Partner, pk=partner_pk, application=application)
     try:
         services.delete_partner(application, partner, by=request.user)
@@ -425,8 +381,8 @@ def partner_delete(request, pk, partner_pk):
     return redirect("applications:partners", application.pk)
 
 
-@require_GET
 @login_required
+@require_GET
 def terc_search(request):
     """JSON for the TERC autocomplete: [{code, label}]."""
     units = search_units(request.GET.get("q", ""), limit=15)
@@ -450,17 +406,18 @@ def _largest_attachment(request, pk):
 def attachments(request, pk):
     # Upload handlers must be set before anything reads the body, so CSRF is checked inside, not by middleware.
     request.upload_handlers = [HashingUploadHandler(request)]
-    return _attachments(request, pk)
+    return _guarded_attachments(request, pk=pk)
+
+
+@permission_required("view", post="edit_attachments")
+def _guarded_attachments(request, application):
+    # The permission check reads no body; the size guard in the middleware ran before it, on the headers alone.
+    return _attachments(request, application)
 
 
 @csrf_protect
-@login_required
-def _attachments(request, pk):
-    application = _application(request, pk)
-    if request.method == "POST":
-        refused = _refuse(request, application, "edit_attachments")
-        if refused:
-            return refused
+def _attachments(request, application):
+    pk = application.pk
     form = AttachmentForm(request.POST or None, request.FILES or None, application=application)
     error = ""
     status = 200
@@ -513,13 +470,9 @@ def _attachments(request, pk):
     )
 
 
-@login_required
+@permission_required("edit_attachments")
 @require_POST
-def attachment_delete(request, pk, attachment_pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "edit_attachments")
-    if refused:
-        return refused
+def attachment_delete(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     try:
         services.delete_attachment(application, attachment, by=request.user)
@@ -530,29 +483,23 @@ def attachment_delete(request, pk, attachment_pk):
     return redirect("applications:attachments", application.pk)
 
 
-@login_required
-def attachment_download(request, pk, attachment_pk):
-    application = _application(request, pk)
+@permission_required("view")
+def attachment_download(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     return files.serve_attachment(request, attachment)
 
 
-@login_required
-def attachments_zip(request, pk):
-    application = _application(request, pk, "organise")
+@permission_required("organise")
+def attachments_zip(request, application):
     return exports.attachments_zip_response(application)
 
 
 # --- co-editors -------------------------------------------------------------------------------
 
 
-@login_required
-def invite(request, pk):
+@permission_required("invite")
+def invite(request, application):
     """The coordinator's page of co-editors: invite by e-mail, see what was sent, withdraw a waiting invitation."""
-    application = _application(request, pk)
-    refused = _refuse(request, application, "invite")
-    if refused:
-        return refused
     form = InviteForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -585,13 +532,9 @@ def invite(request, pk):
     )
 
 
-@login_required
 @require_POST
-def revoke_invitation(request, pk, invitation_pk):
-    application = _application(request, pk)
-    refused = _refuse(request, application, "invite")
-    if refused:
-        return refused
+@permission_required("invite")
+def revoke_invitation(request, application, invitation_pk):
     invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, application=application)
     try:
         services.revoke_invitation(invitation, by=request.user)
@@ -638,13 +581,6 @@ def _accept(request, invitation):
 # --- organisers -------------------------------------------------------------------------------
 
 
-def _organiser_edition(request, year):
-    allowed, _reason = permissions.check(request.user, "organise")
-    if not allowed:
-        raise Http404
-    return get_object_or_404(Edition, year=year)
-
-
 def _filtered(request, edition):
     form = OrganiserFilterForm(request.GET or None, edition=edition)
     filters = {}
@@ -663,9 +599,8 @@ def _filtered(request, edition):
 ORGANISER_PAGE_SIZE = 100
 
 
-@login_required
-def organiser_list(request, year):
-    edition = _organiser_edition(request, year)
+@permission_required("organise")
+def organiser_list(request, edition):
     form, applications = _filtered(request, edition)
     page = Paginator(applications, ORGANISER_PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
@@ -684,9 +619,8 @@ def organiser_list(request, year):
     )
 
 
-@login_required
-def organiser_export(request, year, fmt):
-    edition = _organiser_edition(request, year)
+@permission_required("organise")
+def organiser_export(request, edition, fmt):
     _form, applications = _filtered(request, edition)
     if fmt == "csv":
         return exports.csv_response(edition, applications)
@@ -695,16 +629,13 @@ def organiser_export(request, year, fmt):
     raise Http404
 
 
-@login_required
-def review(request, pk):
-    application = _application(request, pk, "organise")
+@permission_required("organise", post="review")
+def review(request, application):
     can_review = permissions.can(request.user, "review", application)
     action = request.POST.get("action") if request.method == "POST" else None
     checklist = ChecklistForm(request.POST if action == "checklist" else None, application=application)
     decision = DecisionForm(request.POST if action == "decide" else None)
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied(permissions.check(request.user, "review", application)[1])
         if action == "checklist" and checklist.is_valid():
             services.record_checklist(application, checklist.answers(), by=request.user)
             messages.success(request, _("Checklist saved."))
@@ -745,8 +676,7 @@ def _decide(application, data, by):
         )
 
 
-@login_required
-def version_detail(request, pk, number):
-    application = _application(request, pk)
+@permission_required("view")
+def version_detail(request, application, number):
     version = get_object_or_404(application.versions, number=number)
     return render(request, "applications/version.html", {"application": application, "version": version})

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,8 +134,10 @@ MFA_TOTP_ISSUER = "Samorządowy Lider Zarządzania"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
-# Jurors and organisers must use two-factor authentication when DEBUG is off.
+# Jurors and organisers must use two-factor authentication when DEBUG is off: every staff page needs a session that
+# passed it (accounts.access). Sensitive changes need a login or reauthentication within the last 5 minutes.
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", not DEBUG)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Organisers can remind jurors with unfinished scorecards at most once per this many hours.
 JURY_REMINDER_INTERVAL_HOURS = int(os.environ.get("JURY_REMINDER_INTERVAL_HOURS", "24"))
 # /healthz runs its full check (a probe file written to storage) only for callers presenting this token.

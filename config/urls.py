@@ -3,8 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import admin_login
+
 from .health import healthz
 
+# One login page for everyone, with allauth's rate limits and second factor (the admin's own form has neither).
+admin.site.login = admin_login
 admin.site.site_header = _("Competition administration")
 admin.site.site_title = "SLZ"
 

@@ -1,33 +1,25 @@
-"""Who may do what in the jury: one entry point, `check(user, action, edition, application=None)`.
+"""Who may do what in the jury: every rule answers a Verdict (allowed, reason, how to refuse); `check(user, action,
+edition, application=None)` asks one; `permission_required(action)` is the one guard views use.
 
-Every rule answers a Decision (allowed, reason) plus a code that tells the view how to refuse: "login", "mfa",
-"declaration", "hidden" (answer 404 so existence is not revealed) or "denied" (403).
+Every jury page is a staff page: the guard asks accounts.access.staff_session_ok (two-factor authentication, session
+age) before any rule, so the rules here say only who and what.
 """
 
-from dataclasses import dataclass
+from functools import wraps
 
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import is_organiser, mfa_satisfied
+from accounts.access import ALLOWED, Verdict, is_organiser, refuse, staff_session_ok
 from applications.models import Status
 from contest import phases
 
 from .models import Assignment, ConflictOfInterest, ImpartialityDeclaration, JuryMember
 
+__all__ = ["Verdict", "check", "entry_visible", "is_organiser", "membership", "permission_required"]
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: str = ""
-    code: str = ""
-    member: JuryMember | None = None
-
-    def __iter__(self):
-        yield self.allowed
-        yield self.reason
-
-    def __bool__(self):
-        return self.allowed
+LOGIN = Verdict(False, _("Log in to continue."), "login")
 
 
 def membership(user, edition):
@@ -36,27 +28,30 @@ def membership(user, edition):
     return JuryMember.objects.filter(user=user, edition=edition, is_active=True).select_related("edition").first()
 
 
+def _home(user, edition=None, application=None):
+    return ALLOWED if user.is_authenticated else LOGIN
+
+
 def _jury(user, edition, application=None):
-    """The juror's own area of an edition: member, with two-factor authentication when it is required."""
+    """The juror's own area of an edition."""
     if not user.is_authenticated:
-        return Decision(False, _("Log in to continue."), "login")
+        return LOGIN
     member = membership(user, edition)
     if member is None:
-        return Decision(False, _("You are not on the jury of this edition."), "hidden")
-    allowed, reason = mfa_satisfied(user)
-    if not allowed:
-        return Decision(False, reason, "mfa", member)
-    return Decision(True, member=member)
+        return Verdict(False, _("You are not on the jury of this edition."), "hidden")
+    return Verdict(True, member=member)
 
 
 def _entries(user, edition, application=None):
     """Anything that shows entries needs the impartiality declaration first."""
-    decision = _jury(user, edition)
-    if not decision:
-        return decision
-    if not ImpartialityDeclaration.objects.filter(member=decision.member).exists():
-        return Decision(False, _("Sign the impartiality declaration first."), "declaration", decision.member)
-    return decision
+    verdict = _jury(user, edition)
+    if not verdict:
+        return verdict
+    if not ImpartialityDeclaration.objects.filter(member=verdict.member).exists():
+        return Verdict(
+            False, "", "redirect", then=reverse("jury:declaration", args=[edition.year]), member=verdict.member
+        )
+    return verdict
 
 
 def entry_visible(member, application):
@@ -73,50 +68,51 @@ def entry_visible(member, application):
 
 
 def _entry(user, edition, application):
-    decision = _entries(user, edition)
-    if not decision:
-        return decision
+    verdict = _entries(user, edition)
+    if not verdict:
+        return verdict
     if application is None:
-        return Decision(False, _("There is no such entry."), "hidden", decision.member)
-    allowed, reason = entry_visible(decision.member, application)
+        return Verdict(False, _("There is no such entry."), "hidden", member=verdict.member)
+    allowed, reason = entry_visible(verdict.member, application)
     if not allowed:
-        return Decision(False, reason, "hidden", decision.member)
-    return decision
+        return Verdict(False, reason, "hidden", member=verdict.member)
+    return verdict
 
 
 def _score(user, edition, application):
-    decision = _entry(user, edition, application)
-    if not decision:
-        return decision
+    verdict = _entry(user, edition, application)
+    if not verdict:
+        return verdict
     if not phases.can_score(edition):
-        return Decision(False, _("Scoring is closed: it is outside the scoring window."), "denied", decision.member)
-    return decision
+        return Verdict(
+            False,
+            _("Scoring is closed: it is outside the scoring window."),
+            "redirect",
+            then=reverse("jury:scorecard", args=[edition.year, application.code]),
+            member=verdict.member,
+        )
+    return verdict
 
 
 def _affiliations(user, edition=None, application=None):
-    """A juror's own affiliations, across editions: any active membership, with MFA when it is required."""
+    """A juror's own affiliations, across editions: any active membership."""
     if not user.is_authenticated:
-        return Decision(False, _("Log in to continue."), "login")
+        return LOGIN
     if not JuryMember.objects.filter(user=user, is_active=True).exists():
-        return Decision(False, _("You are not on any jury."), "hidden")
-    allowed, reason = mfa_satisfied(user)
-    if not allowed:
-        return Decision(False, reason, "mfa")
-    return Decision(True)
+        return Verdict(False, _("You are not on any jury."), "hidden")
+    return ALLOWED
 
 
 def _organise(user, edition=None, application=None):
     if not user.is_authenticated:
-        return Decision(False, _("Log in to continue."), "login")
+        return LOGIN
     if not is_organiser(user):
-        return Decision(False, _("Only organisers can do this."), "denied")
-    allowed, reason = mfa_satisfied(user)
-    if not allowed:
-        return Decision(False, reason, "mfa")
-    return Decision(True)
+        return Verdict(False, _("Only organisers can do this."), "denied")
+    return ALLOWED
 
 
 RULES = {
+    "home": _home,
     "jury": _jury,
     "entries": _entries,
     "entry": _entry,
@@ -124,8 +120,45 @@ RULES = {
     "affiliations": _affiliations,
     "organise": _organise,
 }
+# Actions of a juror in their own edition: the view receives their JuryMember.
+JUROR_ACTIONS = {"jury", "entries", "entry", "score"}
 
 
 def check(user, action, edition=None, application=None):
-    """The Decision for `user` doing `action` in `edition` (on `application` for "entry" and "score")."""
+    """The Verdict for `user` doing `action` in `edition` (on `application` for "entry" and "score")."""
     return RULES[action](user, edition, application)
+
+
+def permission_required(action, *, post=None):
+    """The one guard of jury views: the staff session first, then the rule for `action` (`post` for a POST when
+    given). The view receives `edition` for `year`, `application` for `code` (found or None: who asks is checked
+    before whether the entry exists, so nobody learns which codes exist) and `member` for a juror's action."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            from applications.models import Application
+            from contest.models import Edition
+
+            wanted = post if post and request.method == "POST" else action
+            session = staff_session_ok(request)
+            if not session:
+                return refuse(request, session)
+            edition = application = None
+            if "year" in kwargs:
+                edition = kwargs["edition"] = get_object_or_404(Edition, year=kwargs.pop("year"))
+            if "code" in kwargs:
+                code = kwargs.pop("code")
+                application = kwargs["application"] = Application.objects.filter(edition=edition, code=code).first()
+            verdict = check(request.user, wanted, edition, application)
+            if not verdict:
+                return refuse(request, verdict)
+            if "application" in kwargs and application is None:
+                return refuse(request, Verdict(False, _("There is no such entry."), "hidden"))
+            if wanted in JUROR_ACTIONS or action in JUROR_ACTIONS:
+                kwargs["member"] = verdict.member
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator

@@ -10,51 +10,22 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import recent_authentication_required
 from applications.models import Application, Attachment
 from contest import phases
 from contest.models import Edition
 
 from . import blind, forms, permissions, queries, services
 from .models import AnonymisationCheck, ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
+from .permissions import permission_required
 from .services import JuryError
 from .signals import SESSION_FLAG
-
-
-def _refuse(request, decision, edition=None):
-    """Turn a refusing Decision into the right answer: login, MFA set-up, declaration, 404 or 403."""
-    if decision.code == "login":
-        return redirect_to_login(request.get_full_path())
-    if decision.code == "mfa":
-        messages.warning(request, decision.reason)
-        return redirect("mfa_index")
-    if decision.code == "declaration":
-        return redirect("jury:declaration", edition.year)
-    if decision.code == "hidden":
-        raise Http404
-    raise PermissionDenied(decision.reason)
-
-
-def _edition(year):
-    return get_object_or_404(Edition, year=year)
-
-
-def _find_entry(edition, code):
-    return Application.objects.filter(edition=edition, code=code).first()
-
-
-def _entry_or_404(edition, code):
-    application = Application.objects.filter(edition=edition, code=code).first()
-    if application is None:
-        raise Http404
-    return application
 
 
 def _checked_or_404(application):
@@ -76,9 +47,8 @@ def _error_text(error):
 # Juror pages ---------------------------------------------------------------------------------------------------
 
 
+@permission_required("home")
 def home(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     memberships = list(
         JuryMember.objects.filter(user=request.user, is_active=True)
         .select_related("edition")
@@ -97,12 +67,8 @@ def home(request):
     )
 
 
-def dashboard(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "entries", edition)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("entries")
+def dashboard(request, edition, member):
     rows = blind.build_rows(queries.juror_assignments(member))
     done = sum(1 for r in rows if r.state == "submitted")
     return render(
@@ -117,12 +83,8 @@ def dashboard(request, year):
     )
 
 
-def declaration(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "jury", edition)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("jury")
+def declaration(request, edition, member):
     signed = ImpartialityDeclaration.objects.filter(member=member).first()
     form = forms.DeclarationForm(request.POST or None)
     if request.method == "POST" and signed is None and form.is_valid():
@@ -142,15 +104,10 @@ def declaration(request, year):
     )
 
 
-def entry(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
+@permission_required("entry")
+def entry(request, edition, application, member):
     shown = _checked_or_404(application)
-    card = Scorecard.objects.filter(member=decision.member, application=application).first()
+    card = Scorecard.objects.filter(member=member, application=application).first()
     return render(
         request,
         "jury/entry.html",
@@ -164,13 +121,8 @@ def entry(request, year, code):
     )
 
 
-def attachment(request, year, code, pk):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
+@permission_required("entry")
+def attachment(request, edition, application, member, pk):
     blind_entry = _checked_or_404(application)
     shown = next((a for a in blind_entry.attachments if a.id == pk), None)
     if shown is None:
@@ -223,14 +175,9 @@ def _jury_copy(attachment):
     return attachment.jury_copy
 
 
-def scorecard(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
-    member = decision.member
+@permission_required("entry", post="score")
+def scorecard(request, edition, application, member):
+    code = application.code
     entry_info = _checked_or_404(application)
     criteria = blind.blind_criteria(edition)
     card = Scorecard.objects.filter(member=member, application=application).prefetch_related("scores").first()
@@ -238,9 +185,6 @@ def scorecard(request, year, code):
     if request.method == "POST":
         form = forms.ScorecardForm(request.POST, criteria=criteria)
         submit = "submit" in request.POST
-        if not scoring_open:
-            messages.error(request, _("Scoring is closed: it is outside the scoring window."))
-            return redirect("jury:scorecard", edition.year, code)
         if form.is_valid():
             try:
                 verb = services.submit_scorecard if submit else services.save_draft
@@ -282,18 +226,13 @@ def scorecard(request, year, code):
     )
 
 
-def declare_conflict(request, year, code):
-    edition = _edition(year)
-    # Who asks is checked before whether the entry exists, so that nobody learns which codes exist.
-    application = _find_entry(edition, code)
-    decision = permissions.check(request.user, "entry", edition, application)
-    if not decision:
-        return _refuse(request, decision, edition)
+@permission_required("entry")
+def declare_conflict(request, edition, application, member):
     shown = _checked_or_404(application)
     form = forms.ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.declare_conflict(decision.member, application, form.cleaned_data["reason"], by=request.user)
+            services.declare_conflict(member, application, form.cleaned_data["reason"], by=request.user)
         except JuryError as error:
             form.add_error("reason", _error_text(error))
         else:
@@ -309,10 +248,8 @@ def declare_conflict(request, year, code):
     )
 
 
+@permission_required("affiliations")
 def affiliations(request):
-    decision = permissions.check(request.user, "affiliations")
-    if not decision:
-        return _refuse(request, decision)
     form = forms.AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -330,11 +267,9 @@ def affiliations(request):
     )
 
 
+@permission_required("affiliations")
 @require_POST
 def affiliation_delete(request, pk):
-    decision = permissions.check(request.user, "affiliations")
-    if not decision:
-        return _refuse(request, decision)
     item = get_object_or_404(request.user.jury_affiliations, pk=pk)
     services.remove_affiliation(item, by=request.user)
     messages.success(request, _("The affiliation is removed."))
@@ -392,18 +327,8 @@ def invitation(request, token):
 # Organiser pages -----------------------------------------------------------------------------------------------
 
 
-def _organiser(request, year):
-    edition = _edition(year)
-    decision = permissions.check(request.user, "organise", edition)
-    if not decision:
-        return edition, _refuse(request, decision, edition)
-    return edition, None
-
-
-def board(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def board(request, edition):
     jurors, rows = queries.progress_board(edition)
     labels = {
         "none": "–",
@@ -429,11 +354,9 @@ def board(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def send_reminders(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def send_reminders(request, edition):
     try:
         sent = services.send_reminders(edition, by=request.user, base_url=_base_url(request))
     except JuryError as error:
@@ -443,10 +366,8 @@ def send_reminders(request, year):
     return redirect("jury:board", edition.year)
 
 
-def members(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def members(request, edition):
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = services.invite(
@@ -473,11 +394,10 @@ def members(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def invitation_action(request, year, pk, action):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required(when=lambda request, **kwargs: kwargs.get("action") == "revoke")
+def invitation_action(request, edition, pk, action):
     if action not in ("resend", "revoke"):
         raise Http404
     item = get_object_or_404(Invitation, pk=pk, edition=edition)
@@ -493,11 +413,10 @@ def invitation_action(request, year, pk, action):
     return redirect("jury:members", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def member_update(request, year, pk):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required
+def member_update(request, edition, pk):
     member = get_object_or_404(JuryMember, pk=pk, edition=edition)
     form = forms.MemberForm(request.POST)
     if form.is_valid():
@@ -517,10 +436,8 @@ def member_update(request, year, pk):
 MATRIX_LIMIT = 3000
 
 
-def assignment(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def assignment(request, edition):
     initial = {"mode": "k" if edition.jurors_per_entry else "all", "k": edition.jurors_per_entry}
     form = forms.AssignmentForm(request.POST or None, initial=initial)
     report = None
@@ -564,11 +481,10 @@ def assignment(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def assignment_change(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required(when=lambda request, **kwargs: request.POST.get("action") == "unassign")
+def assignment_change(request, edition):
     member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
     application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
     try:
@@ -583,10 +499,8 @@ def assignment_change(request, year):
     return redirect("jury:assignment", edition.year)
 
 
-def conflicts(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@permission_required("organise")
+def conflicts(request, edition):
     items = (
         ConflictOfInterest.objects.filter(member__edition=edition)
         .select_related("member__user", "application", "created_by", "lifted_by")
@@ -605,11 +519,9 @@ def conflicts(request, year):
     )
 
 
+@permission_required("organise")
 @require_POST
-def conflict_add(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def conflict_add(request, edition):
     member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
     application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
     try:
@@ -621,11 +533,10 @@ def conflict_add(request, year):
     return redirect("jury:conflicts", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def conflict_lift(request, year, pk):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+@recent_authentication_required
+def conflict_lift(request, edition, pk):
     conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
     try:
         services.lift_conflict(conflict, request.POST.get("reason", ""), by=request.user)
@@ -636,11 +547,9 @@ def conflict_lift(request, year, pk):
     return redirect("jury:conflicts", edition.year)
 
 
+@permission_required("organise")
 @require_POST
-def detect(request, year):
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
+def detect(request, edition):
     found = services.detect_conflicts(edition, by=request.user)
     messages.success(
         request,
@@ -649,12 +558,11 @@ def detect(request, year):
     return redirect("jury:conflicts", edition.year)
 
 
-def anonymised(request, year, code):
+@permission_required("organise")
+@recent_authentication_required(when=lambda request, **kwargs: "reset" in request.POST)
+def anonymised(request, edition, application):
     """The organiser's check of an entry's anonymisation: original and juror's view side by side, edit, sign off."""
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
-    application = _entry_or_404(edition, code)
+    code = application.code
     if request.method == "POST" and "check" in request.POST:
         check_form = forms.AnonymisationCheckForm(request.POST)
         if not check_form.is_valid():
@@ -708,11 +616,9 @@ def anonymised(request, year, code):
     )
 
 
-def redaction_terms(request, year):
+@permission_required("organise")
+def redaction_terms(request, edition):
     """The edition's extra redaction terms, one per line."""
-    edition, refusal = _organiser(request, year)
-    if refusal:
-        return refusal
     form = forms.RedactionTermsForm(request.POST or None, initial={"terms": "\n".join(blind.edition_terms(edition.pk))})
     if request.method == "POST" and form.is_valid():
         try:

@@ -484,11 +484,10 @@ def test_affiliations_need_mfa_when_required(client, juror, settings):
 
 
 def test_juror_with_totp_passes_the_mfa_rule(client, edition, juror, entry, settings):
-    from allauth.mfa.models import Authenticator
+    from tests.mfa import login_with_mfa
 
     settings.REQUIRE_MFA_FOR_STAFF = True
-    Authenticator.objects.create(user=juror.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(juror.user)
+    login_with_mfa(client, juror.user)
     assert client.get(_url("entry", edition, entry.code)).status_code == 200
 
 
