@@ -5,7 +5,6 @@ event and queues the e-mail after the transaction commits.
 """
 
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -15,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.tokens import hash_token, new_token
 from contest import audit, phases
 from contest.models import Edition
-from jury.services import hash_token
 
 from . import declarations as declaration_texts
 from . import files
@@ -663,11 +662,11 @@ def invite_coeditor(application, email, *, by, at=None):
                 _("You have sent %(n)s invitations in the last 24 hours, the most allowed. Try again tomorrow.")
                 % {"n": MAX_INVITATIONS_PER_USER_PER_DAY}
             )
-        token = secrets.token_urlsafe(32)
+        token, token_hash = new_token()
         invitation = CoEditorInvitation.objects.create(
             application=locked,
             email=email,
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             invited_by=by,
             created_at=at,
             expires_at=at + timezone.timedelta(days=INVITATION_DAYS),

@@ -532,8 +532,8 @@ def invite(request, application):
     )
 
 
-@require_POST
 @permission_required("invite")
+@require_POST
 def revoke_invitation(request, application, invitation_pk):
     invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, application=application)
     try:

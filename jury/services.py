@@ -2,7 +2,6 @@
 transaction, records an audit event and queues its e-mail."""
 
 import datetime
-import hashlib
 import re
 import secrets
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.tokens import hash_token
 from applications.models import JURY_VISIBLE_FIELDS, Application, Partner, Status
 from contest import identifiers, phases
 from contest.audit import record
@@ -74,10 +74,6 @@ def _mail(subject, body, recipients):
 
 
 # Invitations ---------------------------------------------------------------------------------------------------
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 EMAIL_SPLIT = re.compile(r"[\s,;]+")
