@@ -7,6 +7,7 @@ from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import regon as stdnum_regon
 
 from contest.models import TerritorialUnit
+from contest.teryt import SearchField
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
@@ -361,7 +362,7 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
 
 
 class OrganiserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)
     voivodeship = forms.ChoiceField(label=_("Voivodeship of the leader"), required=False)

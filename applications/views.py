@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -229,6 +229,21 @@ def _submit(request, application):
     verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
         verb(application, by=request.user)
+    except OperationalError as error:
+        if "database is locked" not in str(error):
+            raise
+        # SQLite only: another write held the database longer than the busy timeout. Nothing was submitted.
+        messages.error(
+            request,
+            _(
+                "The server is busy and your application was not submitted yet. "
+                "Nothing is lost: submit it again in a moment."
+            ),
+        )
+        response = detail(request, application.pk)
+        response.status_code = 503
+        response["Retry-After"] = "5"
+        return response
     except services.SubmissionInvalid as error:
         return render(
             request,
@@ -341,8 +356,11 @@ def partner_delete(request, pk, partner_pk):
 @require_GET
 @login_required
 def terc_search(request):
-    """JSON for the TERC autocomplete: [{code, label}]."""
-    units = search_units(request.GET.get("q", ""), limit=15)
+    """JSON for the TERC autocomplete: [{code, label}]; a query the search box refuses gets 400 and the reason."""
+    try:
+        units = search_units(request.GET.get("q", ""), limit=15)
+    except ValidationError as error:
+        return JsonResponse({"results": [], "error": " ".join(error.messages)}, status=400)
     return JsonResponse({"results": [{"code": u.code, "label": u.label} for u in units]})
 
 
@@ -510,8 +528,12 @@ def _organiser_edition(request, year):
 
 
 def _filtered(request, edition):
+    """The filter form and the applications it selects; a refused filter (e.g. a too long search) selects none."""
     form = OrganiserFilterForm(request.GET or None, edition=edition)
     filters = {}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return form, queries.organiser_list(edition).none()
     if form.is_valid():
         data = form.cleaned_data
         filters = {

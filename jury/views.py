@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -296,6 +297,10 @@ def invitation(request, token):
     try:
         found = services.find_invitation(token)
     except JuryError as error:
+        # A double click on the registration form: the first click has already used the invitation.
+        repeated = _repeated_registration(request, token)
+        if repeated is not None:
+            return repeated
         return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=404)
     from django.contrib.auth import get_user_model
 
@@ -319,6 +324,9 @@ def invitation(request, token):
             return redirect("jury:dashboard", member.edition.year)
         return render(request, "jury/invitation.html", {"invitation": found, "has_account": True})
     if has_account:
+        repeated = _repeated_registration(request, token)
+        if repeated is not None:
+            return repeated
         return render(request, "jury/invitation.html", {"invitation": found, "has_account": True, "login_needed": True})
     form = forms.RegisterForm(request.POST or None, email=found.email)
     if request.method == "POST" and form.is_valid():
@@ -328,16 +336,30 @@ def invitation(request, token):
             )
         except JuryError as error:
             return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
-        login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SESSION_FLAG] = True
-        messages.success(request, _("Your account is ready and you are on the jury."))
-        return redirect("jury:dashboard", found.edition.year)
+        return _welcome_registered(request, new_user, found.edition.year)
     return render(
         request,
         "jury/invitation.html",
         {"invitation": found, "has_account": False, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _repeated_registration(request, token):
+    """The answer to a registration POST that repeats one just done (same password): the same welcome, or None."""
+    if request.method != "POST" or request.user.is_authenticated:
+        return None
+    user = services.repeated_registration(token, password=request.POST.get("password1", ""))
+    if user is None:
+        return None
+    return _welcome_registered(request, user, user.jury_memberships.latest("pk").edition.year)
+
+
+def _welcome_registered(request, user, year):
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_FLAG] = True
+    messages.success(request, _("Your account is ready and you are on the jury."))
+    return redirect("jury:dashboard", year)
 
 
 # Organiser pages -----------------------------------------------------------------------------------------------
@@ -461,7 +483,11 @@ def member_update(request, year, pk):
         )
         messages.success(request, _("The juror's settings are saved."))
     else:
-        messages.error(request, _("The maximum number of entries must be a whole number, 0 or more."))
+        messages.error(
+            request,
+            _("The maximum number of entries must be a whole number from 0 to %(max)s.")
+            % {"max": forms.MAX_ENTRIES_PER_JUROR},
+        )
     return redirect("jury:members", edition.year)
 
 
@@ -520,10 +546,13 @@ def assignment_change(request, year):
     edition, refusal = _organiser(request, year)
     if refusal:
         return refusal
-    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
-    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    form = forms.AssignmentChangeForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "assignment")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
     try:
-        if request.POST.get("action") == "unassign":
+        if form.cleaned_data["action"] == "unassign":
             services.unassign(member, application, by=request.user)
         else:
             services.assign(member, application, by=request.user)
@@ -561,15 +590,33 @@ def conflict_add(request, year):
     edition, refusal = _organiser(request, year)
     if refusal:
         return refusal
-    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
-    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    form = forms.ConflictAddForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
     try:
-        services.add_conflict(member, application, request.POST.get("reason", ""), by=request.user)
+        services.add_conflict(member, application, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("The conflict of interest is recorded."))
     return redirect("jury:conflicts", edition.year)
+
+
+def _form_refused(request, edition, form, page):
+    """A tampered or stale organiser form: 400 with what was wrong and a way back, nothing changed."""
+    return render(
+        request,
+        "jury/organiser/form_refused.html",
+        {
+            "edition": edition,
+            "active": page,
+            "message": form.error_text(),
+            "back_url": reverse(f"jury:{page}", args=[edition.year]),
+        },
+        status=400,
+    )
 
 
 @require_POST
