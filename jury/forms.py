@@ -226,9 +226,6 @@ class ChoiceOfPairForm(StyledForm):
         },
     )
 
-    def error_text(self):
-        return " ".join(message for errors in self.errors.values() for message in errors)
-
 
 class ConflictAddForm(ChoiceOfPairForm):
     reason = forms.CharField(

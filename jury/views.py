@@ -612,7 +612,11 @@ def _form_refused(request, edition, form, page):
         {
             "edition": edition,
             "active": page,
-            "message": form.error_text(),
+            "message": " ".join(
+                f"{form.fields[name].label}: {message}" if name in form.fields and form.fields[name].label else message
+                for name, errors in form.errors.items()
+                for message in errors
+            ),
             "back_url": reverse(f"jury:{page}", args=[edition.year]),
         },
         status=400,
@@ -625,8 +629,11 @@ def conflict_lift(request, year, pk):
     if refusal:
         return refusal
     conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
+    form = forms.LiftConflictForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
     try:
-        services.lift_conflict(conflict, request.POST.get("reason", ""), by=request.user)
+        services.lift_conflict(conflict, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:

@@ -43,13 +43,32 @@ def _messages(response):
 # TERC search ------------------------------------------------------------------------------------------------------
 
 
+NUL_REFUSED = "The address contains a NUL character, which no page of this site uses."
+
+
 def test_terc_search_with_nul_byte_answers_400_with_the_reason(client, applicant):
     client.force_login(applicant)
     response = client.get(reverse("applications:terc_search"), {"q": "Bole\x00"})
-    assert (response.status_code, response.json()) == (
-        400,
-        {"results": [], "error": "Null characters are not allowed."},
-    )
+    assert (response.status_code, response.text) == (400, NUL_REFUSED)
+
+
+def test_terc_search_refuses_nul_byte_even_when_called_directly(applicant):
+    from django.core.exceptions import ValidationError
+
+    from contest.teryt import search_units
+
+    with pytest.raises(ValidationError, match="Null characters are not allowed"):
+        search_units("Bole\x00")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/jury/2100/entries/SLZ%00/", "/wnioski/zaproszenie/abc%00def/", "/edycje/%00/"],
+)
+def test_address_with_nul_byte_answers_400_with_the_reason(client, applicant, path):
+    client.force_login(applicant)
+    response = client.get(path)
+    assert (response.status_code, response.text) == (400, NUL_REFUSED)
 
 
 def test_terc_search_of_50000_characters_answers_400_with_the_limit(client, applicant):
@@ -85,13 +104,12 @@ def test_organiser_list_search_of_50000_characters_shows_the_limit_and_no_entrie
     assert application.title not in response.text
 
 
-def test_organiser_list_search_with_nul_byte_shows_the_reason(client, organiser):
+def test_organiser_list_search_with_nul_byte_answers_400_with_the_reason(client, organiser):
     application = _submitted(f.EditionFactory(phase="formal_review"))
     client.force_login(organiser)
     url = reverse("applications:organiser_list", args=[application.edition.year])
     response = client.get(url, {"q": "Wsp\x00"})
-    assert response.status_code == 200
-    assert "Null characters are not allowed." in response.text
+    assert (response.status_code, response.text) == (400, NUL_REFUSED)
 
 
 def test_organiser_list_search_within_the_limit_still_finds(client, organiser):
@@ -190,6 +208,27 @@ def test_conflict_add_with_a_bad_choice_answers_400_and_records_nothing(
     assert response.status_code == 400
     assert message in response.text
     assert not ConflictOfInterest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("Koniec\x00współpracy", "Reason for lifting: Null characters are not allowed."),
+        ("x" * 2001, "Reason for lifting: Ensure this value has at most 2000 characters (it has 2001)."),
+        ("", "Reason for lifting: This field is required."),
+    ],
+)
+def test_conflict_lift_with_a_bad_reason_answers_400_and_keeps_the_conflict(
+    client, organiser, scoring_edition, pair, reason, message
+):
+    member, entry = pair
+    conflict = jury_services.add_conflict(member, entry, "Pracuje u partnera.", by=organiser)
+    client.force_login(organiser)
+    response = client.post(reverse("jury:conflict_lift", args=[scoring_edition.year, conflict.pk]), {"reason": reason})
+    assert response.status_code == 400
+    assert message in response.text
+    conflict.refresh_from_db()
+    assert conflict.lifted_at is None
 
 
 def test_conflict_add_with_an_id_beyond_the_integer_range_is_not_found(client, organiser, scoring_edition, pair):
