@@ -1,5 +1,6 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -281,7 +282,13 @@ def withdraw(request, pk):
     if refused:
         return refused
     try:
-        services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
+        # No page sends a reason today; one sent by hand is checked like any text field (NUL, length).
+        reason = forms.CharField(required=False, max_length=2000).clean(request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:detail", application.pk)
+    try:
+        services.withdraw(application, by=request.user, reason=reason)
     except services.ServiceError as error:
         messages.error(request, error.message)
     else:

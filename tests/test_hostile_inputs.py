@@ -321,11 +321,13 @@ def test_applicant_forms_survive_hostile_input():
         reverse("account_change_password"),
     ]
     terc = Form("(autocomplete)", "get", reverse("applications:terc_search"), {"q": ["Bolesławiec"]})
+    # The page's withdraw button sends no reason, but the view reads one; fuzzed last, as it ends the draft.
+    withdraw = Form("(by hand)", "post", reverse("applications:withdraw", args=[pk]), {"reason": [""]})
     client = _client(owner)
     forms = fuzz_everything(
         client,
         pages,
-        extra_forms=[terc],
+        extra_forms=[terc, withdraw],
         paths=["/wnioski/zaproszenie/{}/", f"/wnioski/{pk}/wersje/{{}}/"],
     )
     fuzzed = {urlsplit(form.action).path for form in forms}

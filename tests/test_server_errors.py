@@ -87,6 +87,18 @@ def test_terc_search_of_200_characters_still_searches(client, applicant):
     assert (response.status_code, response.json()) == (200, {"results": []})
 
 
+# Withdrawal ---------------------------------------------------------------------------------------------------------
+
+
+def test_withdraw_with_nul_byte_in_the_reason_is_refused_and_keeps_the_application(client, applicant):
+    application = f.complete_application(owner=applicant)
+    client.force_login(applicant)
+    response = client.post(reverse("applications:withdraw", args=[application.pk]), {"reason": "Rezygnacja\x00"})
+    assert (response.status_code, _messages(response)) == (302, ["Null characters are not allowed."])
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+
+
 # Organiser list ---------------------------------------------------------------------------------------------------
 
 
@@ -440,3 +452,10 @@ def test_sqlite_settings_make_writers_wait_for_each_other():
         pytest.skip("the options are SQLite's")
     options = project_settings.DATABASES["default"]["OPTIONS"]
     assert (options["timeout"], options["transaction_mode"]) == (20, "IMMEDIATE")
+
+
+@pytest.mark.polish
+def test_terc_search_limit_is_explained_in_polish(client, applicant):
+    client.force_login(applicant)
+    response = client.get(reverse("applications:terc_search"), {"q": "ż" * 201})
+    assert response.json()["error"] == "Wyszukiwany tekst może mieć najwyżej 200 znaków (ten ma 201)."
