@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
+from contest.teryt import SearchField
 from contest.validators import SingleLineMixin
 
 from . import declarations as declaration_texts
@@ -341,7 +342,7 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
 
 
 class OrganiserFilterForm(SingleLineMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("all"))
     status = forms.ChoiceField(label=_("Status"), required=False)
     voivodeship = forms.ChoiceField(label=_("Voivodeship of the leader"), required=False)

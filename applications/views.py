@@ -1,11 +1,13 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -278,6 +280,21 @@ def _submit(request, application):
     verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
         verb(application, by=request.user)
+    except OperationalError as error:
+        if "database is locked" not in str(error):
+            raise
+        # SQLite only: another write held the database longer than the busy timeout. Nothing was submitted.
+        messages.error(
+            request,
+            _(
+                "The server is busy and your application was not submitted yet. "
+                "Nothing is lost: submit it again in a moment."
+            ),
+        )
+        response = detail(request, application.pk)
+        response.status_code = 503
+        response["Retry-After"] = "5"
+        return response
     except services.SubmissionInvalid as error:
         return render(
             request,
@@ -310,7 +327,13 @@ def check(request, application):
 @require_POST
 def withdraw(request, application):
     try:
-        services.withdraw(application, by=request.user, reason=request.POST.get("reason", ""))
+        # No page sends a reason today; one sent by hand is checked like any text field (NUL, length).
+        reason = forms.CharField(required=False, max_length=2000).clean(request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:detail", application.pk)
+    try:
+        services.withdraw(application, by=request.user, reason=reason)
     except services.ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -384,8 +407,11 @@ def partner_delete(request, application, partner_pk):
 @login_required
 @require_GET
 def terc_search(request):
-    """JSON for the TERC autocomplete: [{code, label}]."""
-    units = search_units(request.GET.get("q", ""), limit=15)
+    """JSON for the TERC autocomplete: [{code, label}]; a query the search box refuses gets 400 and the reason."""
+    try:
+        units = search_units(request.GET.get("q", ""), limit=15)
+    except ValidationError as error:
+        return JsonResponse({"results": [], "error": " ".join(error.messages)}, status=400)
     return JsonResponse({"results": [{"code": u.code, "label": u.label} for u in units]})
 
 
@@ -582,8 +608,12 @@ def _accept(request, invitation):
 
 
 def _filtered(request, edition):
+    """The filter form and the applications it selects; a refused filter (e.g. a too long search) selects none."""
     form = OrganiserFilterForm(request.GET or None, edition=edition)
     filters = {}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return form, queries.organiser_list(edition).none()
     if form.is_valid():
         data = form.cleaned_data
         filters = {

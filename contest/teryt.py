@@ -3,7 +3,9 @@ import csv
 import datetime
 from pathlib import Path
 
+from django import forms
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import TerritorialUnit
 
@@ -94,12 +96,40 @@ def load_register(path=DEFAULT_FILE, model=TerritorialUnit):
     return len(to_create), len(to_update)
 
 
+# Longer than any unit, partnership or title anyone types; far below SQLite's LIKE pattern limit (50,000 bytes).
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchField(forms.CharField):
+    """The one rule for every search box of the site: optional, trimmed, at most SEARCH_MAX_LENGTH characters.
+
+    NUL characters are refused by CharField itself (PostgreSQL cannot take them in a query).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault(
+            "error_messages",
+            {"max_length": _("Search for at most %(limit_value)d characters (this text has %(show_value)d).")},
+        )
+        super().__init__(**kwargs)
+
+
+def clean_search(text):
+    """The search text as SearchField accepts it; raises ValidationError with the message a person can act on."""
+    return SearchField().clean(text)
+
+
 def search_units(query, *, local_government_only=True, limit=20):
-    """Units whose name starts with or contains the query (any case, Polish letters too), or whose code starts so."""
+    """Units whose name starts with or contains the query (any case, Polish letters too), or whose code starts so.
+
+    A query the search box would refuse (too long, NUL characters) raises ValidationError.
+    """
     queryset = TerritorialUnit.objects.all()
     if local_government_only:
         queryset = queryset.exclude(kind=TerritorialUnit.Kind.SUB_UNIT)
-    query = (query or "").strip()
+    query = clean_search(query)
     if not query:
         return queryset.none()
     if query.isdigit():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import JURY_VISIBLE_FIELDS, Application
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
+from contest.teryt import SearchField
 from contest.validators import SingleLineMixin
 
 from .models import Affiliation
@@ -86,9 +87,8 @@ class DeclarationForm(StyledForm):
 
 
 class AffiliationForm(StyledForm):
-    unit_code = forms.CharField(
+    unit_code = SearchField(
         label=_("Local-government unit (TERC code or name)"),
-        required=False,
         help_text=_("For example 0201011 or Bolesławiec. Leave empty for an organisation."),
     )
     scope = forms.ChoiceField(label=_("Extent"), choices=Affiliation.Scope.choices, initial=Affiliation.Scope.UNIT)
@@ -199,6 +199,39 @@ class ScorecardForm(StyledForm):
         return {c.pk: (data.get(points_field(c)), data.get(justification_field(c)) or "") for c in self.criteria}
 
 
+class ChoiceOfPairForm(StyledForm):
+    """A juror and an entry picked from the organiser's lists by id; anything else is a form error, not a crash."""
+
+    member = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("Choose a juror."),
+            "invalid": _("The juror chosen is not on the list; reload the page and choose again."),
+            "min_value": _("The juror chosen is not on the list; reload the page and choose again."),
+        },
+    )
+    entry = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("Choose an entry."),
+            "invalid": _("The entry chosen is not on the list; reload the page and choose again."),
+            "min_value": _("The entry chosen is not on the list; reload the page and choose again."),
+        },
+    )
+
+
+class ConflictAddForm(ChoiceOfPairForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": _("The reason is longer than %(limit_value)d characters.")},
+    )
+
+
+class AssignmentChangeForm(ChoiceOfPairForm):
+    action = forms.ChoiceField(choices=[("assign", _("Assign")), ("unassign", _("Remove"))], required=False)
+
+
 class ConflictForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
@@ -222,9 +255,15 @@ class AssignmentForm(StyledForm):
         return data
 
 
+# More than any juror can read in one edition, and far inside the database's integer column.
+MAX_ENTRIES_PER_JUROR = 10_000
+
+
 class MemberForm(StyledForm):
     is_chair = forms.BooleanField(label=_("Chair"), required=False)
-    max_entries = forms.IntegerField(label=_("Maximum entries"), min_value=0, required=False)
+    max_entries = forms.IntegerField(
+        label=_("Maximum entries"), min_value=0, max_value=MAX_ENTRIES_PER_JUROR, required=False
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 

@@ -211,10 +211,55 @@ def accept_invitation(token, user):
     return member
 
 
+# How long a repeated registration (a double click, a resent form) still gets the account the first one created.
+REPEATED_REGISTRATION_WINDOW = datetime.timedelta(minutes=10)
+
+
+def repeated_registration(token, *, password):
+    """The account a registration through this invitation just created, if this is the same person repeating it.
+
+    Same person means: the invitation was accepted within the window by an account created with it, the password
+    matches, and the account has no second factor yet (with one, they log in properly). Otherwise None.
+    """
+    with transaction.atomic():
+        return _repeated_registration(_locked_invitation(token), password)
+
+
+def _locked_invitation(token):
+    # The row lock makes a second request wait until the first one's account and membership are committed.
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+
+
+def _repeated_registration(invitation, password):
+    from allauth.mfa.models import Authenticator
+
+    if invitation is None or invitation.accepted_at is None or invitation.accepted_by_id is None:
+        return None
+    if timezone.now() - invitation.accepted_at > REPEATED_REGISTRATION_WINDOW:
+        return None
+    user = invitation.accepted_by
+    if (
+        user.email.lower() != invitation.email.lower()
+        or abs(invitation.accepted_at - user.date_joined) > REPEATED_REGISTRATION_WINDOW
+        or not user.check_password(password)
+        or Authenticator.objects.filter(user=user).exists()
+    ):
+        return None
+    return user
+
+
 def register_and_accept(token, *, password, full_name=""):
-    """A new person registers through the invitation: their e-mail is verified by the link itself."""
+    """A new person registers through the invitation: their e-mail is verified by the link itself.
+
+    Sending the same registration twice (a double click) gives the account the first one created, not an error.
+    """
     User = get_user_model()
     with transaction.atomic():
+        repeated = _repeated_registration(_locked_invitation(token), password)
+        if repeated is not None:
+            return repeated
         invitation = find_invitation(token)
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise JuryError(_("An account with this e-mail address exists already. Log in to accept the invitation."))

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -280,6 +281,10 @@ def invitation(request, token):
     try:
         found = services.find_invitation(token)
     except JuryError as error:
+        # A double click on the registration form: the first click has already used the invitation.
+        repeated = _repeated_registration(request, token)
+        if repeated is not None:
+            return repeated
         return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=404)
     from django.contrib.auth import get_user_model
 
@@ -303,6 +308,9 @@ def invitation(request, token):
             return redirect("jury:dashboard", member.edition.year)
         return render(request, "jury/invitation.html", {"invitation": found, "has_account": True})
     if has_account:
+        repeated = _repeated_registration(request, token)
+        if repeated is not None:
+            return repeated
         return render(request, "jury/invitation.html", {"invitation": found, "has_account": True, "login_needed": True})
     form = forms.RegisterForm(request.POST or None, email=found.email)
     if request.method == "POST" and form.is_valid():
@@ -312,16 +320,30 @@ def invitation(request, token):
             )
         except JuryError as error:
             return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
-        login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SESSION_FLAG] = True
-        messages.success(request, _("Your account is ready and you are on the jury."))
-        return redirect("jury:dashboard", found.edition.year)
+        return _welcome_registered(request, new_user, found.edition.year)
     return render(
         request,
         "jury/invitation.html",
         {"invitation": found, "has_account": False, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _repeated_registration(request, token):
+    """The answer to a registration POST that repeats one just done (same password): the same welcome, or None."""
+    if request.method != "POST" or request.user.is_authenticated:
+        return None
+    user = services.repeated_registration(token, password=request.POST.get("password1", ""))
+    if user is None:
+        return None
+    return _welcome_registered(request, user, user.jury_memberships.latest("pk").edition.year)
+
+
+def _welcome_registered(request, user, year):
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_FLAG] = True
+    messages.success(request, _("Your account is ready and you are on the jury."))
+    return redirect("jury:dashboard", year)
 
 
 # Organiser pages -----------------------------------------------------------------------------------------------
@@ -429,7 +451,11 @@ def member_update(request, edition, pk):
         )
         messages.success(request, _("The juror's settings are saved."))
     else:
-        messages.error(request, _("The maximum number of entries must be a whole number, 0 or more."))
+        messages.error(
+            request,
+            _("The maximum number of entries must be a whole number from 0 to %(max)s.")
+            % {"max": forms.MAX_ENTRIES_PER_JUROR},
+        )
     return redirect("jury:members", edition.year)
 
 
@@ -485,10 +511,13 @@ def assignment(request, edition):
 @require_POST
 @recent_authentication_required(when=lambda request, **kwargs: request.POST.get("action") == "unassign")
 def assignment_change(request, edition):
-    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
-    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    form = forms.AssignmentChangeForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "assignment")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
     try:
-        if request.POST.get("action") == "unassign":
+        if form.cleaned_data["action"] == "unassign":
             services.unassign(member, application, by=request.user)
         else:
             services.assign(member, application, by=request.user)
@@ -522,10 +551,13 @@ def conflicts(request, edition):
 @permission_required("organise")
 @require_POST
 def conflict_add(request, edition):
-    member = get_object_or_404(JuryMember, pk=request.POST.get("member") or 0, edition=edition)
-    application = get_object_or_404(Application, pk=request.POST.get("entry") or 0, edition=edition)
+    form = forms.ConflictAddForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
     try:
-        services.add_conflict(member, application, request.POST.get("reason", ""), by=request.user)
+        services.add_conflict(member, application, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:
@@ -533,13 +565,35 @@ def conflict_add(request, edition):
     return redirect("jury:conflicts", edition.year)
 
 
+def _form_refused(request, edition, form, page):
+    """A tampered or stale organiser form: 400 with what was wrong and a way back, nothing changed."""
+    return render(
+        request,
+        "jury/organiser/form_refused.html",
+        {
+            "edition": edition,
+            "active": page,
+            "message": " ".join(
+                f"{form.fields[name].label}: {message}" if name in form.fields and form.fields[name].label else message
+                for name, errors in form.errors.items()
+                for message in errors
+            ),
+            "back_url": reverse(f"jury:{page}", args=[edition.year]),
+        },
+        status=400,
+    )
+
+
 @permission_required("organise")
 @require_POST
 @recent_authentication_required
 def conflict_lift(request, edition, pk):
     conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
+    form = forms.LiftConflictForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
     try:
-        services.lift_conflict(conflict, request.POST.get("reason", ""), by=request.user)
+        services.lift_conflict(conflict, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:
