@@ -291,7 +291,7 @@ def _submit(request, application):
                 "Nothing is lost: submit it again in a moment."
             ),
         )
-        response = detail(request, application.pk)
+        response = detail(request, pk=application.pk)
         response.status_code = 503
         response["Retry-After"] = "5"
         return response

@@ -366,6 +366,7 @@ def _jury_world():
     entry = f.jury_entry(edition, 1)
     other = f.jury_entry(edition, 2)
     Assignment.objects.create(member=juror, application=entry)
+    f.sign_off(entry, by=organiser)
     ConflictOfInterest.objects.create(member=juror, application=other, source="organiser", reason="Powód")
     f.AffiliationFactory(user=juror.user, organisation_name="Fundacja")
     [(_invitation, token)] = jury_services.invite(edition, ["new@example.com"], by=organiser)
