@@ -219,7 +219,7 @@ def accept_invitation(token, user):
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, email=user.email)
-        detect_conflicts(invitation.edition, members=[member])
+        detect_conflicts(invitation.edition, members=[member], by=user)
     return member
 
 
@@ -291,7 +291,7 @@ def add_affiliation(user, *, by, **fields):
     with transaction.atomic():
         affiliation.save()
         record("jury.affiliation_added", actor=by, target=affiliation, affiliation=str(affiliation))
-        _redetect_for_user(user)
+        _redetect_for_user(user, by=by)
     return affiliation
 
 
@@ -302,7 +302,7 @@ def remove_affiliation(affiliation, *, by):
     with transaction.atomic():
         record("jury.affiliation_removed", actor=by, target=affiliation, affiliation=str(affiliation))
         affiliation.delete()
-        _redetect_for_user(user)
+        _redetect_for_user(user, by=by)
 
 
 IDENTIFIER_CLEANERS = {"nip": identifiers.clean_nip, "regon": identifiers.clean_regon, "krs": identifiers.clean_krs}
@@ -320,10 +320,10 @@ def _clean_identifiers(affiliation):
         raise JuryError(errors)
 
 
-def _redetect_for_user(user):
+def _redetect_for_user(user, *, by):
     for member in JuryMember.objects.filter(user=user, is_active=True).select_related("edition"):
         if phases.phase_at(member.edition) not in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
-            detect_conflicts(member.edition, members=[member])
+            detect_conflicts(member.edition, members=[member], by=by)
 
 
 # Conflicts of interest -----------------------------------------------------------------------------------------
@@ -506,7 +506,14 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
 
 
 def detect_for_application(application, *, by=None):
-    """Call when an entry's partners change (the applications app may call this after saving partners)."""
+    """Re-check one entry against the jury after its status, partners, co-editors or contact e-mail changed.
+
+    The entry point for the applications app: its services send `applications.signals.application_changed` with
+    the acting user, and jury.receivers calls this, inside the transaction of the change. Entries outside
+    Status.CONFLICT_RELEVANT (drafts, withdrawn, rejected, decided) are left as they are.
+    """
+    if application.status not in Status.CONFLICT_RELEVANT:
+        return {"created": 0, "lifted": 0}
     return detect_conflicts(application.edition, applications=[application], by=by)
 
 

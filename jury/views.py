@@ -24,8 +24,8 @@ from contest.models import Edition
 
 from . import blind, forms, permissions, queries, services
 from .models import AnonymisationCheck, ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
+from .receivers import SESSION_FLAG
 from .services import JuryError
-from .signals import SESSION_FLAG
 
 
 def _refuse(request, decision, edition=None):
