@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contest import audit, phases
+from contest.emails import message as email_message
 from contest.models import Edition
 from jury.services import hash_token
 
@@ -623,15 +624,8 @@ def _invitation_link(token):
 def _send_invitation(invitation, token):
     """Rendered and sent in this process after the commit: the plain token never reaches the database (a queued
     task would store its arguments)."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"invitation": invitation, "link": _invitation_link(token), "site_url": settings.SITE_URL}
-        subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
-        body = render_to_string("applications/email/invitation_body.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()
+    context = {"invitation": invitation, "link": _invitation_link(token)}
+    email_message("applications/email/invitation", context, [invitation.email]).send()
 
 
 def pending_invitations(application, at=None):

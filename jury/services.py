@@ -1,4 +1,5 @@
-"""The verbs of the jury: each checks, writes in one transaction, records an audit event and queues its e-mail."""
+"""The verbs of the jury: each checks, writes in one transaction, records an audit event and queues its e-mail
+(templates in templates/jury/email/, made by contest.emails, links from SITE_URL)."""
 
 import datetime
 import hashlib
@@ -9,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,11 @@ from accounts.permissions import is_organiser
 from applications.models import JURY_VISIBLE_FIELDS, Application, Partner, Status
 from contest import identifiers, phases
 from contest.audit import record
+from contest.emails import message as email_message
 from contest.identifiers import normalise_name
 
 from . import assignment as optimisation
+from . import tasks
 from .models import (
     Affiliation,
     AnonymisedContent,
@@ -66,18 +68,6 @@ def _require_organiser(by):
         raise JuryError(_("Only organisers can do this."))
 
 
-def _site_url(base_url=None):
-    return (base_url or getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
-def _mail(subject, body, recipients):
-    recipients = [r for r in recipients if r]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
-        )
-
-
 # Invitations ---------------------------------------------------------------------------------------------------
 
 
@@ -107,21 +97,14 @@ def parse_emails(text):
     return valid, invalid
 
 
-def _send_invitation(invitation, token, base_url):
-    link = _site_url(base_url) + reverse("jury:invitation", args=[token])
-    body = _(
-        "You are invited to the jury (competition committee) of the %(edition)s.\n\n"
-        "Open this link to accept the invitation:\n%(link)s\n\n"
-        "The link is valid until %(expires)s. If you did not expect this message, ignore it."
-    ) % {
-        "edition": invitation.edition,
-        "link": link,
-        "expires": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
-    }
-    _mail(_("Invitation to the jury"), body, [invitation.email])
+def _send_invitation(invitation, token):
+    """Sent in this process after the commit, not through a task: the plain token must never reach the database
+    (a queued task stores its arguments), as with the co-editor invitations of applications.services."""
+    context = {"invitation": invitation, "link": settings.SITE_URL + reverse("jury:invitation", args=[token])}
+    transaction.on_commit(lambda: email_message("jury/email/invitation", context, [invitation.email]).send())
 
 
-def invite(edition, emails, *, by, is_chair=False, base_url=None, days=INVITATION_DAYS):
+def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):
     """Invite one or many people by e-mail; earlier pending invitations to the same address are revoked."""
     _require_organiser(by)
     if not emails:
@@ -146,12 +129,12 @@ def invite(edition, emails, *, by, is_chair=False, base_url=None, days=INVITATIO
                 send_count=1,
             )
             record("jury.invite", actor=by, target=invitation, edition=edition, email=email, is_chair=is_chair)
-            _send_invitation(invitation, token, base_url)
+            _send_invitation(invitation, token)
             created.append((invitation, token))
     return created
 
 
-def resend_invitation(invitation, *, by, base_url=None, days=INVITATION_DAYS):
+def resend_invitation(invitation, *, by, days=INVITATION_DAYS):
     """A new secret (the old link stops working) and a new expiry."""
     _require_organiser(by)
     if invitation.accepted_at:
@@ -166,7 +149,7 @@ def resend_invitation(invitation, *, by, base_url=None, days=INVITATION_DAYS):
         invitation.send_count += 1
         invitation.save()
         record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
-        _send_invitation(invitation, token, base_url)
+        _send_invitation(invitation, token)
     return token
 
 
@@ -873,7 +856,7 @@ def next_reminder_at(edition):
     return last.sent_at + reminder_interval() if last else None
 
 
-def send_reminders(edition, *, by, base_url=None):
+def send_reminders(edition, *, by):
     """One e-mail to each juror with unfinished work, at most once per interval."""
     _require_organiser(by)
     with transaction.atomic():
@@ -890,14 +873,8 @@ def send_reminders(edition, *, by, base_url=None):
         recipients = list(unfinished_members(edition).values_list("user__email", flat=True))
         log = ReminderLog.objects.create(edition=edition, sent_by=by, recipients=recipients)
         record("jury.reminders_sent", actor=by, target=log, edition=edition, count=len(recipients))
-        link = _site_url(base_url) + reverse("jury:dashboard", args=[edition.year])
-        body = _("You still have entries to score in the %(edition)s. Scoring closes at %(end)s.\n\n%(link)s") % {
-            "edition": edition,
-            "end": timezone.localtime(edition.scoring_ends_at).strftime("%Y-%m-%d %H:%M"),
-            "link": link,
-        }
-        for email in recipients:
-            _mail(_("Reminder: scoring in progress"), body, [email])
+        if recipients:
+            transaction.on_commit(lambda: tasks.send_reminders.enqueue(log.pk))
     return recipients
 
 

@@ -65,10 +65,6 @@ def _checked_or_404(application):
     return shown
 
 
-def _base_url(request):
-    return request.build_absolute_uri("/")
-
-
 def _error_text(error):
     return " ".join(error.messages)
 
@@ -435,7 +431,7 @@ def send_reminders(request, year):
     if refusal:
         return refusal
     try:
-        sent = services.send_reminders(edition, by=request.user, base_url=_base_url(request))
+        sent = services.send_reminders(edition, by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:
@@ -454,7 +450,6 @@ def members(request, year):
             form.cleaned_data["emails"],
             by=request.user,
             is_chair=form.cleaned_data["is_chair"],
-            base_url=_base_url(request),
         )
         messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
         return redirect("jury:members", edition.year)
@@ -483,7 +478,7 @@ def invitation_action(request, year, pk, action):
     item = get_object_or_404(Invitation, pk=pk, edition=edition)
     try:
         if action == "resend":
-            services.resend_invitation(item, by=request.user, base_url=_base_url(request))
+            services.resend_invitation(item, by=request.user)
             messages.success(request, _("The invitation is sent again with a new link."))
         else:
             services.revoke_invitation(item, by=request.user)
