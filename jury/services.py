@@ -44,6 +44,10 @@ from .queries import accepted_entries, active_members, unfinished_members
 INVITATION_DAYS = 14
 DECLARATION_VERSION = "2026.1"
 
+# Defaults of arguments for which None is a meaningful value (no maximum; every juror scores every entry).
+UNCHANGED = object()  # set_member: leave the field as it is
+FROM_EDITION = object()  # assign_automatically: the edition's jurors_per_entry
+
 
 def declaration_text():
     return _(
@@ -220,15 +224,16 @@ def register_and_accept(token, *, password, full_name=""):
     return user
 
 
-def set_member(member, *, by, is_chair=None, max_entries="unchanged", is_active=None):
+def set_member(member, *, by, is_chair=UNCHANGED, max_entries=UNCHANGED, is_active=UNCHANGED):
+    """Change the fields given; max_entries=None means no maximum."""
     _require_organiser(by)
     with transaction.atomic():
         before = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
-        if is_chair is not None:
+        if is_chair is not UNCHANGED:
             member.is_chair = is_chair
-        if max_entries != "unchanged":
+        if max_entries is not UNCHANGED:
             member.max_entries = max_entries
-        if is_active is not None:
+        if is_active is not UNCHANGED:
             member.is_active = is_active
         member.save()
         after = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
@@ -577,14 +582,14 @@ def lift_conflict(conflict, reason, *, by):
 # Assignment ----------------------------------------------------------------------------------------------------
 
 
-def assign_automatically(edition, *, by, k="edition"):
+def assign_automatically(edition, *, by, k=FROM_EDITION):
     """Replace the automatic part of the assignment by an optimal one; pairs with a scorecard are kept.
 
-    k: jurors per entry; None means every juror scores every entry; "edition" uses edition.jurors_per_entry.
+    k: jurors per entry; None means every juror scores every entry; by default edition.jurors_per_entry.
     Returns the optimisation's AssignmentResult; nothing changes when it is not ok.
     """
     _require_organiser(by)
-    if k == "edition":
+    if k is FROM_EDITION:
         k = edition.jurors_per_entry
     members = list(active_members(edition))
     entries = list(accepted_entries(edition).values_list("pk", flat=True))
