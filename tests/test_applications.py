@@ -406,7 +406,7 @@ def test_withdraw_after_the_deadline_is_refused(client_for, applicant):
 
 def test_change_status_refuses_a_transition_not_in_the_table(applicant):
     application = factories.ApplicationFactory(owner=applicant)
-    with pytest.raises(services.TransitionNotAllowed, match="An application cannot go from “draft” to “formally accepted”"):
+    with pytest.raises(services.TransitionNotAllowed, match="cannot go from “draft” to “formally accepted”"):
         services.change_status(application, Status.ACCEPTED, by=applicant)
     application.refresh_from_db()
     assert application.status == Status.DRAFT
