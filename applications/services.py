@@ -1,7 +1,8 @@
 """Verbs of the applications domain: drafts, partners, attachments, submission, formal review.
 
 Every status change goes through change_status(): it checks TRANSITIONS, saves, records the audit
-event and queues the e-mail after the transaction commits.
+event and queues the e-mail after the transaction commits. A change other apps care about (status, partners,
+co-editors, contact e-mail) sends signals.application_changed with the acting user, inside its transaction.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.tokens import hash_token, new_token
 from contest import audit, phases
+from contest.emails import message as email_message
 from contest.models import Edition
 
 from . import declarations as declaration_texts
@@ -34,6 +36,7 @@ from .models import (
     Status,
 )
 from .permissions import corrections_window_open
+from .signals import application_changed
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +124,7 @@ def change_status(application, to, *, by, reason="", **fields):
             to_state=to,
             reason=reason,
         )
+        application_changed.send(sender=Application, application=application, by=by)
         application_id = application.pk
 
         def notify():
@@ -428,7 +432,9 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
         audit.record(
             "application.saved", actor=by, target=application, edition=application.edition, fields=sorted(values)
         )
-    application.refresh_from_db()
+        application.refresh_from_db()
+        if "contact_email" in values:
+            application_changed.send(sender=Application, application=application, by=by)
     return application
 
 
@@ -495,7 +501,7 @@ def _lock_for_change(application, section, at=None):
 def save_partner(application, partner, *, by, at=None):
     """Add or change a partner; marking one as leader unmarks the others."""
     with transaction.atomic():
-        _lock_for_change(application, "partners", at)
+        locked = _lock_for_change(application, "partners", at)
         partner.application = application
         if partner.pk is None:
             partner.order = (application.partners.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -508,14 +514,16 @@ def save_partner(application, partner, *, by, at=None):
         audit.record(
             "application.partner_saved", actor=by, target=application, edition=application.edition, partner=partner.pk
         )
+        application_changed.send(sender=Application, application=locked, by=by)
     return partner
 
 
 def delete_partner(application, partner, *, by, at=None):
     with transaction.atomic():
-        _lock_for_change(application, "partners", at)
+        locked = _lock_for_change(application, "partners", at)
         partner.delete()
         audit.record("application.partner_deleted", actor=by, target=application, edition=application.edition)
+        application_changed.send(sender=Application, application=locked, by=by)
 
 
 def add_attachment(application, requirement, upload, *, by, replace=None, at=None):
@@ -615,15 +623,8 @@ def _invitation_link(token):
 def _send_invitation(invitation, token):
     """Rendered and sent in this process after the commit: the plain token never reaches the database (a queued
     task would store its arguments)."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"invitation": invitation, "link": _invitation_link(token), "site_url": settings.SITE_URL}
-        subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
-        body = render_to_string("applications/email/invitation_body.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()
+    context = {"invitation": invitation, "link": _invitation_link(token)}
+    email_message("applications/email/invitation", context, [invitation.email]).send()
 
 
 def pending_invitations(application, at=None):
@@ -744,6 +745,7 @@ def accept_invitation(invitation, *, user, at=None):
             target=invitation.application,
             edition=invitation.application.edition,
         )
+        application_changed.send(sender=Application, application=invitation.application, by=user)
     return invitation.application
 
 

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .phases import Phase, phase_at
 
@@ -98,7 +99,8 @@ class Edition(models.Model):
         ordering = ["-year"]
 
     def __str__(self):
-        return f"{self.number}. edycja ({self.year})"
+        # In the active language: the name ends up in e-mails and pages in either language.
+        return pgettext("edition name", "Edition %(number)s (%(year)s)") % {"number": self.number, "year": self.year}
 
     def clean(self):
         errors = {}

@@ -1,5 +1,6 @@
 """The verbs of the jury: each checks state and phase (who may act is jury.permissions' question), writes in one
-transaction, records an audit event and queues its e-mail."""
+transaction, records an audit event and queues its e-mail (templates in templates/jury/email/, made by
+contest.emails, links from SITE_URL)."""
 
 import datetime
 import re
@@ -9,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,11 @@ from accounts.tokens import hash_token
 from applications.models import JURY_VISIBLE_FIELDS, Application, Partner, Status
 from contest import identifiers, phases
 from contest.audit import record
+from contest.emails import message as email_message
 from contest.identifiers import normalise_name
 
 from . import assignment as optimisation
+from . import tasks
 from .models import (
     Affiliation,
     AnonymisedContent,
@@ -41,6 +43,10 @@ from .queries import accepted_entries, active_members, unfinished_members
 
 INVITATION_DAYS = 14
 DECLARATION_VERSION = "2026.1"
+
+# Defaults of arguments for which None is a meaningful value (no maximum; every juror scores every entry).
+UNCHANGED = object()  # set_member: leave the field as it is
+FROM_EDITION = object()  # assign_automatically: the edition's jurors_per_entry
 
 
 def declaration_text():
@@ -61,16 +67,6 @@ class JuryError(ValidationError):
     """A refused action; the message is for the user."""
 
 
-def _site_url(base_url=None):
-    return (base_url or getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
-def _mail(subject, body, recipients):
-    recipients = [r for r in recipients if r]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
-        )
 
 
 # Invitations ---------------------------------------------------------------------------------------------------
@@ -98,21 +94,14 @@ def parse_emails(text):
     return valid, invalid
 
 
-def _send_invitation(invitation, token, base_url):
-    link = _site_url(base_url) + reverse("jury:invitation", args=[token])
-    body = _(
-        "You are invited to the jury (competition committee) of the %(edition)s.\n\n"
-        "Open this link to accept the invitation:\n%(link)s\n\n"
-        "The link is valid until %(expires)s. If you did not expect this message, ignore it."
-    ) % {
-        "edition": invitation.edition,
-        "link": link,
-        "expires": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
-    }
-    _mail(_("Invitation to the jury"), body, [invitation.email])
+def _send_invitation(invitation, token):
+    """Sent in this process after the commit, not through a task: the plain token must never reach the database
+    (a queued task stores its arguments), as with the co-editor invitations of applications.services."""
+    context = {"invitation": invitation, "link": settings.SITE_URL + reverse("jury:invitation", args=[token])}
+    transaction.on_commit(lambda: email_message("jury/email/invitation", context, [invitation.email]).send())
 
 
-def invite(edition, emails, *, by, is_chair=False, base_url=None, days=INVITATION_DAYS):
+def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):
     """Invite one or many people by e-mail; earlier pending invitations to the same address are revoked."""
     if not emails:
         raise JuryError(_("Give at least one e-mail address."))
@@ -136,12 +125,12 @@ def invite(edition, emails, *, by, is_chair=False, base_url=None, days=INVITATIO
                 send_count=1,
             )
             record("jury.invite", actor=by, target=invitation, edition=edition, email=email, is_chair=is_chair)
-            _send_invitation(invitation, token, base_url)
+            _send_invitation(invitation, token)
             created.append((invitation, token))
     return created
 
 
-def resend_invitation(invitation, *, by, base_url=None, days=INVITATION_DAYS):
+def resend_invitation(invitation, *, by, days=INVITATION_DAYS):
     """A new secret (the old link stops working) and a new expiry."""
     if invitation.accepted_at:
         raise JuryError(_("This invitation has already been accepted."))
@@ -155,7 +144,7 @@ def resend_invitation(invitation, *, by, base_url=None, days=INVITATION_DAYS):
         invitation.send_count += 1
         invitation.save()
         record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
-        _send_invitation(invitation, token, base_url)
+        _send_invitation(invitation, token)
     return token
 
 
@@ -207,7 +196,7 @@ def accept_invitation(token, user):
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, email=user.email)
-        detect_conflicts(invitation.edition, members=[member])
+        detect_conflicts(invitation.edition, members=[member], by=user)
     return member
 
 
@@ -270,14 +259,15 @@ def register_and_accept(token, *, password, full_name=""):
     return user
 
 
-def set_member(member, *, by, is_chair=None, max_entries="unchanged", is_active=None):
+def set_member(member, *, by, is_chair=UNCHANGED, max_entries=UNCHANGED, is_active=UNCHANGED):
+    """Change the fields given; max_entries=None means no maximum."""
     with transaction.atomic():
         before = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
-        if is_chair is not None:
+        if is_chair is not UNCHANGED:
             member.is_chair = is_chair
-        if max_entries != "unchanged":
+        if max_entries is not UNCHANGED:
             member.max_entries = max_entries
-        if is_active is not None:
+        if is_active is not UNCHANGED:
             member.is_active = is_active
         member.save()
         after = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
@@ -321,7 +311,7 @@ def add_affiliation(user, *, by, **fields):
     with transaction.atomic():
         affiliation.save()
         record("jury.affiliation_added", actor=by, target=affiliation, affiliation=str(affiliation))
-        _redetect_for_user(user)
+        _redetect_for_user(user, by=by)
     return affiliation
 
 
@@ -330,7 +320,7 @@ def remove_affiliation(affiliation, *, by):
     with transaction.atomic():
         record("jury.affiliation_removed", actor=by, target=affiliation, affiliation=str(affiliation))
         affiliation.delete()
-        _redetect_for_user(user)
+        _redetect_for_user(user, by=by)
 
 
 IDENTIFIER_CLEANERS = {"nip": identifiers.clean_nip, "regon": identifiers.clean_regon, "krs": identifiers.clean_krs}
@@ -348,10 +338,10 @@ def _clean_identifiers(affiliation):
         raise JuryError(errors)
 
 
-def _redetect_for_user(user):
+def _redetect_for_user(user, *, by):
     for member in JuryMember.objects.filter(user=user, is_active=True).select_related("edition"):
         if phases.phase_at(member.edition) not in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
-            detect_conflicts(member.edition, members=[member])
+            detect_conflicts(member.edition, members=[member], by=by)
 
 
 # Conflicts of interest -----------------------------------------------------------------------------------------
@@ -534,7 +524,14 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
 
 
 def detect_for_application(application, *, by=None):
-    """Call when an entry's partners change (the applications app may call this after saving partners)."""
+    """Re-check one entry against the jury after its status, partners, co-editors or contact e-mail changed.
+
+    The entry point for the applications app: its services send `applications.signals.application_changed` with
+    the acting user, and jury.receivers calls this, inside the transaction of the change. Entries outside
+    Status.CONFLICT_RELEVANT (drafts, withdrawn, rejected, decided) are left as they are.
+    """
+    if application.status not in Status.CONFLICT_RELEVANT:
+        return {"created": 0, "lifted": 0}
     return detect_conflicts(application.edition, applications=[application], by=by)
 
 
@@ -613,13 +610,13 @@ def lift_conflict(conflict, reason, *, by):
 # Assignment ----------------------------------------------------------------------------------------------------
 
 
-def assign_automatically(edition, *, by, k="edition"):
+def assign_automatically(edition, *, by, k=FROM_EDITION):
     """Replace the automatic part of the assignment by an optimal one; pairs with a scorecard are kept.
 
-    k: jurors per entry; None means every juror scores every entry; "edition" uses edition.jurors_per_entry.
+    k: jurors per entry; None means every juror scores every entry; by default edition.jurors_per_entry.
     Returns the optimisation's AssignmentResult; nothing changes when it is not ok.
     """
-    if k == "edition":
+    if k is FROM_EDITION:
         k = edition.jurors_per_entry
     members = list(active_members(edition))
     entries = list(accepted_entries(edition).values_list("pk", flat=True))
@@ -887,7 +884,7 @@ def next_reminder_at(edition):
     return last.sent_at + reminder_interval() if last else None
 
 
-def send_reminders(edition, *, by, base_url=None):
+def send_reminders(edition, *, by):
     """One e-mail to each juror with unfinished work, at most once per interval."""
     with transaction.atomic():
         # Lock the edition row so two clicks cannot both pass the interval check.
@@ -903,14 +900,8 @@ def send_reminders(edition, *, by, base_url=None):
         recipients = list(unfinished_members(edition).values_list("user__email", flat=True))
         log = ReminderLog.objects.create(edition=edition, sent_by=by, recipients=recipients)
         record("jury.reminders_sent", actor=by, target=log, edition=edition, count=len(recipients))
-        link = _site_url(base_url) + reverse("jury:dashboard", args=[edition.year])
-        body = _("You still have entries to score in the %(edition)s. Scoring closes at %(end)s.\n\n%(link)s") % {
-            "edition": edition,
-            "end": timezone.localtime(edition.scoring_ends_at).strftime("%Y-%m-%d %H:%M"),
-            "link": link,
-        }
-        for email in recipients:
-            _mail(_("Reminder: scoring in progress"), body, [email])
+        if recipients:
+            transaction.on_commit(lambda: tasks.send_reminders.enqueue(log.pk))
     return recipients
 
 

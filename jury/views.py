@@ -25,8 +25,8 @@ from contest.models import Edition
 from . import blind, forms, permissions, queries, services
 from .models import AnonymisationCheck, ConflictOfInterest, ImpartialityDeclaration, Invitation, JuryMember, Scorecard
 from .permissions import permission_required
+from .receivers import SESSION_FLAG
 from .services import JuryError
-from .signals import SESSION_FLAG
 
 
 def _checked_or_404(application):
@@ -35,10 +35,6 @@ def _checked_or_404(application):
     if shown is None:
         raise Http404
     return shown
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/")
 
 
 def _error_text(error):
@@ -380,7 +376,7 @@ def board(request, edition):
 @require_POST
 def send_reminders(request, edition):
     try:
-        sent = services.send_reminders(edition, by=request.user, base_url=_base_url(request))
+        sent = services.send_reminders(edition, by=request.user)
     except JuryError as error:
         messages.error(request, _error_text(error))
     else:
@@ -397,7 +393,6 @@ def members(request, edition):
             form.cleaned_data["emails"],
             by=request.user,
             is_chair=form.cleaned_data["is_chair"],
-            base_url=_base_url(request),
         )
         messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
         return redirect("jury:members", edition.year)
@@ -425,7 +420,7 @@ def invitation_action(request, edition, pk, action):
     item = get_object_or_404(Invitation, pk=pk, edition=edition)
     try:
         if action == "resend":
-            services.resend_invitation(item, by=request.user, base_url=_base_url(request))
+            services.resend_invitation(item, by=request.user)
             messages.success(request, _("The invitation is sent again with a new link."))
         else:
             services.revoke_invitation(item, by=request.user)

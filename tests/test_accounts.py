@@ -380,5 +380,5 @@ def test_user_email_differing_only_in_case_is_refused_by_database(db):
 
     factories.UserFactory(email="nowy.juror@example.com")
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="(?i)unique"), transaction.atomic():
         get_user_model().objects.bulk_create([get_user_model()(email="NOWY.JUROR@example.com")])

@@ -114,7 +114,7 @@ def test_second_save_of_the_same_version_is_refused_and_keeps_the_text(client_fo
 def test_save_draft_service_raises_on_stale_version(applicant, edition_in_submissions):
     application = factories.ApplicationFactory(edition=edition_in_submissions, owner=applicant)
     services.save_draft(application, {"title": "A"}, by=applicant, expected_version=1)
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(services.StaleVersion, match="Someone else saved this application after you opened it"):
         services.save_draft(application, {"title": "B"}, by=applicant, expected_version=1)
 
 
@@ -282,7 +282,7 @@ def test_submit_service_twice_raises_the_second_time(applicant):
     application = factories.complete_application(owner=applicant)
     stale_copy = Application.objects.get(pk=application.pk)
     services.submit(application, by=applicant)
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(services.TransitionNotAllowed, match="This application has already been submitted"):
         services.submit(stale_copy, by=applicant)
     assert Application.objects.get(pk=application.pk).sequence == 1
 
@@ -290,7 +290,7 @@ def test_submit_service_twice_raises_the_second_time(applicant):
 def test_submit_one_second_after_the_deadline_is_refused(applicant):
     application = factories.complete_application(owner=applicant)
     deadline = application.edition.submission_deadline
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(services.NotAllowed, match="The submission deadline has passed"):
         services.submit(application, by=applicant, at=deadline + datetime.timedelta(seconds=1))
     application.refresh_from_db()
     assert (application.status, application.code) == (Status.DRAFT, None)
@@ -379,7 +379,7 @@ def test_edit_of_a_submitted_application_is_refused(client_for, applicant):
 def test_save_draft_service_refuses_a_submitted_application(applicant):
     application = factories.complete_application(owner=applicant)
     services.submit(application, by=applicant)
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(services.StaleVersion, match="Someone else saved this application after you opened it"):
         services.save_draft(application, {"title": "X"}, by=applicant, expected_version=application.version)
 
 
@@ -406,7 +406,7 @@ def test_withdraw_after_the_deadline_is_refused(client_for, applicant):
 
 def test_change_status_refuses_a_transition_not_in_the_table(applicant):
     application = factories.ApplicationFactory(owner=applicant)
-    with pytest.raises(services.TransitionNotAllowed):
+    with pytest.raises(services.TransitionNotAllowed, match="cannot go from “draft” to “formally accepted”"):
         services.change_status(application, Status.ACCEPTED, by=applicant)
     application.refresh_from_db()
     assert application.status == Status.DRAFT
@@ -431,7 +431,7 @@ def test_change_status_sends_no_mail_when_the_transaction_rolls_back(applicant, 
     from django.db import transaction
 
     application = factories.ApplicationFactory(owner=applicant)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError, match="boom"):
         with transaction.atomic():
             services.change_status(application, Status.WITHDRAWN, by=applicant)
             raise RuntimeError("boom")

@@ -1,0 +1,19 @@
+"""E-mails of every app, made one way: subject and body from the templates `<name>_subject.txt` and
+`<name>_body.txt`, rendered in the site's language (recipients have no language of their own), with links built
+from SITE_URL (templates get it as `site_url`). Callers send the message after the commit: through a task when the
+arguments hold no secret, directly in the process when the message carries a token (a task stores its arguments)."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def message(template, context, to):
+    """The EmailMessage for `template` (e.g. "jury/email/reminder") to the addresses `to`; callers may attach."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"site_url": settings.SITE_URL, **context}
+        # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, list(to))
