@@ -7,10 +7,14 @@ purpose=${1:-test}
 
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpango-1.0.so'; then
+# ldconfig exists on Linux only; elsewhere (macOS: `brew install pango`) WeasyPrint reports a missing Pango itself.
+if [ "$(uname -s)" = Linux ] && ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpango-1.0.so'; then
   missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
-if [ "$purpose" = test ] && [ -z "${E2E_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
+# The browser tests find Chromium under these names (tests/e2e/conftest.py), or wherever E2E_CHROMIUM points.
+if [ "$purpose" = test ] && [ -z "${E2E_CHROMIUM:-}" ] \
+  && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+  && ! command -v google-chrome >/dev/null 2>&1; then
   missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0

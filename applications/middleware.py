@@ -69,8 +69,10 @@ class UploadGuardMiddleware:
         if anonymous_files and limit_for:
             # Nobody uploads without an account: send them to log in, as the upload page itself would.
             return redirect_to_login(request.get_full_path())
+        # Only upload pages and the admin (the rules document of an edition) take bodies larger than a form.
+        takes_files = bool(limit_for) or (match is not None and "admin" in match.namespaces)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and (
-            anonymous_files or length > largest_upload_bytes() + FORM_OVERHEAD
+            not takes_files or anonymous_files or length > largest_upload_bytes() + FORM_OVERHEAD
         ):
             return HttpResponse(
                 _("The request is larger than any file this site accepts."),

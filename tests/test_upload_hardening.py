@@ -360,6 +360,16 @@ def test_body_over_every_limit_is_413_for_a_logged_in_user_unread(logged, draft,
     assert "larger than any file this site accepts" in response.content.decode()
 
 
+def test_logged_in_multipart_body_over_the_form_limit_to_a_page_without_uploads_is_413_unread(logged, draft):
+    response = post_unread(logged, reverse("applications:edit", args=[draft.pk]), 6 * MB)
+    assert response.status_code == 413
+
+
+def test_logged_in_form_within_the_form_limit_to_a_page_without_uploads_is_not_refused(logged, draft):
+    response = logged.post(reverse("applications:edit", args=[draft.pk]), {"title": "Nowy tytuł"})
+    assert response.status_code != 413
+
+
 def test_anonymous_urlencoded_body_over_every_limit_is_413_unread():
     response = post_unread(
         Client(enforce_csrf_checks=True), reverse("account_login"), 60 * MB, "application/x-www-form-urlencoded"

@@ -1,12 +1,17 @@
 """Browser tests: the system Chromium driven by Playwright against pytest-django's live server, checked by axe-core."""
 import os
+import shutil
 
 import pytest
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# Debian's package, Ubuntu's name for it, or Chrome; E2E_CHROMIUM wins (.ci/system-deps.sh looks for the same).
+CHROMIUM = os.environ.get("E2E_CHROMIUM") or next(
+    (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
+    "/usr/bin/chromium",
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
