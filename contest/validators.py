@@ -1,4 +1,4 @@
-"""Text rules shared by the forms of every app: single-line fields refuse control characters.
+"""Text rules shared by the forms of every app: single-line fields refuse control and invisible format characters.
 
 A line break in a title reaches e-mail subjects, CSV cells and headings; Django refuses to send an e-mail whose
 subject holds one, so the message would be lost. Refusing it where it is typed is the one clear place.
@@ -15,10 +15,22 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Zl", "Zp"}
 
 
 def validate_single_line(value):
-    if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in str(value)):
+    text = str(value)
+    if any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text):
         raise ValidationError(
             _("Write this on a single line: line breaks, tabs and other control characters are not allowed."),
             code="control_characters",
+        )
+    # Format characters (category Cf) are invisible: text-direction controls (U+202A–U+202E, U+2066–U+2069) make a
+    # name read differently from how it is stored, soft hyphens and zero-width spaces split a word so that it no
+    # longer matches (a search, a conflict check, the jurors' redaction).
+    if any(unicodedata.category(ch) == "Cf" for ch in text):
+        raise ValidationError(
+            _(
+                "Remove the invisible formatting characters (text-direction marks, zero-width spaces, soft hyphens);"
+                " they often come with text pasted from another document."
+            ),
+            code="format_characters",
         )
 
 

@@ -293,10 +293,12 @@ class RedactionTermsForm(StyledForm):
     )
 
     def clean_terms(self):
-        from .services import JuryError, parse_terms
+        from .services import JuryError, check_terms_count, parse_terms
 
         try:
-            return "\n".join(parse_terms(self.cleaned_data["terms"]))
+            terms = parse_terms(self.cleaned_data["terms"])
+            check_terms_count(terms)
+            return "\n".join(terms)
         except JuryError as error:
             raise forms.ValidationError(error.messages) from error
 

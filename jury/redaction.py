@@ -15,10 +15,19 @@ Names the register does not know are covered too:
   gender and number (-ski/-ska/-skie/-skiego/-skiej/-skim/-skich/-skimi/-ską/-scy, the same for -cki/-ccy);
 - extra terms an organiser lists for the edition (nicknames, mayors, local brands), each as a whole phrase in any
   inflected form.
+
+How the text is typed does not matter: matching runs on a "shadow" of the text (compatibility forms such as
+full-width letters made plain, invisible format characters such as soft hyphens and zero-width spaces dropped,
+Cyrillic and Greek look-alike letters read as Latin, diacritics removed), and the stretches found there are mapped
+back to the original text, which is otherwise left exactly as written. So "Zbaszynek", "www.zbaszynek.pl", a
+decomposed "Zbąszynek" copied from a PDF and "ＺＢĄＳＺＹＮＥＫ" are all redacted like "Zbąszynek". Patterns are
+built from the names with their Polish letters (declension rules need them) and folded the same way.
 """
 
+import functools
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from contest.identifiers import ORGANISATION_WORDS
 
@@ -318,11 +327,180 @@ def distinctive_words(name):
 
 
 def digits_pattern(number):
-    """A regex for a number written with or without separators between its digits."""
+    """A regex for a number written with or without separators between its digits.
+
+    Leading zeros may be left out (a KRS stored as 0000412345 is written "KRS 412345"), as long as at least five
+    digits remain; a shorter remainder is redacted only right after "KRS".
+    """
     digits = re.sub(r"\D", "", number or "")
     if len(digits) < 5:
         return None
-    return r"(?<!\d)" + r"[\s\-.]?".join(digits) + r"(?!\d)"
+    separator = r"[\s\-.–/]{0,3}"
+    significant = digits.lstrip("0")
+    zeros = len(digits) - len(significant)
+    if not zeros:
+        return r"(?<!\d)" + separator.join(digits) + r"(?!\d)"
+    if not significant:
+        return None
+    body = separator.join(significant)
+    if len(significant) >= 5:
+        return rf"(?<!\d)(?:0{separator}){{0,{zeros}}}{body}(?!\d)"
+    return rf"(?<!\w)KRS\W{{0,5}}(?:nr\W{{0,3}})?(?:0{separator}){{0,{zeros}}}{body}(?!\d)"
+
+
+# Demonyms the stem of a place name does not reach (Gdańsk → gdańszczanin, Płock → płocczanie, Ełk → ełczanka,
+# Kołobrzeg → kołobrzeżanie, Wałbrzych → wałbrzyszanin): (ending of the name, what replaces it), all that apply.
+# Most others already start with the name's stem (sopocianie, krakowianka, gdynianin, łodzianie, katowiczanin).
+DEMONYM_RULES = [
+    ("sk", "szczan"),
+    ("ck", "cczan"),
+    ("ek", "czan"),  # Zbąszynek → zbąszynczanin
+    ("k", "czan"),
+    ("g", "żan"),
+    ("ch", "szan"),
+]
+
+
+def demonym_stems(name):
+    """Stems of the inhabitants' names of a one-word place (gdańszczan-), or an empty list."""
+    words = [w for w in _words(name) if w.isalpha() or "-" in w]
+    if len(words) != 1:
+        return []
+    stems = []
+    for part in re.split(r"[-–]", words[0]):
+        lower = part.casefold()
+        if not lower.isalpha() or lower in GENERIC_WORDS:
+            continue
+        for ending, replacement in DEMONYM_RULES:
+            if lower.endswith(ending) and len(lower) - len(ending) >= 2:
+                stems.append(lower[: -len(ending)] + replacement)
+    return list(dict.fromkeys(stems))
+
+
+def demonym_pattern(demonym):
+    """Every form of the inhabitants' name: gdańszczanin, gdańszczanie, gdańszczanka, gdańszczanom…"""
+    return rf"(?<!\w){_fragment(demonym)}{WORD_CHARS}*"
+
+
+# Mailbox names that are everyday words; the local part of a contact address is redacted alone unless it is one.
+GENERIC_MAILBOXES = {
+    "admin",
+    "administracja",
+    "biuro",
+    "contact",
+    "email",
+    "gmina",
+    "informacja",
+    "informacje",
+    "kancelaria",
+    "kontakt",
+    "office",
+    "poczta",
+    "projekt",
+    "projekty",
+    "promocja",
+    "sekretariat",
+    "starostwo",
+    "urzad",
+    "wnioski",
+}
+
+
+def email_local_pattern(email):
+    """The part of a contact address before "@" on its own (bozydar.wasikiewicz), when it identifies: with a dot
+    or of at least six characters, and not an everyday mailbox name (sekretariat, kontakt)."""
+    local, at, _domain = (email or "").partition("@")
+    if not at or not ("." in local or len(local) >= 6) or sum(c.isalnum() for c in local) < 3:
+        return None
+    if local.casefold() in GENERIC_MAILBOXES:
+        return None
+    return rf"(?<![\w.+\-]){re.escape(local)}(?![\w])"
+
+
+# Matching on a shadow of the text ---------------------------------------------------------------------------------
+
+# Cyrillic and Greek letters that look like Latin ones, read as the Latin letter (a small map of the usual ones).
+CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y",
+    "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y", "ь": "b",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "У": "Y",
+    "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W", "Һ": "H", "Ӏ": "I", "Ү": "Y",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "α": "a", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "υ": "u", "ϲ": "c",
+    "ϳ": "j", "Ϲ": "C",
+    # Latin look-alikes without a decomposition
+    "ı": "i", "ȷ": "j",
+}  # fmt: skip
+# Letters whose diacritic is not a combining mark in Unicode (NFD does not split them).
+FOLDED_LETTERS = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ħ": "h", "Ħ": "H", "ŀ": "l", "Ŀ": "L"}
+MARK_CATEGORIES = {"Mn", "Me"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char):
+    """One character without its diacritics (ą → a, Ł → L, ó → o), as one or more characters."""
+    if char.isascii():
+        return char
+    if char in FOLDED_LETTERS:
+        return FOLDED_LETTERS[char]
+    return "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) not in MARK_CATEGORIES)
+
+
+@functools.lru_cache(maxsize=8192)
+def _shadow_char(char):
+    """What one character of the text reads as when matching: (text, possibly empty; a mark of the one before?)."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return "", False
+    if category in MARK_CATEGORIES:
+        return "", True
+    result = ""
+    for plain in unicodedata.normalize("NFKC", char):
+        if unicodedata.category(plain) in MARK_CATEGORIES or unicodedata.category(plain) == "Cf":
+            continue
+        result += "".join(CONFUSABLES.get(c, c) for c in _fold_char(CONFUSABLES.get(plain, plain)))
+    return result, False
+
+
+def shadow(text, format_as_space=False):
+    """The text as matching reads it, and where each of its characters comes from: (shadow, starts, ends).
+
+    Character i of the shadow comes from text[starts[i]:ends[i]]; a combining mark or a dropped format character
+    belongs to the stretch around it. With `format_as_space`, format characters (a zero-width space) separate words.
+    """
+    if text.isascii():
+        return text, range(len(text)), range(1, len(text) + 1)
+    pieces, starts, ends = [], [], []
+    for index, char in enumerate(text):
+        piece, mark = (char, False) if char.isascii() else _shadow_char(char)
+        if not piece and format_as_space and unicodedata.category(char) == "Cf":
+            piece = " "
+        if piece:
+            pieces.append(piece)
+            starts += [index] * len(piece)
+            ends += [index + 1] * len(piece)
+        elif mark and ends:
+            ends[-1] = index + 1
+    return "".join(pieces), starts, ends
+
+
+def _has_format_characters(text):
+    return not text.isascii() and any(unicodedata.category(c) == "Cf" for c in text)
+
+
+def _clean_term(term):
+    """A name as patterns are built from it: compatibility forms made plain, invisible characters dropped, look-alike
+    letters read as Latin; Polish letters kept (declension rules need them) and composed."""
+    plain = unicodedata.normalize("NFKC", term or "")
+    plain = "".join(CONFUSABLES.get(c, c) for c in plain if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", plain)
+
+
+def _fold_pattern(pattern):
+    """A pattern built from names with Polish letters, folded as the shadow is (their escapes are ASCII)."""
+    return "".join(_fold_char(c) for c in pattern)
 
 
 @dataclass(frozen=True)
@@ -337,27 +515,40 @@ class Terms:
     extra: tuple = ()  # an edition's own terms (nicknames, mayors, local brands), each redacted as a whole phrase
 
 
-def compile_terms(terms):
+@dataclass(frozen=True)
+class Compiled:
+    """The compiled patterns of one entry's terms; the edition's extra terms are compiled once and shared."""
+
+    regexes: tuple
+
+
+def _entry_patterns(terms):
     patterns = []
     words = set()
-    for name in (*terms.names, *terms.place_names, *terms.people, *terms.extra):
+    names = tuple(_clean_term(n) for n in terms.names)
+    place_names = tuple(_clean_term(n) for n in terms.place_names)
+    people = tuple(_clean_term(n) for n in terms.people)
+    for name in (*names, *place_names, *people):
         pattern = phrase_pattern(name)
         if pattern:
             patterns.append(pattern)
-    for name in terms.names:
+    for name in names:
         initials = acronym(name)
         if initials:
             patterns.append(acronym_pattern(initials))
-    adjectives = {adjective for name in terms.place_names for adjective in place_adjective_stems(name)}
+    adjectives = {adjective for name in place_names for adjective in place_adjective_stems(name)}
     for adjective in sorted(adjectives):
         patterns.append(adjective_pattern(adjective))
+    demonyms = {demonym for name in place_names for demonym in demonym_stems(name)}
+    for demonym in sorted(demonyms):
+        patterns.append(demonym_pattern(demonym))
     # Place names and people are redacted word by word too, whatever the rest of the text says around them.
-    for name in (*terms.place_names, *terms.people):
+    for name in (*place_names, *people):
         words.update(word for _index, word in distinctive_words(name))
     # In organisation names, capitalised non-generic words are proper names (Bobru, Zbąszynka); they are redacted
     # alone only where they start with a capital, so that "Celowy" in a name does not hide "celowo" in the text.
     proper = set()
-    for name in terms.names:
+    for name in names:
         for index, word in distinctive_words(name):
             if word[:1].isupper() and (index > 0 or len(_words(name)) == 1):
                 proper.add(word)
@@ -371,38 +562,83 @@ def compile_terms(terms):
             patterns.append(pattern)
     for email in terms.emails:
         if email:
-            patterns.append(re.escape(email))
-    # Longest first, so that a full name is replaced as one mark before its parts are.
-    patterns.sort(key=len, reverse=True)
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.UNICODE)
+            patterns.append(re.escape(_clean_term(email)))
+            local = email_local_pattern(_clean_term(email))
+            if local:
+                patterns.append(local)
+    return patterns
 
 
-def redact(text, compiled):
-    """Replace known names and any e-mail, web address, phone number or register number with the mark."""
-    if not text:
-        return text or ""
-    text = EMAIL_RE.sub(MARK, text)
-    text = URL_RE.sub(MARK, text)
-    if compiled is not None:
-        text = compiled.sub(MARK, text)
-    text = PHONE_RE.sub(MARK, text)
-    text = IDENTIFIER_RE.sub(MARK, text)
-    # Neighbouring marks read as one.
-    mark = re.escape(MARK)
-    return re.sub(rf"\+?{mark}(?:[\s\-–,]*{mark})+|\+{mark}", MARK, text)
+WORD_START = r"(?<!\w)"
+
+
+def _combine(patterns):
+    """The patterns as at most two regexes, longest first so that a full name is one match before its parts are.
+
+    Patterns that can only start a word share one look-behind, so that inside a word the many alternatives are
+    not tried at all (this keeps an edition's hundreds of terms cheap).
+    """
+    folded = sorted(dict.fromkeys(_fold_pattern(p) for p in patterns), key=len, reverse=True)
+    at_word = [p[len(WORD_START) :] for p in folded if p.startswith(WORD_START)]
+    anywhere = [p for p in folded if not p.startswith(WORD_START)]
+    regexes = []
+    if at_word:
+        regexes.append(WORD_START + "(?:" + "|".join(f"(?:{p})" for p in at_word) + ")")
+    if anywhere:
+        regexes.append("|".join(f"(?:{p})" for p in anywhere))
+    return tuple(re.compile(r, re.IGNORECASE | re.UNICODE) for r in regexes)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_entry(terms):
+    return _combine(_entry_patterns(terms))
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_extra(extra):
+    patterns = [phrase_pattern(_clean_term(term)) for term in extra]
+    return _combine([p for p in patterns if p])
+
+
+def compile_terms(terms):
+    """The compiled patterns for the entry's terms (cached: a juror's page does not compile them again)."""
+    entry = replace(terms, extra=())
+    regexes = _compiled_entry(entry) + _compiled_extra(tuple(terms.extra))
+    return Compiled(regexes) if regexes else None
+
+
+def _found(text, compiled):
+    """(start, end) stretches of the original text that some pattern matches on one of its shadows."""
+    found = []
+    shadows = [shadow(text)]
+    if _has_format_characters(text):
+        # "Gmina\u200bZbąszynek" reads as two words, "Zbą\u00adszynek" as one: try both readings.
+        shadows.append(shadow(text, format_as_space=True))
+    regexes = (EMAIL_RE, URL_RE, *(compiled.regexes if compiled is not None else ()), PHONE_RE, IDENTIFIER_RE)
+    for plain, starts, ends in shadows:
+        for regex in regexes:
+            for match in regex.finditer(plain):
+                if match.end() > match.start():
+                    found.append((starts[match.start()], ends[match.end() - 1]))
+    return found
+
+
+GAP_RE = re.compile(r"[\s\-–,+]*")
 
 
 def spans(text, compiled):
-    """The (start, end) stretches of the text that redact() replaces, overlapping and neighbouring ones merged."""
-    found = []
-    for regex in (EMAIL_RE, URL_RE, compiled, PHONE_RE, IDENTIFIER_RE):
-        if regex is not None:
-            found += [m.span() for m in regex.finditer(text or "") if m.end() > m.start()]
+    """The (start, end) stretches of the text that redact() replaces, overlapping and neighbouring ones merged.
+
+    A "+" right before a stretch (+48…) belongs to it; invisible format characters between two stretches do not
+    keep them apart.
+    """
+    text = text or ""
     merged = []
-    for start, end in sorted(found):
-        if merged and (start <= merged[-1][1] or re.fullmatch(r"[\s\-–,+]*", text[merged[-1][1] : start])):
+    for start, end in sorted(_found(text, compiled)):
+        if start > 0 and text[start - 1] == "+":
+            start -= 1
+        gap = "".join(c for c in text[merged[-1][1] : start] if unicodedata.category(c) != "Cf") if merged else None
+        if merged and (start <= merged[-1][1] or GAP_RE.fullmatch(gap)):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -421,6 +657,16 @@ def highlight(text, compiled):
     if position < len(text):
         pieces.append((text[position:], False))
     return pieces
+
+
+def redact(text, compiled):
+    """Replace known names and any e-mail, web address, phone number or register number with the mark.
+
+    Exactly the stretches highlight() shows are replaced, one mark each; the rest of the text stays as written.
+    """
+    if not text:
+        return text or ""
+    return "".join(MARK if redacted else piece for piece, redacted in highlight(text, compiled))
 
 
 def marked(redacted_text):

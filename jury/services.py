@@ -929,6 +929,19 @@ def parse_terms(text):
     return terms
 
 
+# Every juror's page matches the edition's terms; a few hundred cover any edition, tens of thousands are a mistake.
+MAX_TERMS = 300
+
+
+def check_terms_count(terms):
+    """Refuse a list of extra redaction terms longer than MAX_TERMS, saying how many were given."""
+    if len(terms) > MAX_TERMS:
+        raise JuryError(
+            _("An edition can have at most %(max)s redaction terms; this list has %(count)s. Nothing was saved.")
+            % {"max": MAX_TERMS, "count": len(terms)}
+        )
+
+
 def set_redaction_terms(edition, text, *, by):
     """Make the edition's extra redaction terms the lines of `text`; returns (added, removed).
 
@@ -937,6 +950,7 @@ def set_redaction_terms(edition, text, *, by):
     from .models import RedactionTerm
 
     wanted = parse_terms(text)
+    check_terms_count(wanted)
     with transaction.atomic():
         type(edition).objects.select_for_update().filter(pk=edition.pk).first()
         current = {t.term: t for t in RedactionTerm.objects.filter(edition=edition)}
