@@ -591,3 +591,15 @@ def test_copy_of_the_current_version_is_served_as_stored(client):
     stored = Attachment.objects.get(pk=attachment.pk)
     second = _download(client, edition, entry, attachment, juror)
     assert (second, Attachment.objects.get(pk=attachment.pk).jury_copy.name) == (first, stored.jury_copy.name)
+
+
+def test_xlsx_written_by_openpyxl_still_opens_with_its_cells_after_cleaning():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Sprawozdanie"
+    workbook.properties.title = f"Wniosek {LEAK}"
+    out = io.BytesIO()
+    workbook.save(out)
+    cleaned = openpyxl.load_workbook(io.BytesIO(sanitise(out.getvalue(), "xlsx")))
+    assert (cleaned.active["A1"].value, cleaned.properties.title) == ("Sprawozdanie", None)
