@@ -210,6 +210,9 @@ class Attachment(models.Model):
     # juror download and kept beside the original, which organisers and applicants keep getting unchanged.
     jury_copy = models.FileField(upload_to=attachment_path, max_length=300, blank=True, default="")
     jury_copy_sha256 = models.CharField(max_length=64, blank=True, default="")
+    # jury.sanitise.SANITISER_VERSION the copy was made with: a copy of another version is made again (0: before
+    # versions were recorded).
+    jury_copy_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("attachment")

@@ -5,13 +5,21 @@ a caller never falls back to the original.
 """
 
 import io
+import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from xml.etree import ElementTree
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageSequence
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+# Raised whenever a change makes copies cleaner: stored copies of another version are made again on the next
+# juror download (jury.views._jury_copy). 1: the first release; 2: titles, external paths, customXml, archive
+# member names, other picture formats, ODF settings.
+SANITISER_VERSION = 2
 
 # Limits for ZIP-based formats, checked on the declared sizes before anything is read (uploads are already capped
 # at the requirement's size, but a small ZIP can declare huge members).
@@ -30,6 +38,17 @@ class CannotSanitise(Exception):
 
 def sanitise(data, type_key, *, _depth=0):
     """The juror's copy of `data` (bytes or a binary file object) of our file type `type_key`, as bytes."""
+    out = io.BytesIO()
+    sanitise_into(data, type_key, out, _depth=_depth)
+    return out.getvalue()
+
+
+def sanitise_into(data, type_key, out, *, _depth=0):
+    """Write the juror's copy of `data` into the binary file `out`; raises CannotSanitise.
+
+    ZIP-based files are copied member by member, so a large file is never held in memory whole. When this raises,
+    `out` holds a partial copy the caller must throw away.
+    """
     cleaner = CLEANERS.get(type_key)
     if cleaner is None:
         raise CannotSanitise(f"no cleaner for file type {type_key!r}")
@@ -37,9 +56,10 @@ def sanitise(data, type_key, *, _depth=0):
         data = io.BytesIO(bytes(data))
     data.seek(0)
     try:
-        if type_key == "zip":
-            return cleaner(data, _depth)
-        return cleaner(data)
+        if type_key in ZIP_TYPES:
+            cleaner(data, out, _depth)
+        else:
+            out.write(cleaner(data))
     except CannotSanitise:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure means the file is not cleaned
@@ -139,32 +159,62 @@ def _pdf_safe_action(action):
 # --- pictures ------------------------------------------------------------------------------------------------------
 
 
+# Modes each format can be written in; other pictures are converted to the fallback mode first.
+PICTURE_MODES = {
+    "JPEG": (("L", "RGB", "CMYK"), "RGB"),
+    "PNG": (("1", "L", "LA", "RGB", "RGBA", "I", "I;16"), "RGBA"),
+    "GIF": (("1", "L", "P", "RGB", "RGBA"), "RGBA"),
+    "TIFF": (("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I", "I;16", "F"), "RGBA"),
+    "BMP": (("1", "L", "P", "RGB", "RGBA"), "RGB"),
+    "WEBP": (("RGB", "RGBA"), "RGBA"),
+}
+PICTURE_OPTIONS = {
+    "JPEG": {"quality": 92, "optimize": True},
+    "TIFF": {"compression": "tiff_deflate"},
+    "WEBP": {"lossless": True},
+}
+
+
 def _picture(data, fmt):
+    """The pixels again, in a fresh file of the same format: EXIF, XMP, IPTC, comments and text chunks stay behind.
+
+    Animated GIF and WebP and multi-page TIFF keep every frame (and the frame timing); only the colour profile,
+    the resolution and a GIF's transparent colour are carried over.
+    """
     with Image.open(data) as source:
         if source.format != fmt:
             raise CannotSanitise(f"the picture is {source.format}, not {fmt}")
         width, height = source.size
-        if width * height > MAX_PIXELS:
-            raise CannotSanitise(f"the picture is too large to clean ({width} x {height} pixels)")
-        source.load()
-        icc_profile = source.info.get("icc_profile")
-        dpi = source.info.get("dpi")
-        # The orientation lives in EXIF, which goes: turn the pixels so the picture still stands the right way up.
-        picture = ImageOps.exif_transpose(source)
-    picture.info = {}
-    options = {}
-    if icc_profile:
-        options["icc_profile"] = icc_profile
-    if dpi:
-        options["dpi"] = dpi
-    if fmt == "JPEG":
-        if picture.mode not in ("L", "RGB", "CMYK"):
-            picture = picture.convert("RGB")
-        options.update(quality=92, optimize=True)
-    elif picture.mode not in ("1", "L", "LA", "RGB", "RGBA", "I", "I;16"):
-        picture = picture.convert("RGBA")
+        count = getattr(source, "n_frames", 1)
+        if width * height * count > MAX_PIXELS:
+            raise CannotSanitise(f"the picture is too large to clean ({width} x {height} pixels, {count} frames)")
+        keep = {key: source.info[key] for key in ("icc_profile", "dpi", "transparency", "loop") if key in source.info}
+        if count == 1:
+            source.load()
+            # The orientation lives in EXIF, which goes: turn the pixels so the picture still stands the right way up.
+            frames, durations = [ImageOps.exif_transpose(source)], []
+        else:
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(source):
+                frames.append(frame.copy())
+                durations.append(frame.info.get("duration", 100))
+    modes, fallback = PICTURE_MODES[fmt]
+    for index, frame in enumerate(frames):
+        frame.info = {}
+        if frame.mode not in modes:
+            frames[index] = frame.convert(fallback)
+    options = dict(PICTURE_OPTIONS.get(fmt, {}))
+    for key in ("icc_profile", "dpi"):
+        if keep.get(key):
+            options[key] = keep[key]
+    if fmt == "GIF" and "transparency" in keep and frames[0].mode == "P":
+        options["transparency"] = keep["transparency"]
+    if len(frames) > 1:
+        options.update(save_all=True, append_images=frames[1:])
+        if fmt in ("GIF", "WEBP"):
+            options.update(duration=durations, loop=keep.get("loop", 0))
     out = io.BytesIO()
-    picture.save(out, fmt, **options)
+    frames[0].save(out, fmt, **options)
     return out.getvalue()
 
 
@@ -176,6 +226,22 @@ def _png(data):
     return _picture(data, "PNG")
 
 
+def _gif(data):
+    return _picture(data, "GIF")
+
+
+def _tiff(data):
+    return _picture(data, "TIFF")
+
+
+def _bmp(data):
+    return _picture(data, "BMP")
+
+
+def _webp(data):
+    return _picture(data, "WEBP")
+
+
 # --- ZIP-based formats: office documents and archives ------------------------------------------------------------
 
 NS = {
@@ -184,42 +250,110 @@ NS = {
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "x15ac": "http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac",
 }
-# Property elements emptied (or, for user-defined ones, removed), per member, as (namespace, local name). Titles and
-# subjects stay: they describe the document, not its makers.
+# Property elements emptied (or, for those in REMOVED, removed), per member, as (namespace, local name). Titles,
+# subjects, keywords and descriptions go too: applicants put their names in them.
 CLEARED = {
-    "docProps/core.xml": [(NS["dc"], "creator"), (NS["cp"], "lastModifiedBy"), (NS["cp"], "lastPrinted")],
-    "docProps/app.xml": [(NS["ep"], "Company"), (NS["ep"], "Manager"), (NS["ep"], "HyperlinkBase")],
+    "docProps/core.xml": [
+        (NS["dc"], "creator"),
+        (NS["cp"], "lastModifiedBy"),
+        (NS["cp"], "lastPrinted"),
+        (NS["dc"], "title"),
+        (NS["dc"], "subject"),
+        (NS["cp"], "keywords"),
+        (NS["dc"], "description"),
+        (NS["cp"], "category"),
+    ],
+    "docProps/app.xml": [
+        (NS["ep"], "Company"),
+        (NS["ep"], "Manager"),
+        (NS["ep"], "HyperlinkBase"),
+        (NS["ep"], "Template"),
+        # Word repeats the document title here; Excel lists the sheet names, which the file shows anyway.
+        (NS["ep"], "TitlesOfParts"),
+        (NS["ep"], "HeadingPairs"),
+    ],
     "meta.xml": [
         (NS["meta"], "initial-creator"),
         (NS["dc"], "creator"),
         (NS["meta"], "printed-by"),
         (NS["meta"], "user-defined"),
+        (NS["meta"], "template"),
+        (NS["dc"], "title"),
+        (NS["dc"], "subject"),
+        (NS["meta"], "keyword"),
+        (NS["dc"], "description"),
     ],
 }
-REMOVED = {"user-defined"}
-# Members dropped whole: custom properties (department, owner, file server paths...) and the Office address book
-# of comment authors with their e-mail log-ins.
-DROPPED = {"docProps/custom.xml", "word/people.xml", "xl/persons/person.xml"}
+REMOVED = {"user-defined", "template", "TitlesOfParts", "HeadingPairs"}
+# Members dropped whole: custom properties (department, owner, file server paths...), the Office address book
+# of comment authors with their e-mail log-ins, and document-library metadata (customXml/, matched separately).
+# Relationships and content types that point to them are removed too, so the file still opens without repair.
+DROPPED = {"docprops/custom.xml", "word/people.xml", "xl/persons/person.xml"}
+DROPPED_FOLDERS = ("customxml/",)
 # Who wrote a comment or a tracked change, inside the document parts. These parts are not re-serialised (Office
 # refers to namespace prefixes by name in mc:Ignorable), so names are blanked in place.
 AUTHOR_ATTRIBUTE = re.compile(rb'(\s(?:[A-Za-z0-9_.-]+:)?(?:author|initials|userId|providerId|displayName))="[^"]*"')
 AUTHOR_ELEMENT = re.compile(rb"<((?:[A-Za-z0-9_.-]+:)?(?:author|creator))>[^<]*</\1>")
 DOCUMENT_PARTS = re.compile(r"^(word/.*|xl/.*|ppt/.*|content\.xml|styles\.xml)$")
-OFFICE_TYPES = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
-OFFICE_NESTED = {".docx": "docx", ".xlsx": "xlsx", ".odt": "odt", ".ods": "ods", ".zip": "zip"}
+# Files inside a document or archive cleaned as files of their own, by extension.
+EMBEDDED_TYPES = {
+    ".pdf": "pdf",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".jfif": "jpeg",
+    ".png": "png",
+    ".gif": "gif",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".bmp": "bmp",
+    ".webp": "webp",
+}
+NESTED_TYPES = {".docx": "docx", ".xlsx": "xlsx", ".odt": "odt", ".ods": "ods", ".zip": "zip"}
+# Pictures nothing here can re-encode (vector drawings: their comment records and descriptions carry any text,
+# and Pillow cannot write them). A file holding one is withheld rather than passed on with its metadata.
+UNCLEANABLE_PICTURES = {".emf", ".emz", ".wmf", ".wmz", ".svg", ".svgz", ".wdp", ".hdp", ".jxr", ".eps", ".pict"}
+# An in-memory spool for a member handed to another cleaner: larger ones go to a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+# External relationship targets kept: web and mail links. Everything else (file:, UNC \\server\share, C:\..., a
+# relative path, other schemes) names a place on the author's computer or network and goes.
+KEPT_EXTERNAL = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+# Excel keeps the path of a linked workbook in a relationship its externalBook requires: the path is replaced.
+EXTERNAL_BOOK_TYPES = ("/externalLinkPath", "/xlExternalLinkPath/xlPathMissing")
+NEUTRAL_EXTERNAL_BOOK = "plik.xlsx"
+ATTRIBUTES = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+RELATIONSHIP = re.compile(
+    rb"<(?:[A-Za-z0-9_.-]+:)?Relationship\b" + ATTRIBUTES + rb"(?:/>|>\s*</(?:[A-Za-z0-9_.-]+:)?Relationship\s*>)"
+)
+OVERRIDE = re.compile(
+    rb"<(?:[A-Za-z0-9_.-]+:)?Override\b" + ATTRIBUTES + rb"(?:/>|>\s*</(?:[A-Za-z0-9_.-]+:)?Override\s*>)"
+)
+SAFE_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+ZIP_TYPES = {"docx", "xlsx", "odt", "ods", "zip"}
+EMPTY_ODF_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"%s/>'
+)
 
 
-def _office(data):
-    return _rewrite_zip(data, _clean_office_member, depth=0)
+def _office(data, out, depth):
+    _rewrite_zip(data, out, depth=depth, office=True)
 
 
-def _archive(data, depth):
-    return _rewrite_zip(data, _clean_archive_member, depth=depth)
+def _archive(data, out, depth):
+    _rewrite_zip(data, out, depth=depth, office=False)
 
 
-def _rewrite_zip(data, clean_member, *, depth):
-    """Copy a ZIP member by member in its order, each cleaned, with fixed dates and no comments."""
+def _rewrite_zip(data, out, *, depth, office):
+    """Copy a ZIP member by member in its order, each cleaned, with fixed dates and no comments.
+
+    An office document keeps its member names; an archive's members are renamed plik-001.txt, plik-002.pdf... in
+    one folder, because applicants' file and folder names name them ("Wojt_Jan_Kowalski/...").
+    """
     with zipfile.ZipFile(data) as source:
         members = source.infolist()
         if len(members) > MAX_MEMBERS:
@@ -229,55 +363,273 @@ def _rewrite_zip(data, clean_member, *, depth):
             raise CannotSanitise("the archive unpacks to too much data")
         if any(m.flag_bits & 0x1 for m in members):
             raise CannotSanitise("the archive is encrypted")
-        out = io.BytesIO()
+        kept = [m for m in members if not m.is_dir() and not (office and _dropped(m.filename))]
+        package = _Package(source, members) if office else None
         with zipfile.ZipFile(out, "w") as target:
-            for member in members:
-                if member.is_dir() or member.filename in DROPPED:
-                    continue
-                body = _read_capped(source, member)
-                body = clean_member(member.filename, body, depth)
-                info = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            for number, member in enumerate(kept, 1):
+                name = member.filename if office else _neutral_name(number, member.filename)
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 # ODF wants its `mimetype` member first and stored; keep every member's compression as it was.
                 info.compress_type = member.compress_type if member.compress_type in (0, 8) else zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                target.writestr(info, body)
-    return out.getvalue()
+                info.file_size = member.file_size  # a hint for ZIP64; the real size is written at the end
+                _write_member(source, member, target, info, package, depth)
 
 
-def _read_capped(archive, member):
-    chunks, size = [], 0
+def _write_member(source, member, target, info, package, depth):
+    name = member.filename
+    if package is not None and _office_xml(name):
+        target.writestr(info, package.clean(name, _read_capped(source, member)))
+        return
+    key = _embedded_type(name)
+    if key is None:
+        with target.open(info, "w") as sink:
+            _copy_capped(source, member, sink)
+        return
+    if key in ZIP_TYPES and depth + 1 >= MAX_NESTING:
+        raise CannotSanitise("archives are nested too deeply")
+    with (
+        tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool,
+        tempfile.SpooledTemporaryFile(SPOOL_BYTES) as cleaned,
+    ):
+        _copy_capped(source, member, spool)
+        sanitise_into(spool, key, cleaned, _depth=depth + 1 if key in ZIP_TYPES else depth)
+        cleaned.seek(0)
+        with target.open(info, "w") as sink:
+            shutil.copyfileobj(cleaned, sink, CHUNK)
+
+
+def _copy_capped(archive, member, sink):
+    size = 0
     with archive.open(member) as handle:
         while chunk := handle.read(CHUNK):
             size += len(chunk)
             if size > MAX_MEMBER_BYTES:
                 raise CannotSanitise("an archive member unpacks to more than it declared")
-            chunks.append(chunk)
-    return b"".join(chunks)
+            sink.write(chunk)
 
 
-def _clean_office_member(name, body, depth):
-    if name in CLEARED:
-        return _clear_properties(body, CLEARED[name])
-    if DOCUMENT_PARTS.match(name) and name.endswith((".xml", ".rels")):
-        body = AUTHOR_ATTRIBUTE.sub(rb'\1=""', body)
-        return AUTHOR_ELEMENT.sub(rb"<\1></\1>", body)
-    return _clean_embedded(name, body, depth)
+def _read_capped(archive, member):
+    buffer = io.BytesIO()
+    _copy_capped(archive, member, buffer)
+    return buffer.getvalue()  # shares the buffer: the member is held once
 
 
-def _clean_archive_member(name, body, depth):
-    return _clean_embedded(name, body, depth)
+def _extension(name):
+    base = name.rsplit("/", 1)[-1]
+    return ("." + base.rsplit(".", 1)[-1].lower()) if "." in base else ""
 
 
-def _clean_embedded(name, body, depth):
-    """Pictures and PDFs inside a document or archive (e.g. word/media/image1.jpeg) are cleaned as files."""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name.rsplit("/", 1)[-1] else ""
-    if extension in OFFICE_TYPES:
-        return sanitise(body, OFFICE_TYPES[extension], _depth=depth)
-    if extension in OFFICE_NESTED:
-        if depth + 1 >= MAX_NESTING:
-            raise CannotSanitise("archives are nested too deeply")
-        return sanitise(body, OFFICE_NESTED[extension], _depth=depth + 1)
+def _embedded_type(name):
+    """Our cleaner for a file inside a document or archive (e.g. word/media/image1.jpeg), or None to copy it."""
+    extension = _extension(name)
+    if extension in UNCLEANABLE_PICTURES:
+        raise CannotSanitise(f"the file holds a {extension[1:].upper()} picture, which cannot be cleaned")
+    return EMBEDDED_TYPES.get(extension) or NESTED_TYPES.get(extension)
+
+
+def _neutral_name(number, name):
+    extension = _extension(name)
+    return f"plik-{number:03d}{extension if SAFE_EXTENSION.match(extension) else ''}"
+
+
+def _dropped(name):
+    lowered = name.lower()
+    return lowered in DROPPED or lowered.startswith(DROPPED_FOLDERS)
+
+
+def _office_xml(name):
+    return (
+        name in CLEARED
+        or name in ("[Content_Types].xml", "settings.xml")
+        or name.endswith(".rels")
+        or (DOCUMENT_PARTS.match(name) is not None and name.endswith(".xml"))
+    )
+
+
+class _Package:
+    """What the package's relationships say, read before any member is written: which relationships go (external
+    paths, dropped parts) and which references in the parts that own them must go with them."""
+
+    def __init__(self, source, members):
+        self.names = {m.filename.lower() for m in members if not m.is_dir()}
+        self.rels = {}  # .rels member -> its cleaned bytes
+        self.dropped_ids = {}  # part that owns the relationships -> ids removed
+        for member in members:
+            if member.filename.endswith(".rels") and not member.is_dir():
+                owner = _rels_owner(member.filename)
+                body, removed = _clean_rels(_read_capped(source, member), owner)
+                self.rels[member.filename] = body
+                if removed:
+                    self.dropped_ids[owner] = removed
+
+    def clean(self, name, body):
+        _refuse_entities(body)
+        if name in self.rels:
+            return self.rels[name]
+        if name == "[Content_Types].xml":
+            return _clean_content_types(body)
+        if name in CLEARED:
+            return _clear_properties(body, CLEARED[name])
+        if name == "settings.xml":
+            return _empty_odf_settings(body)
+        if name == "xl/workbook.xml":
+            body = _remove_elements(body, NS["x15ac"], "absPath")
+        if name == "word/settings.xml":
+            # The mail-merge source: a query and a connection string with the path of the address list.
+            body = _remove_elements(body, NS["w"], "mailMerge")
+        if name in self.dropped_ids:
+            body = _remove_references(body, self.dropped_ids[name])
+        if DOCUMENT_PARTS.match(name):
+            body = AUTHOR_ATTRIBUTE.sub(rb'\1=""', body)
+            body = AUTHOR_ELEMENT.sub(rb"<\1></\1>", body)
+        return body
+
+
+def _refuse_entities(body):
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise CannotSanitise("an XML part declares entities")
+
+
+def _rels_owner(name):
+    """word/_rels/settings.xml.rels -> word/settings.xml; _rels/.rels -> "" (the package)."""
+    folder, _, base = name.rpartition("/")
+    folder = folder[: -len("_rels")].rstrip("/") if folder.endswith("_rels") else folder
+    base = base[: -len(".rels")]
+    return f"{folder}/{base}" if folder else base
+
+
+def _resolve(owner, target):
+    from urllib.parse import unquote
+
+    target = unquote(target)
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(owner), target)).lstrip("/")
+
+
+def _relationship_attributes(tag):
+    element = ElementTree.fromstring(_as_empty(tag))
+    return {key.rsplit("}", 1)[-1]: value for key, value in element.attrib.items()}
+
+
+def _as_empty(tag):
+    """A Relationship or Override element as a parseable empty element without a namespace prefix."""
+    text = re.sub(rb">\s*</[^>]*>$", b"/>", tag)
+    return re.sub(rb"^<[A-Za-z0-9_.-]+:", b"<", text)
+
+
+def _relationship_goes(attributes, owner):
+    """(goes, new target): whether a relationship is removed, or the neutral target it gets instead."""
+    target = attributes.get("Target", "")
+    if attributes.get("TargetMode", "Internal") == "External":
+        if KEPT_EXTERNAL.match(target.strip()):
+            return False, None
+        if attributes.get("Type", "").endswith(EXTERNAL_BOOK_TYPES):
+            return False, NEUTRAL_EXTERNAL_BOOK
+        return True, None
+    return _dropped(_resolve(owner, target)), None
+
+
+def _clean_rels(body, owner):
+    """The relationships without the removed ones, and the ids removed."""
+    _refuse_entities(body)
+    removed = {}
+
+    def edit(match):
+        attributes = _relationship_attributes(match.group(0))
+        goes, neutral = _relationship_goes(attributes, owner)
+        if goes:
+            removed[attributes.get("Id", "")] = attributes.get("Type", "")
+            return b""
+        if neutral is not None:
+            return re.sub(
+                rb"""(\sTarget\s*=\s*)(?:"[^"]*"|'[^']*')""", rb'\1"' + neutral.encode() + b'"', match.group(0)
+            )
+        return match.group(0)
+
+    body = RELATIONSHIP.sub(edit, body)
+    # Checked on the parsed result: a relationship the pattern missed refuses the file rather than leaking.
+    for element in ElementTree.fromstring(body).iter():
+        if element.tag.rsplit("}", 1)[-1] == "Relationship":
+            goes, neutral = _relationship_goes(element.attrib, owner)
+            if goes or (neutral is not None and element.get("Target") != neutral):
+                raise CannotSanitise("a relationship to a local file could not be removed")
+    return body, removed
+
+
+def _clean_content_types(body):
+    def edit(match):
+        part = _relationship_attributes(match.group(0)).get("PartName", "")
+        return b"" if _dropped(_resolve("", part)) else match.group(0)
+
+    body = OVERRIDE.sub(edit, body)
+    for element in ElementTree.fromstring(body).iter():
+        if element.tag.rsplit("}", 1)[-1] == "Override" and _dropped(_resolve("", element.get("PartName", ""))):
+            raise CannotSanitise("a content type of a removed part could not be removed")
     return body
+
+
+def _prefixes(body, uri):
+    found = set()
+    for _event, (prefix, namespace) in ElementTree.iterparse(io.BytesIO(body), events=["start-ns"]):
+        if namespace == uri:
+            found.add(prefix)
+    return found
+
+
+def _remove_elements(body, uri, local):
+    """Remove every element `local` of namespace `uri`, and any mc:AlternateContent left holding nothing."""
+    for prefix in _prefixes(body, uri):
+        qname = re.escape(f"{prefix}:{local}" if prefix else local).encode()
+        body = re.sub(rb"<" + qname + ATTRIBUTES + rb"/>", b"", body)
+        body = re.sub(rb"<(" + qname + rb")\b" + ATTRIBUTES + rb">.*?</\1\s*>", b"", body, flags=re.DOTALL)
+    empty_choice = (
+        rb"<(?P<c>[A-Za-z0-9_.-]+:)?(?:Choice|Fallback)\b"
+        + ATTRIBUTES
+        + rb"(?:/>|>\s*</(?P=c)?(?:Choice|Fallback)\s*>)"
+    )
+    wrapper = (
+        rb"<(?P<p>[A-Za-z0-9_.-]+:)?AlternateContent\b"
+        + ATTRIBUTES
+        + rb">(?:\s*"
+        + empty_choice
+        + rb")*\s*</(?P=p)?AlternateContent\s*>"
+    )
+    body = re.sub(wrapper, b"", body)
+    if any(True for _ in ElementTree.fromstring(body).iter(f"{{{uri}}}{local}")):
+        raise CannotSanitise(f"the element {local} could not be removed")
+    return body
+
+
+def _remove_references(body, removed):
+    """Take out what referred to removed relationships: the attached template whole, other r:... attributes."""
+    prefixes = _prefixes(body, NS["r"])
+    if any(kind.endswith("/attachedTemplate") for kind in removed.values()):
+        body = _remove_elements(body, NS["w"], "attachedTemplate")
+    for rid in removed:
+        for prefix in prefixes:
+            body = re.sub(
+                rb"\s"
+                + re.escape(prefix.encode())
+                + rb""":[A-Za-z]+\s*=\s*(["'])"""
+                + re.escape(rid.encode())
+                + rb"\1",
+                b"",
+                body,
+            )
+    root = ElementTree.fromstring(body)
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key.startswith(f"{{{NS['r']}}}") and value in removed:
+                raise CannotSanitise("a reference to a removed relationship could not be removed")
+    return body
+
+
+def _empty_odf_settings(body):
+    """An ODF settings.xml (printer names, window layout, configuration items) becomes an empty one."""
+    version = re.search(rb'office:version="([0-9.]{1,5})"', body)
+    return (EMPTY_ODF_SETTINGS % (f' office:version="{version.group(1).decode()}"' if version else "")).encode()
 
 
 def _clear_properties(body, fields):
@@ -286,8 +638,7 @@ def _clear_properties(body, fields):
     The XML is parsed with ElementTree to learn the prefixes and to check the result, but edited in place: writing
     it back through ElementTree would rename the prefixes (ns0:...), which not every office suite accepts.
     """
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        raise CannotSanitise("a properties file declares entities")
+    _refuse_entities(body)
     prefixes = {}
     for _event, (prefix, uri) in ElementTree.iterparse(io.BytesIO(body), events=["start-ns"]):
         prefixes.setdefault(uri, set()).add(prefix)
@@ -309,6 +660,10 @@ CLEANERS = {
     "pdf": _pdf,
     "jpeg": _jpeg,
     "png": _png,
+    "gif": _gif,
+    "tiff": _tiff,
+    "bmp": _bmp,
+    "webp": _webp,
     "docx": _office,
     "xlsx": _office,
     "odt": _office,

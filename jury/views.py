@@ -148,27 +148,40 @@ def _serve(request, file, filename):
 
 
 def _jury_copy(attachment):
-    """The stored cleaned copy, made now if missing. Two first downloads at once both clean; one copy is kept."""
-    if attachment.jury_copy:
-        return attachment.jury_copy
-    from django.core.files.base import ContentFile
+    """The stored cleaned copy, made now if missing or made by an older sanitiser (whose copy is then deleted).
+
+    Two first downloads at once both clean; one copy is kept. The file is cleaned into a temporary file, so a large
+    upload is never held in memory whole.
+    """
+    import tempfile
+
+    from django.core.files import File
 
     from applications.files import TYPE_MIME
 
     from . import sanitise
 
+    if attachment.jury_copy and attachment.jury_copy_version == sanitise.SANITISER_VERSION:
+        return attachment.jury_copy
+    old = attachment.jury_copy.name or ""
     type_key = next((key for key, mime in TYPE_MIME.items() if mime == attachment.content_type), None)
-    with attachment.file.open("rb") as original:
-        cleaned = sanitise.sanitise(original, type_key)
     storage = attachment.jury_copy.storage
     folder = attachment.file.name.rsplit("/", 1)[0]
-    name = storage.save(f"{folder}/jury-{uuid.uuid4().hex}", ContentFile(cleaned))
-    stored = Attachment.objects.filter(pk=attachment.pk, jury_copy="").update(
-        jury_copy=name, jury_copy_sha256=hashlib.sha256(cleaned).hexdigest()
+    with tempfile.SpooledTemporaryFile(sanitise.SPOOL_BYTES) as cleaned:
+        with attachment.file.open("rb") as original:
+            sanitise.sanitise_into(original, type_key, cleaned)
+        cleaned.seek(0)
+        digest = hashlib.file_digest(cleaned, "sha256").hexdigest()
+        cleaned.seek(0)
+        name = storage.save(f"{folder}/jury-{uuid.uuid4().hex}", File(cleaned))
+    stored = Attachment.objects.filter(pk=attachment.pk, jury_copy=old).update(
+        jury_copy=name, jury_copy_sha256=digest, jury_copy_version=sanitise.SANITISER_VERSION
     )
     if not stored:  # another request stored its copy first: use that one
         storage.delete(name)
-    attachment.refresh_from_db(fields=["jury_copy", "jury_copy_sha256"])
+    elif old:  # the copy an older sanitiser made may still name the applicant
+        storage.delete(old)
+    attachment.refresh_from_db(fields=["jury_copy", "jury_copy_sha256", "jury_copy_version"])
     return attachment.jury_copy
 
 
