@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
+from .access import recent_authentication_required
 from .models import Consent, User
 from .services import ROLE_FIELDS, ROLE_FLAGS, ROLE_SETS, change_roles, record_password_set
 
@@ -36,6 +38,15 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # accounts are anonymised, never deleted: deleting one would cascade to jury records
 
+    # Roles and passwords change only in a session that proved who it is in the last few minutes.
+    @method_decorator(recent_authentication_required)
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    @method_decorator(recent_authentication_required)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         requested = {name: form.cleaned_data[name] for name in ROLE_FIELDS if name in form.changed_data}
         stored = User.objects.select_for_update().get(pk=obj.pk) if change else User()
@@ -48,6 +59,7 @@ class UserAdmin(BaseUserAdmin):
         if requested:
             change_roles(obj, by=request.user, **requested)
 
+    @method_decorator(recent_authentication_required)
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():
             user = self.get_object(request, unquote(id))

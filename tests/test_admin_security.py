@@ -398,3 +398,42 @@ def test_application_page_for_organiser_shows_read_only_inlines(organiser_client
         True,
         False,
     )
+
+
+def test_role_change_in_an_old_session_asks_to_authenticate_again_and_changes_nothing(client, superuser):
+    from tests.test_mfa_policy import _age_session
+
+    target = factories.UserFactory(email="target@example.com")
+    admin_client = _client_for(client, superuser)
+    _age_session(admin_client, 3600)
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{target.pk}/change/", user_form_data(target, is_organiser="on")
+    )
+
+    target.refresh_from_db()
+    assert (response.status_code, response["Location"].split("?")[0], target.is_organiser) == (
+        302,
+        "/accounts/reauthenticate/",
+        False,
+    )
+    assert not AuditEvent.objects.filter(action="user.roles_changed").exists()
+
+
+def test_password_set_in_an_old_session_asks_to_authenticate_again(client, superuser):
+    from tests.test_mfa_policy import _age_session
+
+    target = factories.UserFactory(email="target@example.com")
+    admin_client = _client_for(client, superuser)
+    _age_session(admin_client, 3600)
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "Nowe-Haslo-2026!", "password2": "Nowe-Haslo-2026!", "usable_password": "true"},
+    )
+
+    target.refresh_from_db()
+    assert (response["Location"].split("?")[0], target.check_password("Nowe-Haslo-2026!")) == (
+        "/accounts/reauthenticate/",
+        False,
+    )
