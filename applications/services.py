@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.tokens import hash_token, new_token
 from contest import audit, phases
 from contest.emails import message as email_message
+from contest.errors import ServiceError
 from contest.models import Edition
 
 from . import declarations as declaration_texts
@@ -55,13 +56,6 @@ SECTIONS = {
 }
 
 
-class ServiceError(Exception):
-    def __init__(self, message="", problems=None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
-
-
 class TransitionNotAllowed(ServiceError):
     pass
 
@@ -75,7 +69,9 @@ class NotAllowed(ServiceError):
 
 
 class SubmissionInvalid(ServiceError):
-    pass
+    def __init__(self, message, problems):
+        super().__init__(message)
+        self.problems = problems
 
 
 class StorageUnavailable(ServiceError):

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import phases
+from contest.errors import add_to_form
 from contest.models import Edition
 from contest.teryt import search_units
 
@@ -467,7 +468,7 @@ def _attachments(request, application):
             error = unavailable.message
             status = 503
         except services.ServiceError as failure:
-            form.add_error("file", failure.message)
+            add_to_form(form, failure, "file")
             form.decorate()
             status = 400
         else:
@@ -533,10 +534,10 @@ def invite(request, application):
             try:
                 services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
             except services.TooManyInvitations as error:
-                form.add_error("email", error.message)
+                add_to_form(form, error, "email")
                 status = 429
             except services.ServiceError as error:
-                form.add_error("email", error.message)
+                add_to_form(form, error, "email")
                 status = 400
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})

@@ -310,7 +310,7 @@ def test_submit_validates_everything(edition, juror, assigned):
     criteria = list(edition.criteria.all())
     with pytest.raises(JuryError, match="Write a justification of at least 20 characters") as error:
         services.submit_scorecard(juror, assigned, {criteria[0].pk: (5, "short")}, by=juror.user)
-    assert set(error.value.message_dict) == {f"justification_{criteria[0].pk}", f"points_{criteria[1].pk}"}
+    assert set(error.value.field_errors) == {f"justification_{criteria[0].pk}", f"points_{criteria[1].pk}"}
 
 
 def test_points_out_of_range_are_refused_even_in_a_draft(edition, juror, assigned):

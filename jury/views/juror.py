@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Attachment
 from contest import phases
+from contest.errors import add_to_form
 from contest.models import Edition
 
 from .. import blind, forms, permissions, queries, services
@@ -34,10 +35,6 @@ def _checked_or_404(application):
     if shown is None:
         raise Http404
     return shown
-
-
-def _error_text(error):
-    return " ".join(error.messages)
 
 
 @permission_required("home")
@@ -183,11 +180,7 @@ def scorecard(request, edition, application, member):
                 verb = services.submit_scorecard if submit else services.save_draft
                 verb(member, application, form.values(), form.cleaned_data["overall_comment"], by=request.user)
             except JuryError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, _error_text(error))
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Your scorecard is submitted.") if submit else _("Your draft is saved."))
                 return redirect(
@@ -227,7 +220,7 @@ def declare_conflict(request, edition, application, member):
         try:
             services.declare_conflict(member, application, form.cleaned_data["reason"], by=request.user)
         except JuryError as error:
-            form.add_error("reason", _error_text(error))
+            add_to_form(form, error, "reason")
         else:
             messages.success(
                 request, _("Your conflict of interest is recorded; the entry is no longer yours to score.")
@@ -248,7 +241,7 @@ def affiliations(request):
         try:
             services.add_affiliation(request.user, by=request.user, **form.affiliation_fields())
         except JuryError as error:
-            form.add_error(None, _error_text(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The affiliation is recorded."))
             return redirect("jury:affiliations")
@@ -277,7 +270,7 @@ def invitation(request, token):
         repeated = _repeated_registration(request, token)
         if repeated is not None:
             return repeated
-        return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=404)
+        return render(request, "jury/invitation_invalid.html", {"message": error.message}, status=404)
     from django.contrib.auth import get_user_model
 
     has_account = get_user_model().objects.filter(email__iexact=found.email).exists()
@@ -294,7 +287,7 @@ def invitation(request, token):
             try:
                 member = services.accept_invitation(token, user)
             except JuryError as error:
-                return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
+                return render(request, "jury/invitation_invalid.html", {"message": error.message}, status=400)
             request.session[SESSION_FLAG] = True
             messages.success(request, _("Welcome to the jury."))
             return redirect("jury:dashboard", member.edition.year)
@@ -311,7 +304,7 @@ def invitation(request, token):
                 token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
             )
         except JuryError as error:
-            return render(request, "jury/invitation_invalid.html", {"message": _error_text(error)}, status=400)
+            return render(request, "jury/invitation_invalid.html", {"message": error.message}, status=400)
         return _welcome_registered(request, new_user, found.edition.year)
     return render(
         request,

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from accounts.access import recent_authentication_required
 from applications.models import Application
 from contest import phases
+from contest.errors import add_to_form
 
 from .. import blind, forms, queries, services
 from ..models import AnonymisationCheck, ConflictOfInterest, Invitation, JuryMember
 from ..permissions import permission_required
 from ..services import JuryError
-from .juror import _error_text
 
 
 @permission_required("organise")
@@ -54,7 +54,7 @@ def send_reminders(request, edition):
     try:
         sent = services.send_reminders(edition, by=request.user)
     except JuryError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Reminders sent to %(n)s jurors.") % {"n": len(sent)})
     return redirect("jury:board", edition.year)
@@ -102,7 +102,7 @@ def invitation_action(request, edition, pk, action):
             services.revoke_invitation(item, by=request.user)
             messages.success(request, _("The invitation is withdrawn."))
     except JuryError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     return redirect("jury:members", edition.year)
 
 
@@ -193,7 +193,7 @@ def assignment_change(request, edition):
         else:
             services.assign(member, application, by=request.user)
     except JuryError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The assignment is changed."))
     return redirect("jury:assignment", edition.year)
@@ -230,7 +230,7 @@ def conflict_add(request, edition):
     try:
         services.add_conflict(member, application, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The conflict of interest is recorded."))
     return redirect("jury:conflicts", edition.year)
@@ -266,7 +266,7 @@ def conflict_lift(request, edition, pk):
     try:
         services.lift_conflict(conflict, form.cleaned_data["reason"], by=request.user)
     except JuryError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The conflict of interest is lifted."))
     return redirect("jury:conflicts", edition.year)
@@ -296,7 +296,7 @@ def anonymised(request, edition, application):
             try:
                 services.sign_off_anonymisation(application, check_form.cleaned_data["content_hash"], by=request.user)
             except JuryError as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error.message)
             else:
                 messages.success(request, _("Anonymisation checked: jurors can open this entry now."))
         return redirect("jury:anonymised", edition.year, code)
@@ -349,7 +349,7 @@ def redaction_terms(request, edition):
         try:
             added, removed = services.set_redaction_terms(edition, form.cleaned_data["terms"], by=request.user)
         except JuryError as error:
-            form.add_error("terms", _error_text(error))
+            add_to_form(form, error, "terms")
         else:
             if added or removed:
                 messages.success(
