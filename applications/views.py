@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from contest import phases
+from contest import audit, phases
 from contest.errors import add_to_form
 from contest.models import Edition
 from contest.teryt import search_units
@@ -79,20 +79,8 @@ def detail(request, application):
     }
     if permissions.can(request.user, "organise"):
         context["versions"] = application.versions.all()
-        context["history"] = _history(application)
+        context["history"] = audit.history(application, action="application.status")
     return render(request, "applications/detail.html", context)
-
-
-def _history(application):
-    from django.contrib.contenttypes.models import ContentType
-
-    from contest.models import AuditEvent
-
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(Application),
-        target_id=str(application.pk),
-        action="application.status",
-    ).select_related("actor")
 
 
 # What was typed when the session ended travels in a signed cookie, limited to the edit page: an anonymous
@@ -688,7 +676,7 @@ def review(request, application):
             "checklist": checklist,
             "decision": decision,
             "can_review": can_review,
-            "history": _history(application),
+            "history": audit.history(application, action="application.status"),
             "versions": application.versions.all(),
         },
         status=400 if request.method == "POST" else 200,
