@@ -79,12 +79,12 @@ def remove_affiliation(affiliation, *, by):
 
 def _clean_identifiers(affiliation):
     """Registry numbers stored as compact ASCII digits, so they compare equal to the partners' numbers."""
-    errors = []
+    errors = {}
     for name, clean in IDENTIFIER_CLEANERS.items():
         try:
             setattr(affiliation, name, clean(getattr(affiliation, name)))
         except ValidationError as error:
-            errors.extend(error.messages)
+            errors[name] = error.messages
     if errors:
         raise JuryError(errors)
 
