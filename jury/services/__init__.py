@@ -38,7 +38,7 @@ from .invitations import (
 )
 from .membership import UNCHANGED, add_affiliation, declare_impartiality, remove_affiliation, set_member
 from .reminders import next_reminder_at, reminder_interval, send_reminders
-from .scoring import justification_field, points_field, save_draft, submit_scorecard, validate_scores
+from .scoring import justification_field, points_field, save_scorecard_draft, submit_scorecard, validate_scores
 
 __all__ = [
     "DECLARATION_VERSION",
@@ -76,7 +76,7 @@ __all__ = [
     "reset_anonymised",
     "revoke_invitation",
     "save_anonymised",
-    "save_draft",
+    "save_scorecard_draft",
     "send_reminders",
     "set_member",
     "set_redaction_terms",

@@ -113,7 +113,7 @@ def _write(member, application, values, overall_comment, by, *, submit):
     return card
 
 
-def save_draft(member, application, values, overall_comment="", *, by, at=None):
+def save_scorecard_draft(member, application, values, overall_comment="", *, by, at=None):
     """Save without completeness checks (points still must be within the scale)."""
     _check_can_score(member, application, by, at)
     return _write(member, application, values, overall_comment, by, submit=False)

@@ -177,7 +177,7 @@ def scorecard(request, edition, application, member):
         submit = "submit" in request.POST
         if form.is_valid():
             try:
-                verb = services.submit_scorecard if submit else services.save_draft
+                verb = services.submit_scorecard if submit else services.save_scorecard_draft
                 verb(member, application, form.values(), form.cleaned_data["overall_comment"], by=request.user)
             except JuryError as error:
                 add_to_form(form, error)
