@@ -35,7 +35,7 @@ from .forms import (
     UnitSearchForm,
 )
 from .middleware import accepts_uploads
-from .models import Application, Attachment, CoEditorInvitation, Partner, Status
+from .models import Application, Attachment, CoEditorInvitation, Partner
 from .permissions import permission_required
 from .uploads import HashingUploadHandler
 
@@ -266,9 +266,8 @@ def _submit(request, application):
     refused = permissions.refusal(request, "submit", application)
     if refused:
         return refused
-    verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
-        verb(application, by=request.user)
+        services.submit(application, by=request.user)
     except OperationalError as error:
         if "database is locked" not in str(error):
             raise
