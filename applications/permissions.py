@@ -18,7 +18,7 @@ from .models import TRANSITIONS, Status
 ALLOWED = (True, "")
 
 
-def is_member(user, application):
+def is_editor(user, application):
     """The owner or an invited co-editor."""
     if not user.is_authenticated:
         return False
@@ -28,13 +28,13 @@ def is_member(user, application):
 
 
 def _view(user, application):
-    if is_organiser(user) or is_member(user, application):
+    if is_organiser(user) or is_editor(user, application):
         return ALLOWED
     return False, _("You do not have access to this application.")
 
 
-def _member(user, application):
-    if is_member(user, application):
+def _editor(user, application):
+    if is_editor(user, application):
         return ALLOWED
     return False, _("Only the partnership's editors can do this.")
 
@@ -45,7 +45,7 @@ def corrections_window_open(application, at=None):
 
 
 def _edit(user, application):
-    allowed, reason = _member(user, application)
+    allowed, reason = _editor(user, application)
     if not allowed:
         return allowed, reason
     if application.status == Status.DRAFT:
@@ -74,7 +74,7 @@ def _edit_section(section):
 
 
 def _submit(user, application):
-    allowed, reason = _member(user, application)
+    allowed, reason = _editor(user, application)
     if not allowed:
         return allowed, reason
     if application.status == Status.DRAFT:
@@ -89,7 +89,7 @@ def _submit(user, application):
 
 
 def _withdraw(user, application):
-    allowed, reason = _member(user, application)
+    allowed, reason = _editor(user, application)
     if not allowed:
         return allowed, reason
     if Status.WITHDRAWN not in TRANSITIONS[application.status]:
@@ -193,7 +193,7 @@ def needs_staff_session(user, action, obj=None):
         return True
     if action == "start" or not is_organiser(user):
         return False
-    return not is_member(user, obj)
+    return not is_editor(user, obj)
 
 
 def ask(request, action, obj=None):

@@ -6,6 +6,7 @@ co-editors, contact e-mail) sends signals.application_changed with the acting us
 """
 
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.tokens import hash_token, new_token
 from contest import audit, phases
 from contest.emails import message as email_message
+from contest.errors import ServiceError
 from contest.models import Edition
 
 from . import declarations as declaration_texts
@@ -55,13 +57,6 @@ SECTIONS = {
 }
 
 
-class ServiceError(Exception):
-    def __init__(self, message="", problems=None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
-
-
 class TransitionNotAllowed(ServiceError):
     pass
 
@@ -75,7 +70,9 @@ class NotAllowed(ServiceError):
 
 
 class SubmissionInvalid(ServiceError):
-    pass
+    def __init__(self, message, problems):
+        super().__init__(message)
+        self.problems = problems
 
 
 class StorageUnavailable(ServiceError):
@@ -155,74 +152,70 @@ def _sync(target, source):
         setattr(target, field, getattr(source, field))
 
 
-def submit(application, *, by, at=None):
-    """Submit a draft exactly once: lock the row, check the phase and content, number it, freeze a version."""
-    at = at or timezone.now()
+@contextmanager
+def _changing(application):
+    """Lock the application's row for a status change; the caller's object gets the new state once committed."""
     with transaction.atomic():
         locked = _locked(application)
-        if locked.status != Status.DRAFT:
-            raise TransitionNotAllowed(_("This application has already been submitted."))
-        if not phases.can_submit(locked.edition, at):
-            raise NotAllowed(_("The submission deadline has passed; the application was not submitted."))
-        problems = validate_for_submission(locked)
-        if problems:
-            raise SubmissionInvalid(_("The application is not complete."), problems)
-        # Locking the edition row serialises numbering across applications of the same edition.
-        Edition.objects.select_for_update().filter(pk=locked.edition_id).first()
-        last = Application.objects.filter(edition_id=locked.edition_id).aggregate(m=Max("sequence"))["m"] or 0
-        sequence = last + 1
-        code = f"{settings.APPLICATION_CODE_PREFIX}-{locked.edition.year}-{sequence:03d}"
-        change_status(locked, Status.SUBMITTED, by=by, sequence=sequence, code=code, submitted_at=at)
-        _freeze_version(locked, by)
+        yield locked
     _sync(application, locked)
-    return application
 
 
-def resubmit(application, *, by, at=None):
-    """Send a corrected application back to the organisers within the corrections window."""
+def submit(application, *, by, at=None):
+    """Send the application to the organisers: a draft once, before the submission deadline, numbered then; an
+    application sent back for corrections, within its corrections window. Either way its content is checked and a
+    version frozen."""
     at = at or timezone.now()
-    with transaction.atomic():
-        locked = _locked(application)
-        if locked.status != Status.CORRECTIONS_REQUESTED:
+    with _changing(application) as locked:
+        first = locked.status == Status.DRAFT
+        if not first and locked.status != Status.CORRECTIONS_REQUESTED:
             raise TransitionNotAllowed(_("This application has already been submitted."))
-        if not corrections_window_open(locked, at):
+        if first and not phases.can_submit(locked.edition, at):
+            raise NotAllowed(_("The submission deadline has passed; the application was not submitted."))
+        if not first and not corrections_window_open(locked, at):
             raise NotAllowed(_("The deadline for corrections has passed."))
         problems = validate_for_submission(locked)
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
-        change_status(
-            locked, Status.SUBMITTED, by=by, reason=_("Corrections submitted"), submitted_at=at, corrections_fields=[]
-        )
+        if first:
+            # Locking the edition row serialises numbering across applications of the same edition.
+            Edition.objects.select_for_update().filter(pk=locked.edition_id).first()
+            last = Application.objects.filter(edition_id=locked.edition_id).aggregate(m=Max("sequence"))["m"] or 0
+            sequence = last + 1
+            code = f"{settings.APPLICATION_CODE_PREFIX}-{locked.edition.year}-{sequence:03d}"
+            change_status(locked, Status.SUBMITTED, by=by, sequence=sequence, code=code, submitted_at=at)
+        else:
+            change_status(
+                locked,
+                Status.SUBMITTED,
+                by=by,
+                reason=_("Corrections submitted"),
+                submitted_at=at,
+                corrections_fields=[],
+            )
         _freeze_version(locked, by)
-    _sync(application, locked)
     return application
 
 
 def withdraw(application, *, by, reason=""):
     if not phases.can_submit(application.edition):
         raise NotAllowed(_("Applications can be withdrawn only before the submission deadline."))
-    with transaction.atomic():
-        locked = _locked(application)
+    with _changing(application) as locked:
         change_status(locked, Status.WITHDRAWN, by=by, reason=reason)
-    _sync(application, locked)
     return application
 
 
 def accept(application, *, by, reason=""):
-    with transaction.atomic():
-        locked = _locked(application)
+    with _changing(application) as locked:
         change_status(locked, Status.ACCEPTED, by=by, reason=reason)
-    _sync(application, locked)
     return application
 
 
 def reject(application, *, by, reason):
     if not (reason or "").strip():
         raise ServiceError(_("Give the justification of the rejection."))
-    with transaction.atomic():
-        locked = _locked(application)
+    with _changing(application) as locked:
         change_status(locked, Status.REJECTED, by=by, reason=reason)
-    _sync(application, locked)
     return application
 
 
@@ -235,8 +228,7 @@ def request_corrections(application, *, by, deadline, fields, note):
     fields = [f for f in fields if f in allowed]
     if not fields:
         raise ServiceError(_("Choose at least one field or part to correct."))
-    with transaction.atomic():
-        locked = _locked(application)
+    with _changing(application) as locked:
         change_status(
             locked,
             Status.CORRECTIONS_REQUESTED,
@@ -246,7 +238,6 @@ def request_corrections(application, *, by, deadline, fields, note):
             corrections_fields=fields,
             corrections_note=note,
         )
-    _sync(application, locked)
     return application
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from contest import phases
+from contest import audit, phases
+from contest.errors import add_to_form
 from contest.models import Edition
 from contest.teryt import search_units
 
@@ -34,7 +35,7 @@ from .forms import (
     UnitSearchForm,
 )
 from .middleware import accepts_uploads
-from .models import Application, Attachment, CoEditorInvitation, Partner, Status
+from .models import Application, Attachment, CoEditorInvitation, Partner
 from .permissions import permission_required
 from .uploads import HashingUploadHandler
 
@@ -78,20 +79,8 @@ def detail(request, application):
     }
     if permissions.can(request.user, "organise"):
         context["versions"] = application.versions.all()
-        context["history"] = _history(application)
+        context["history"] = audit.history(application, action="application.status")
     return render(request, "applications/detail.html", context)
-
-
-def _history(application):
-    from django.contrib.contenttypes.models import ContentType
-
-    from contest.models import AuditEvent
-
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(Application),
-        target_id=str(application.pk),
-        action="application.status",
-    ).select_related("actor")
 
 
 # What was typed when the session ended travels in a signed cookie, limited to the edit page: an anonymous
@@ -277,9 +266,8 @@ def _submit(request, application):
     refused = permissions.refusal(request, "submit", application)
     if refused:
         return refused
-    verb = services.resubmit if application.status == Status.CORRECTIONS_REQUESTED else services.submit
     try:
-        verb(application, by=request.user)
+        services.submit(application, by=request.user)
     except OperationalError as error:
         if "database is locked" not in str(error):
             raise
@@ -467,7 +455,7 @@ def _attachments(request, application):
             error = unavailable.message
             status = 503
         except services.ServiceError as failure:
-            form.add_error("file", failure.message)
+            add_to_form(form, failure, "file")
             form.decorate()
             status = 400
         else:
@@ -533,10 +521,10 @@ def invite(request, application):
             try:
                 services.invite_coeditor(application, form.cleaned_data["email"], by=request.user)
             except services.TooManyInvitations as error:
-                form.add_error("email", error.message)
+                add_to_form(form, error, "email")
                 status = 429
             except services.ServiceError as error:
-                form.add_error("email", error.message)
+                add_to_form(form, error, "email")
                 status = 400
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
@@ -687,7 +675,7 @@ def review(request, application):
             "checklist": checklist,
             "decision": decision,
             "can_review": can_review,
-            "history": _history(application),
+            "history": audit.history(application, action="application.status"),
             "versions": application.versions.all(),
         },
         status=400 if request.method == "POST" else 200,

@@ -1,4 +1,6 @@
-"""Recording audit events: every state change that matters calls record() inside its transaction."""
+"""Recording audit events (every state change that matters calls record() inside its transaction) and reading them
+back."""
+
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditEvent
@@ -19,3 +21,12 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         event.target_id = str(target.pk)
     event.save()
     return event
+
+
+def history(target, *, action):
+    """The events of one kind recorded about `target`, newest first, with their actors."""
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        action=action,
+    ).select_related("actor")

@@ -1,4 +1,4 @@
-"""Verbs of the contest domain: copying an edition, publishing it."""
+"""Verbs of the contest domain: copying an edition with its set-up."""
 from zoneinfo import ZoneInfo
 
 from django.db import transaction

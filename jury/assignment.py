@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
@@ -34,6 +36,51 @@ class AssignmentResult:
     @property
     def min_load(self):
         return min(self.loads.values(), default=0)
+
+    def explain(self, codes):
+        """Translated sentences for a result that is not ok; codes: {entry: code} to name the short entries."""
+        short = ", ".join(codes.get(pk) or str(pk) for pk in self.short_entries)
+        messages = []
+        for reason in self.reasons:
+            kind, *numbers = reason
+            if kind == "short":
+                messages.append(
+                    ngettext(
+                        "%(n)s entry has fewer than %(k)s jurors without a conflict of interest: %(entries)s.",
+                        "%(n)s entries have fewer than %(k)s jurors without a conflict of interest: %(entries)s.",
+                        len(self.short_entries),
+                    )
+                    % {"n": len(self.short_entries), "k": numbers[0], "entries": short}
+                )
+            elif kind == "capacity":
+                messages.append(
+                    _("The jurors' maximum loads allow %(capacity)s assignments, but %(demand)s are needed.")
+                    % {"capacity": numbers[0], "demand": numbers[1]}
+                )
+            elif kind == "fixed_conflict":
+                messages.append(
+                    _("A juror who has started a scorecard now has a conflict of interest with that entry.")
+                )
+            elif kind == "over_cap":
+                messages.append(
+                    _("%(n)s jurors would go over their maximum load if every juror scored every entry.")
+                    % {"n": numbers[0]}
+                )
+            elif kind == "uncovered":
+                messages.append(
+                    _("Some entries have no juror without a conflict of interest: %(entries)s.") % {"entries": short}
+                )
+            elif kind == "k_invalid":
+                messages.append(_("Give at least one juror per entry."))
+            else:
+                messages.append(
+                    _(
+                        "No assignment meets every constraint: too many conflicts of interest or maximum loads too low "
+                        "for %(k)s jurors per entry."
+                    )
+                    % {"k": numbers[0] if numbers else ""}
+                )
+        return messages
 
 
 def _stable_noise(entry, juror):

@@ -128,14 +128,6 @@ def auto_redacted_fields(application, terms=None):
     return redaction.redact_fields({name: getattr(application, name) or "" for name in JURY_VISIBLE_FIELDS}, terms)
 
 
-def jury_attachments(application):
-    return (
-        Attachment.objects.filter(application=application, requirement__visible_to_jury=True)
-        .select_related("requirement")
-        .order_by("requirement__order", "requirement_id", "uploaded_at", "id")
-    )
-
-
 def _loaded(applications):
     """The applications with everything their juror's view needs, in a fixed number of queries."""
     ids = [a.pk for a in applications]

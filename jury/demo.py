@@ -138,7 +138,9 @@ def _scorecards(edition, members):
 
             if state == 1:
                 partial = dict(list(values().items())[:2])
-                services.save_draft(member, entry, partial, "Do uzupełnienia po lekturze załączników.", by=member.user)
+                services.save_scorecard_draft(
+                    member, entry, partial, "Do uzupełnienia po lekturze załączników.", by=member.user
+                )
                 continue
             comment = "Projekt dojrzały, dobrze udokumentowany; warto go pokazać jako dobrą praktykę."
             services.submit_scorecard(member, entry, values(), comment, by=member.user)

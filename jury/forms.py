@@ -1,10 +1,10 @@
-"""Forms of the jury pages; validation rules live in jury.services, forms only parse and show errors."""
+"""Forms of the jury pages: they parse what was sent and tie errors to fields; the rules of the domain (what an
+affiliation needs, scores, redaction terms) are jury.services', whose refusals views put back on these forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import JURY_VISIBLE_FIELDS, Application
-from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
 from contest.validators import SingleLineMixin
@@ -125,23 +125,10 @@ class AffiliationForm(StyledForm):
         # The code, not the unit: a juror's page keeps no model instance, even in a form's cleaned data.
         return unit.code
 
-    def clean_nip(self):
-        return clean_nip(self.cleaned_data.get("nip"))
-
-    def clean_regon(self):
-        return clean_regon(self.cleaned_data.get("regon"))
-
-    def clean_krs(self):
-        return clean_krs(self.cleaned_data.get("krs"))
-
     def clean(self):
+        # What an affiliation needs (one of unit, name or registry number; numbers that check) is
+        # jury.services.add_affiliation's rule; its refusals come back onto these fields.
         data = super().clean()
-        if not self.errors and not any(
-            data.get(name) for name in ("unit_code", "organisation_name", "nip", "regon", "krs")
-        ):
-            raise forms.ValidationError(
-                _("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS.")
-            )
         start, end = data.get("started_on"), data.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", _("The end must not be before the start."))

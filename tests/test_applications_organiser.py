@@ -169,7 +169,7 @@ def test_resubmission_after_the_corrections_deadline_is_refused(org, submitted, 
     corrections(org, submitted, ["title"])
     submitted.refresh_from_db()
     with pytest.raises(services.NotAllowed, match="The deadline for corrections has passed"):
-        services.resubmit(submitted, by=applicant, at=submitted.corrections_deadline + datetime.timedelta(seconds=1))
+        services.submit(submitted, by=applicant, at=submitted.corrections_deadline + datetime.timedelta(seconds=1))
 
 
 def test_corrections_need_a_future_deadline(org, submitted):

@@ -197,7 +197,7 @@ def scene(settings):
         entries.append(entry)
     for entry in entries[:2]:
         f.sign_off(entry)  # the third stays unchecked: "being prepared"
-    services.save_draft(juror, entries[0], {criterion.pk: (5, "Mój szkic uzasadnienia")}, by=juror.user)
+    services.save_scorecard_draft(juror, entries[0], {criterion.pk: (5, "Mój szkic uzasadnienia")}, by=juror.user)
     services.submit_scorecard(juror, entries[1], {criterion.pk: (7, "Pełne uzasadnienie oceny")}, by=juror.user)
     services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("1209042"), role="adviser")
     services.add_affiliation(juror.user, by=juror.user, organisation_name="Fundacja Przykładowa", role="other")

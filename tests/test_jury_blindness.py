@@ -84,7 +84,9 @@ def scene(settings):
             OTHER_JUROR_COMMENT,
             by=other.user,
         )
-    services.save_draft(juror, entries[0], {criterion.pk: (5, "Mój własny szkic uzasadnienia")}, by=juror.user)
+    services.save_scorecard_draft(
+        juror, entries[0], {criterion.pk: (5, "Mój własny szkic uzasadnienia")}, by=juror.user
+    )
     # The juror is conflicted with the third entry: an affiliation with the county around its municipality (the
     # juror's own affiliation page names the county, which is theirs to see, not the entry's).
     county = f.unit(f.JURY_IDENTITIES[2]["unit"][:4])

@@ -549,7 +549,7 @@ def test_damaged_file_message_is_in_polish_for_a_polish_juror(client, scene):
 
 
 def test_two_first_downloads_at_once_keep_one_copy_and_leave_no_orphan(scene):
-    from jury.views import _jury_copy
+    from jury.views.juror import _jury_copy
 
     attachment = _upload(scene, _pdf_with_identity(), "pdf")
     storage, folder = attachment.file.storage, attachment.file.name.rsplit("/", 1)[0]

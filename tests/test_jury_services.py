@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.tokens import hash_token
 from contest.models import AuditEvent
 from jury import services
 from jury.models import Assignment, ConflictOfInterest, Invitation, JuryMember, Scorecard, ScorecardRevision
@@ -40,7 +41,7 @@ def test_invite_stores_only_the_token_hash(edition, organiser, mailoutbox, djang
     with django_capture_on_commit_callbacks(execute=True):
         [(invitation, token)] = services.invite(edition, ["New.Juror@Example.com"], by=organiser)
     assert invitation.email == "new.juror@example.com"
-    assert invitation.token_hash == services.hash_token(token)
+    assert invitation.token_hash == hash_token(token)
     assert token not in invitation.token_hash
     assert len(mailoutbox) == 1
     assert token in mailoutbox[0].body
@@ -271,7 +272,7 @@ def test_assign_automatically_keeps_started_scorecards(edition, organiser):
     members = [f.declared_juror(edition) for _ in range(3)]
     entries = [f.jury_entry(edition, i) for i in range(1, 4)]
     Assignment.objects.create(member=members[2], application=entries[0])
-    services.save_draft(members[2], entries[0], {}, by=members[2].user)
+    services.save_scorecard_draft(members[2], entries[0], {}, by=members[2].user)
     services.assign_automatically(edition, by=organiser, k=1)
     assert Assignment.objects.filter(member=members[2], application=entries[0]).exists()
 
@@ -300,7 +301,7 @@ def assigned(edition, juror):
 
 
 def test_draft_saves_incomplete(edition, juror, assigned):
-    card = services.save_draft(juror, assigned, {}, "first thoughts", by=juror.user)
+    card = services.save_scorecard_draft(juror, assigned, {}, "first thoughts", by=juror.user)
     assert card.status == "draft"
     assert card.overall_comment == "first thoughts"
 
@@ -309,13 +310,13 @@ def test_submit_validates_everything(edition, juror, assigned):
     criteria = list(edition.criteria.all())
     with pytest.raises(JuryError, match="Write a justification of at least 20 characters") as error:
         services.submit_scorecard(juror, assigned, {criteria[0].pk: (5, "short")}, by=juror.user)
-    assert set(error.value.message_dict) == {f"justification_{criteria[0].pk}", f"points_{criteria[1].pk}"}
+    assert set(error.value.field_errors) == {f"justification_{criteria[0].pk}", f"points_{criteria[1].pk}"}
 
 
 def test_points_out_of_range_are_refused_even_in_a_draft(edition, juror, assigned):
     criteria = list(edition.criteria.all())
     with pytest.raises(JuryError, match="Give between 0 and 10 points"):
-        services.save_draft(juror, assigned, {criteria[0].pk: (11, "")}, by=juror.user)
+        services.save_scorecard_draft(juror, assigned, {criteria[0].pk: (11, "")}, by=juror.user)
 
 
 def test_submit_and_revise_keeps_every_revision(edition, juror, assigned):
@@ -332,7 +333,7 @@ def test_scoring_refused_one_second_after_the_window(edition, juror, assigned):
     edition.save()
     juror.edition.refresh_from_db()
     with pytest.raises(JuryError, match="outside the scoring window"):
-        services.save_draft(juror, assigned, {}, by=juror.user)
+        services.save_scorecard_draft(juror, assigned, {}, by=juror.user)
 
 
 def test_scoring_refused_one_second_before_the_window(edition, juror, assigned):
@@ -340,30 +341,30 @@ def test_scoring_refused_one_second_before_the_window(edition, juror, assigned):
     edition.save()
     juror.edition.refresh_from_db()
     with pytest.raises(JuryError, match="outside the scoring window"):
-        services.save_draft(juror, assigned, {}, by=juror.user)
+        services.save_scorecard_draft(juror, assigned, {}, by=juror.user)
 
 
 def test_scoring_refused_for_unassigned_entry(edition, juror):
     entry = f.jury_entry(edition, 1)
     with pytest.raises(JuryError, match="not assigned"):
-        services.save_draft(juror, entry, {}, by=juror.user)
+        services.save_scorecard_draft(juror, entry, {}, by=juror.user)
 
 
 def test_scoring_refused_for_conflicted_entry(edition, juror, assigned, organiser):
     services.add_conflict(juror, assigned, "Ties", by=organiser)
     with pytest.raises(JuryError, match="conflict"):
-        services.save_draft(juror, assigned, {}, by=juror.user)
+        services.save_scorecard_draft(juror, assigned, {}, by=juror.user)
 
 
 def test_scoring_refused_for_criteria_of_another_edition(edition, juror, assigned):
     foreign = f.CriterionFactory(edition=f.EditionFactory(phase="scoring"))
     with pytest.raises(JuryError, match="The form refers to criteria of another edition"):
-        services.save_draft(juror, assigned, {foreign.pk: (1, "")}, by=juror.user)
+        services.save_scorecard_draft(juror, assigned, {foreign.pk: (1, "")}, by=juror.user)
 
 
 def test_scoring_refused_for_someone_else(edition, juror, assigned):
     with pytest.raises(JuryError, match="Only the assigned juror can score this entry"):
-        services.save_draft(juror, assigned, {}, by=f.UserFactory())
+        services.save_scorecard_draft(juror, assigned, {}, by=f.UserFactory())
 
 
 # Reminders ---------------------------------------------------------------------------------------------------------
@@ -384,7 +385,7 @@ def test_reminders_go_only_to_unfinished_jurors_and_not_too_often(
 
 
 def test_scorecard_state_counts(edition, juror, assigned):
-    services.save_draft(juror, assigned, {}, by=juror.user)
+    services.save_scorecard_draft(juror, assigned, {}, by=juror.user)
     assert Scorecard.objects.get().status == "draft"
 
 

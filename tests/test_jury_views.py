@@ -103,7 +103,7 @@ def test_entry_page_shows_jury_content(client, edition, juror, entry):
     assert "application" not in response.context
 
 
-def test_save_draft_then_submit(client, edition, juror, entry):
+def test_save_scorecard_draft_then_submit(client, edition, juror, entry):
     client.force_login(juror.user)
     response = _post_card(client, edition, entry, points=("", ""), justification="", save="1")
     assert response.status_code == 302
@@ -420,7 +420,7 @@ def test_organiser_edits_anonymised_version_jurors_then_see(client, edition, org
 def test_progress_board_shows_states(client, edition, organiser, juror, entry):
     other = f.jury_entry(edition, 2)
     services.add_conflict(juror, other, "Ties", by=organiser)
-    services.save_draft(juror, entry, {}, by=juror.user)
+    services.save_scorecard_draft(juror, entry, {}, by=juror.user)
     client.force_login(organiser)
     response = client.get(_url("board", edition))
     states = {e.code: cells for e, cells in response.context["table"]}

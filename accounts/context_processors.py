@@ -1,5 +1,6 @@
 """Template context shared by every page: the site's name and the user's roles."""
-from accounts.permissions import is_organiser
+
+from .permissions import is_organiser
 
 
 def site(request):

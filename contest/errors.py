@@ -1,0 +1,44 @@
+"""The one family of refusals the services of every app raise, and the one way views show them to the user:
+`error.message` in a page's messages, `add_to_form(form, error)` on the form that sent the data."""
+
+
+class ServiceError(Exception):
+    """A refused action. `message` is for the user; `field_errors` ({field: [messages]}) ties parts of it to the
+    fields of the form that sent the data, when there is one.
+
+    The first argument may be one message, a list of messages (joined into one), or a dict of field errors.
+    """
+
+    def __init__(self, message="", field_errors=None):
+        if isinstance(message, dict):
+            field_errors, message = message, ""
+        field_errors = {name: _as_list(found) for name, found in (field_errors or {}).items()}
+        if isinstance(message, (list, tuple)):
+            message = " ".join(str(item) for item in message)
+        message = str(message) if message else ""
+        if not message and field_errors:
+            message = " ".join(str(item) for found in field_errors.values() for item in found)
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors
+
+    @property
+    def messages(self):
+        """Every message as a list, as django.core.exceptions.ValidationError gives them."""
+        if self.field_errors:
+            return [str(item) for found in self.field_errors.values() for item in found]
+        return [self.message] if self.message else []
+
+
+def _as_list(found):
+    return [found] if isinstance(found, str) or not isinstance(found, (list, tuple)) else list(found)
+
+
+def add_to_form(form, error, field=None):
+    """Put a refusal on the form that sent the data: field errors on their fields (the rest on the form), the
+    message on `field` (None: the form as a whole)."""
+    if error.field_errors:
+        for name, found in error.field_errors.items():
+            form.add_error(name if name in form.fields else None, found)
+    else:
+        form.add_error(field, error.message)

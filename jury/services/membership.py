@@ -1,0 +1,95 @@
+"""A juror's place on the jury: their settings, their impartiality declaration and their affiliations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from contest import phases
+from contest.audit import record
+
+from ..declarations import DECLARATION_VERSION, declaration_text
+from ..matching import IDENTIFIER_CLEANERS
+from ..models import Affiliation, ImpartialityDeclaration, JuryMember
+from .conflicts import detect_conflicts
+from .errors import JuryError
+
+UNCHANGED = object()  # set_member: leave the field as it is
+
+
+def set_member(member, *, by, is_chair=UNCHANGED, max_entries=UNCHANGED, is_active=UNCHANGED):
+    """Change the fields given; max_entries=None means no maximum."""
+    with transaction.atomic():
+        before = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
+        if is_chair is not UNCHANGED:
+            member.is_chair = is_chair
+        if max_entries is not UNCHANGED:
+            member.max_entries = max_entries
+        if is_active is not UNCHANGED:
+            member.is_active = is_active
+        member.save()
+        after = {"is_chair": member.is_chair, "max_entries": member.max_entries, "is_active": member.is_active}
+        record("jury.member_changed", actor=by, target=member, edition=member.edition, before=before, after=after)
+    return member
+
+
+def declare_impartiality(member, *, by):
+    if member.user_id != by.pk:
+        raise JuryError(_("Only the juror can sign their own declaration."))
+    with transaction.atomic():
+        declaration, created = ImpartialityDeclaration.objects.get_or_create(
+            member=member,
+            defaults={"user": by, "text_version": DECLARATION_VERSION, "text": declaration_text()},
+        )
+        if created:
+            record(
+                "jury.impartiality_declared",
+                actor=by,
+                target=member,
+                edition=member.edition,
+                text_version=DECLARATION_VERSION,
+            )
+    return declaration
+
+
+def add_affiliation(user, *, by, **fields):
+    affiliation = Affiliation(user=user, **fields)
+    _clean_identifiers(affiliation)
+    if not (
+        affiliation.territorial_unit_id
+        or affiliation.organisation_name
+        or affiliation.nip
+        or affiliation.regon
+        or affiliation.krs
+    ):
+        raise JuryError(_("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS."))
+    with transaction.atomic():
+        affiliation.save()
+        record("jury.affiliation_added", actor=by, target=affiliation, affiliation=str(affiliation))
+        _redetect_for_user(user, by=by)
+    return affiliation
+
+
+def remove_affiliation(affiliation, *, by):
+    user = affiliation.user
+    with transaction.atomic():
+        record("jury.affiliation_removed", actor=by, target=affiliation, affiliation=str(affiliation))
+        affiliation.delete()
+        _redetect_for_user(user, by=by)
+
+
+def _clean_identifiers(affiliation):
+    """Registry numbers stored as compact ASCII digits, so they compare equal to the partners' numbers."""
+    errors = {}
+    for name, clean in IDENTIFIER_CLEANERS.items():
+        try:
+            setattr(affiliation, name, clean(getattr(affiliation, name)))
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise JuryError(errors)
+
+
+def _redetect_for_user(user, *, by):
+    for member in JuryMember.objects.filter(user=user, is_active=True).select_related("edition"):
+        if phases.phase_at(member.edition) not in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
+            detect_conflicts(member.edition, members=[member], by=by)

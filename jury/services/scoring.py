@@ -1,0 +1,125 @@
+"""Scorecards: the juror's drafts and submissions, validated against the edition's criteria."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contest import phases
+from contest.audit import record
+
+from ..models import CriterionScore, ImpartialityDeclaration, Scorecard, ScorecardRevision
+from ..permissions import entry_visible
+from .errors import JuryError
+
+
+def _check_can_score(member, application, by, at=None):
+    if member.user_id != by.pk or not member.is_active:
+        raise JuryError(_("Only the assigned juror can score this entry."))
+    allowed, message = entry_visible(member, application)
+    if not allowed:
+        raise JuryError(message)
+    if not phases.can_score(member.edition, at):
+        raise JuryError(_("Scoring is closed: it is outside the scoring window."))
+    if not ImpartialityDeclaration.objects.filter(member=member).exists():
+        raise JuryError(_("Sign the impartiality declaration first."))
+
+
+def points_field(criterion):
+    return f"points_{criterion.pk}"
+
+
+def justification_field(criterion):
+    return f"justification_{criterion.pk}"
+
+
+def validate_scores(edition, criteria, values, *, complete):
+    """Errors keyed by form field; ranges are always checked, completeness only when submitting.
+
+    values: {criterion_id: (points or None, justification)}; points must already be int or None.
+    """
+    errors = {}
+    for criterion in criteria:
+        points, justification = values.get(criterion.pk, (None, ""))
+        if points is not None and not (0 <= points <= criterion.max_points):
+            errors[points_field(criterion)] = _("Give between 0 and %(max)s points.") % {"max": criterion.max_points}
+        if not complete:
+            continue
+        if points is None:
+            errors[points_field(criterion)] = _("Give the points for this criterion.")
+        if criterion.requires_justification:
+            length = len((justification or "").strip())
+            if length < edition.min_justification_length:
+                errors[justification_field(criterion)] = _(
+                    "Write a justification of at least %(min)s characters (now %(now)s)."
+                ) % {"min": edition.min_justification_length, "now": length}
+    return errors
+
+
+def _write(member, application, values, overall_comment, by, *, submit):
+    edition = member.edition
+    criteria = list(edition.criteria.all())
+    unknown = set(values) - {c.pk for c in criteria}
+    if unknown:
+        raise JuryError(_("The form refers to criteria of another edition."))
+    errors = validate_scores(edition, criteria, values, complete=submit)
+    if errors:
+        raise JuryError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        card, _created = Scorecard.objects.select_for_update().get_or_create(member=member, application=application)
+        previous = card.status
+        if previous == Scorecard.Status.SUBMITTED and not submit:
+            raise JuryError(_("This scorecard has been submitted; submit your changes as a revision."))
+        card.overall_comment = overall_comment or ""
+        card.updated_at = now
+        existing = {s.criterion_id: s for s in card.scores.all()}
+        for criterion in criteria:
+            points, justification = values.get(criterion.pk, (None, ""))
+            score = existing.get(criterion.pk) or CriterionScore(scorecard=card, criterion=criterion)
+            score.points = points
+            score.justification = justification or ""
+            score.save()
+        if submit:
+            card.status = Scorecard.Status.SUBMITTED
+            card.submitted_at = now
+            card.revision += 1
+        card.save()
+        if submit:
+            ScorecardRevision.objects.create(
+                scorecard=card,
+                number=card.revision,
+                submitted_by=by,
+                submitted_at=now,
+                snapshot={
+                    "overall_comment": card.overall_comment,
+                    "scores": {
+                        str(c.pk): {
+                            "points": values.get(c.pk, (None, ""))[0],
+                            "justification": values.get(c.pk, (None, ""))[1],
+                        }
+                        for c in criteria
+                    },
+                },
+            )
+            record(
+                "jury.scorecard_submitted" if card.revision == 1 else "jury.scorecard_revised",
+                actor=by,
+                target=card,
+                edition=edition,
+                from_state=previous if not _created else "",
+                to_state=card.status,
+                revision=card.revision,
+            )
+    return card
+
+
+def save_scorecard_draft(member, application, values, overall_comment="", *, by, at=None):
+    """Save without completeness checks (points still must be within the scale)."""
+    _check_can_score(member, application, by, at)
+    return _write(member, application, values, overall_comment, by, submit=False)
+
+
+def submit_scorecard(member, application, values, overall_comment="", *, by, at=None):
+    """Validate everything and submit; a submitted scorecard can be revised until scoring closes."""
+    _check_can_score(member, application, by, at)
+    return _write(member, application, values, overall_comment, by, submit=True)

@@ -1,0 +1,1 @@
+"""Jury pages in two modules: juror.py for the jurors, organiser.py for the organisers (jury/urls.py names both)."""

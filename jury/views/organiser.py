@@ -1,0 +1,371 @@
+"""The organisers' pages of the jury: progress and reminders, members and invitations, assignment, conflicts of
+interest, and the anonymisation of entries. Thin views that ask jury.permissions, call jury.services or jury.queries,
+and render."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import recent_authentication_required
+from applications.models import Application
+from contest import phases
+from contest.errors import add_to_form
+
+from .. import blind, forms, queries, services
+from ..models import AnonymisationCheck, ConflictOfInterest, Invitation, JuryMember
+from ..permissions import permission_required
+from ..services import JuryError
+
+
+@permission_required("organise")
+def board(request, edition):
+    jurors, rows = queries.progress_board(edition)
+    labels = {
+        "none": "–",
+        "not_started": _("not started"),
+        "draft": _("draft"),
+        "submitted": _("submitted"),
+        "conflict": _("conflict"),
+    }
+    table = [(entry, [(state, labels[state]) for state in states]) for entry, states in rows]
+    totals = {state: sum(states.count(state) for _e, states in rows) for state in labels}
+    next_at = services.next_reminder_at(edition)
+    return render(
+        request,
+        "jury/organiser/board.html",
+        {
+            "edition": edition,
+            "jurors": jurors,
+            "table": table,
+            "totals": totals,
+            "next_reminder_at": next_at if next_at and next_at > timezone.now() else None,
+            "scoring_open": phases.can_score(edition),
+        },
+    )
+
+
+@permission_required("organise")
+@require_POST
+def send_reminders(request, edition):
+    try:
+        sent = services.send_reminders(edition, by=request.user)
+    except JuryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Reminders sent to %(n)s jurors.") % {"n": len(sent)})
+    return redirect("jury:board", edition.year)
+
+
+@permission_required("organise")
+def members(request, edition):
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.invite(
+            edition,
+            form.cleaned_data["emails"],
+            by=request.user,
+            is_chair=form.cleaned_data["is_chair"],
+        )
+        messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
+        return redirect("jury:members", edition.year)
+    loads = queries.member_loads(edition)
+    member_list = [(m, loads.get(m.pk, 0)) for m in queries.members(edition)]
+    return render(
+        request,
+        "jury/organiser/members.html",
+        {
+            "edition": edition,
+            "form": form,
+            "members": member_list,
+            "invitations": Invitation.objects.filter(edition=edition).select_related("invited_by"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("organise")
+@require_POST
+@recent_authentication_required(when=lambda request, **kwargs: kwargs.get("action") == "revoke")
+def invitation_action(request, edition, pk, action):
+    if action not in ("resend", "revoke"):
+        raise Http404
+    item = get_object_or_404(Invitation, pk=pk, edition=edition)
+    try:
+        if action == "resend":
+            services.resend_invitation(item, by=request.user)
+            messages.success(request, _("The invitation is sent again with a new link."))
+        else:
+            services.revoke_invitation(item, by=request.user)
+            messages.success(request, _("The invitation is withdrawn."))
+    except JuryError as error:
+        messages.error(request, error.message)
+    return redirect("jury:members", edition.year)
+
+
+@permission_required("organise")
+@require_POST
+@recent_authentication_required
+def member_update(request, edition, pk):
+    member = get_object_or_404(JuryMember, pk=pk, edition=edition)
+    form = forms.MemberForm(request.POST)
+    if form.is_valid():
+        services.set_member(
+            member,
+            by=request.user,
+            is_chair=form.cleaned_data["is_chair"],
+            max_entries=form.cleaned_data["max_entries"],
+            is_active=form.cleaned_data["is_active"],
+        )
+        messages.success(request, _("The juror's settings are saved."))
+    else:
+        messages.error(
+            request,
+            _("The maximum number of entries must be a whole number from 0 to %(max)s.")
+            % {"max": forms.MAX_ENTRIES_PER_JUROR},
+        )
+    return redirect("jury:members", edition.year)
+
+
+MATRIX_LIMIT = 3000
+
+
+@permission_required("organise")
+def assignment(request, edition):
+    initial = {"mode": "k" if edition.jurors_per_entry else "all", "k": edition.jurors_per_entry}
+    form = forms.AssignmentForm(request.POST or None, initial=initial)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        k = form.cleaned_data["k"] if form.cleaned_data["mode"] == "k" else None
+        if edition.jurors_per_entry != k:
+            edition.jurors_per_entry = k
+            edition.save(update_fields=["jurors_per_entry"])
+        report = services.assign_automatically(edition, by=request.user, k=k)
+        if report.ok:
+            messages.success(
+                request,
+                _("Assignment done: %(n)s assignments, load between %(min)s and %(max)s entries per juror.")
+                % {"n": len(report.pairs), "min": report.min_load, "max": report.max_load},
+            )
+            return redirect("jury:assignment", edition.year)
+    jurors, rows = queries.progress_board(edition)
+    loads = queries.member_loads(edition)
+    short = set()
+    if report is not None and report.short_entries:
+        short = set(report.short_entries)
+    table = [
+        (entry, [(j, state) for j, state in zip(jurors, states, strict=True)], entry.pk in short)
+        for entry, states in rows
+    ]
+    return render(
+        request,
+        "jury/organiser/assignment.html",
+        {
+            "edition": edition,
+            "form": form,
+            "report": report,
+            "report_messages": services.explain(report, edition) if report is not None and not report.ok else [],
+            "jurors": [(j, loads.get(j.pk, 0)) for j in jurors],
+            # The matrix of buttons is for committees of ordinary size; big ones use the two lists.
+            "table": table if len(rows) * max(len(jurors), 1) <= MATRIX_LIMIT else [],
+            "matrix_too_big": len(rows) * max(len(jurors), 1) > MATRIX_LIMIT,
+            "entries": [entry for entry, _states in rows],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("organise")
+@require_POST
+@recent_authentication_required(when=lambda request, **kwargs: request.POST.get("action") == "unassign")
+def assignment_change(request, edition):
+    form = forms.AssignmentChangeForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "assignment")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
+    try:
+        if form.cleaned_data["action"] == "unassign":
+            services.unassign(member, application, by=request.user)
+        else:
+            services.assign(member, application, by=request.user)
+    except JuryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The assignment is changed."))
+    return redirect("jury:assignment", edition.year)
+
+
+@permission_required("organise")
+def conflicts(request, edition):
+    items = (
+        ConflictOfInterest.objects.filter(member__edition=edition)
+        .select_related("member__user", "application", "created_by", "lifted_by")
+        .order_by("lifted_at", "application__code", "member__user__email")
+    )
+    return render(
+        request,
+        "jury/organiser/conflicts.html",
+        {
+            "edition": edition,
+            "conflicts": items,
+            "members": queries.members(edition),
+            "entries": queries.accepted_entries(edition).only("id", "code"),
+            "lift_form": forms.LiftConflictForm(),
+        },
+    )
+
+
+@permission_required("organise")
+@require_POST
+def conflict_add(request, edition):
+    form = forms.ConflictAddForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
+    member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
+    application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
+    try:
+        services.add_conflict(member, application, form.cleaned_data["reason"], by=request.user)
+    except JuryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The conflict of interest is recorded."))
+    return redirect("jury:conflicts", edition.year)
+
+
+def _form_refused(request, edition, form, page):
+    """A tampered or stale organiser form: 400 with what was wrong and a way back, nothing changed."""
+    return render(
+        request,
+        "jury/organiser/form_refused.html",
+        {
+            "edition": edition,
+            "active": page,
+            "message": " ".join(
+                f"{form.fields[name].label}: {message}" if name in form.fields and form.fields[name].label else message
+                for name, errors in form.errors.items()
+                for message in errors
+            ),
+            "back_url": reverse(f"jury:{page}", args=[edition.year]),
+        },
+        status=400,
+    )
+
+
+@permission_required("organise")
+@require_POST
+@recent_authentication_required
+def conflict_lift(request, edition, pk):
+    conflict = get_object_or_404(ConflictOfInterest, pk=pk, member__edition=edition)
+    form = forms.LiftConflictForm(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, edition, form, "conflicts")
+    try:
+        services.lift_conflict(conflict, form.cleaned_data["reason"], by=request.user)
+    except JuryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The conflict of interest is lifted."))
+    return redirect("jury:conflicts", edition.year)
+
+
+@permission_required("organise")
+@require_POST
+def detect(request, edition):
+    found = services.detect_conflicts(edition, by=request.user)
+    messages.success(
+        request,
+        _("Detection done: %(created)s new conflicts, %(lifted)s no longer matching.") % found,
+    )
+    return redirect("jury:conflicts", edition.year)
+
+
+@permission_required("organise")
+@recent_authentication_required(when=lambda request, **kwargs: "reset" in request.POST)
+def anonymised(request, edition, application):
+    """The organiser's check of an entry's anonymisation: original and juror's view side by side, edit, sign off."""
+    code = application.code
+    if request.method == "POST" and "check" in request.POST:
+        check_form = forms.AnonymisationCheckForm(request.POST)
+        if not check_form.is_valid():
+            messages.error(request, _("The page was incomplete; open it again and confirm."))
+        else:
+            try:
+                services.sign_off_anonymisation(application, check_form.cleaned_data["content_hash"], by=request.user)
+            except JuryError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Anonymisation checked: jurors can open this entry now."))
+        return redirect("jury:anonymised", edition.year, code)
+    saved = getattr(application, "anonymised", None)
+    texts = saved.fields if saved else blind.auto_redacted_fields(application)
+    form = forms.AnonymisedForm(request.POST or None, initial_texts=texts)
+    if request.method == "POST":
+        if "reset" in request.POST:
+            services.reset_anonymised(application, by=request.user)
+            messages.success(request, _("The automatic anonymisation is back in use."))
+            return redirect("jury:anonymised", edition.year, code)
+        if form.is_valid():
+            services.save_anonymised(application, form.cleaned_data, by=request.user)
+            messages.success(
+                request, _("The anonymised version is saved. Check it and confirm before jurors can open it.")
+            )
+            return redirect("jury:anonymised", edition.year, code)
+    preview, review = blind.review(application)
+    current_hash = blind.content_hash(preview)
+    check = AnonymisationCheck.objects.filter(application=application).select_related("checked_by").first()
+    return render(
+        request,
+        "jury/organiser/anonymised.html",
+        {
+            "edition": edition,
+            "application": application,
+            "preview": preview,
+            "review": review,
+            "form": form,
+            "edited": saved,
+            "check": check,
+            "checked": check is not None and check.content_hash == current_hash,
+            "check_form": forms.AnonymisationCheckForm(initial={"content_hash": current_hash}),
+            "scoring_started": phases.phase_at(edition)
+            not in (
+                phases.Phase.DRAFT,
+                phases.Phase.ANNOUNCED,
+                phases.Phase.SUBMISSIONS,
+                phases.Phase.FORMAL_REVIEW,
+            ),
+        },
+    )
+
+
+@permission_required("organise")
+def redaction_terms(request, edition):
+    """The edition's extra redaction terms, one per line."""
+    form = forms.RedactionTermsForm(request.POST or None, initial={"terms": "\n".join(blind.edition_terms(edition.pk))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, removed = services.set_redaction_terms(edition, form.cleaned_data["terms"], by=request.user)
+        except JuryError as error:
+            add_to_form(form, error, "terms")
+        else:
+            if added or removed:
+                messages.success(
+                    request,
+                    _(
+                        "Redaction terms saved: %(added)s added, %(removed)s removed. Entries whose anonymised "
+                        "version changed need their check again."
+                    )
+                    % {"added": len(added), "removed": len(removed)},
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("jury:redaction_terms", edition.year)
+    return render(
+        request,
+        "jury/organiser/redaction_terms.html",
+        {"edition": edition, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
