@@ -8,7 +8,10 @@ purpose=${1:-test}
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 # ldconfig exists on Linux only; elsewhere (macOS: `brew install pango`) WeasyPrint reports a missing Pango itself.
-if [ "$(uname -s)" = Linux ] && ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpango-1.0.so'; then
+# The list is read whole before it is searched: `ldconfig -p | grep -q` under pipefail fails when grep stops early.
+libraries=""
+[ "$(uname -s)" = Linux ] && libraries=$( { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } || true)
+if [ "$(uname -s)" = Linux ] && ! grep -q 'libpango-1.0.so' <<<"$libraries"; then
   missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 # The browser tests find Chromium under these names (tests/e2e/conftest.py), or wherever E2E_CHROMIUM points.
