@@ -34,7 +34,8 @@ shifts every adjusted result in that component by the same amount, so adjusted p
 
 Ties (``tie_rules``, applied in order, each "higher is better"):
 - ``criteria``: the mean points on each criterion of ``tie_criteria`` in that order (default: all criteria by
-  ``order`` then id), one criterion after another;
+  ``order`` then id), one criterion after another; these are the raw points also in an adjusted ranking (the juror
+  effect is fitted on totals, not per criterion);
 - ``mean``, ``median``, ``trimmed``: that method's result (adjusted when the ranking is adjusted);
 - ``min``: the higher lowest juror total (no juror found the entry weak).
 What is still tied after every rule shares a place (ex aequo, standard competition ranking: 1, 2, 2, 4). Within a
