@@ -50,7 +50,7 @@ low agreement.
 import html
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -153,18 +153,17 @@ class JurorEffects:
 
 @dataclass(frozen=True)
 class EntryResult:
+    """One entry's results. Exact values (Fractions of points) are computed on demand from the integer totals."""
+
     entry: object
     code: str
-    totals: tuple  # (juror, total) sorted by juror
-    mean: Fraction
-    median: Fraction
-    trimmed: Fraction
+    jurors: tuple  # juror numbers, ascending
+    scaled_totals: tuple  # each juror's weighted total × scale (an integer), aligned with jurors
+    scale: int
+    criterion_sums: tuple  # (criterion id, points summed over the cards) in the tie-break order
     adjusted_mean: float | None
     adjusted_median: float | None
     adjusted_trimmed: float | None
-    criterion_means: tuple  # (criterion id, mean points) in the tie-break order
-    lowest: Fraction
-    highest: Fraction
     flagged: bool  # spread above the disagreement share of the maximum
     place_raw: int = 0
     place_adjusted: int | None = None
@@ -173,11 +172,45 @@ class EntryResult:
 
     @property
     def cards(self):
-        return len(self.totals)
+        return len(self.jurors)
+
+    @property
+    def totals(self):
+        return tuple(
+            (juror, Fraction(total, self.scale)) for juror, total in zip(self.jurors, self.scaled_totals, strict=True)
+        )
+
+    def _exact(self):
+        values = sorted(self.scaled_totals)
+        return tuple(Fraction(v) / self.scale for v in _methods(values, _exact_mean))
+
+    @property
+    def mean(self):
+        return self._exact()[0]
+
+    @property
+    def median(self):
+        return self._exact()[1]
+
+    @property
+    def trimmed(self):
+        return self._exact()[2]
+
+    @property
+    def lowest(self):
+        return Fraction(min(self.scaled_totals), self.scale)
+
+    @property
+    def highest(self):
+        return Fraction(max(self.scaled_totals), self.scale)
 
     @property
     def spread(self):
         return self.highest - self.lowest
+
+    @property
+    def criterion_means(self):
+        return tuple((cid, Fraction(points, self.cards)) for cid, points in self.criterion_sums)
 
     @property
     def trimmed_applied(self):
@@ -211,6 +244,7 @@ class Ranking:
     effects: JurorEffects | None
     reliability: Reliability
     codes: dict = field(default_factory=dict, repr=False)
+    columns: dict = field(default_factory=dict, repr=False)  # (method, adjusted) -> {entry: place}
 
     @property
     def flagged(self):
@@ -443,41 +477,111 @@ def reliability(totals):
     return Reliability(alpha, reading, None, len(pairable), values)
 
 
-# --- places ----------------------------------------------------------------------------------------------------------
+# --- vectorised core -------------------------------------------------------------------------------------------------
+# Raw keys are float64 quotients of integers (scaled totals, their sums, point sums) by small integers. Each is the
+# correctly rounded value of an exact rational, so equal rationals give the identical float, and two different ones
+# (which differ by at least 1 / (n1 × n2) of a scaled point) stay apart as long as the sums are far below 2**53 / n²,
+# i.e. for any real competition: comparing these floats is comparing the exact Fractions, but vectorised.
 
 
-def _sort_key(row, method, adjusted, rules):
-    """Descending-order key: the method's value, then each tie rule (all negated so that ascending sort works)."""
-
-    def value(name):
-        result = row.value(name, adjusted)
-        return -(_round_adjusted(result) if adjusted else result)
-
-    key = [value(method)]
-    for rule in rules:
-        if rule == "criteria":
-            key.extend(-mean for _cid, mean in row.criterion_means)
-        elif rule == "min":
-            key.append(-row.lowest)
-        else:
-            key.append(value(rule))
-    return tuple(key)
+def _group_stats(entry_idx, values, n_entries):
+    """Per entry (entry_idx ascending groups): count, mean, median, trimmed mean, lowest, highest as float64 arrays."""
+    order = np.lexsort((values, entry_idx))
+    ordered = values[order].astype(np.float64)
+    counts = np.bincount(entry_idx, minlength=n_entries)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    sums = np.bincount(entry_idx, weights=values.astype(np.float64), minlength=n_entries)
+    low, high = ordered[starts], ordered[starts + counts - 1]
+    mean = sums / counts
+    median = (ordered[starts + (counts - 1) // 2] + ordered[starts + counts // 2]) / 2
+    trimmed = np.where(counts >= TRIM_MIN_CARDS, (sums - low - high) / np.maximum(counts - 2, 1), mean)
+    return counts, mean, median, trimmed, low, high
 
 
-def places(rows, method, adjusted, rules):
-    """{entry: place} in standard competition ranking (1, 2, 2, 4); equal keys after every rule share a place."""
-    if adjusted and any(row.adjusted_mean is None for row in rows):
-        return {}
-    keyed = sorted(
-        ((_sort_key(row, method, adjusted, rules), row.code, row.entry) for row in rows), key=lambda t: t[:2]
-    )
-    result = {}
-    previous, place = None, 0
-    for position, (key, _code, entry) in enumerate(keyed, start=1):
-        if key != previous:
-            place, previous = position, key
-        result[entry] = place
+def _places_from_keys(keys, display):
+    """Places (1, 2, 2, 4) from key columns, higher first; `display` orders rows within a shared place only."""
+    n = len(display)
+    order = np.lexsort([display] + [-key for key in reversed(keys)])
+    stacked = np.stack([key[order] for key in keys])
+    new = np.ones(n, dtype=bool)
+    new[1:] = np.any(stacked[:, 1:] != stacked[:, :-1], axis=0)
+    sorted_places = np.maximum.accumulate(np.where(new, np.arange(1, n + 1), 0))
+    result = np.empty(n, dtype=np.int64)
+    result[order] = sorted_places
     return result
+
+
+@dataclass(frozen=True)
+class _Pool:
+    entries: list  # canonical order (by code)
+    codes: list
+    entry_idx: np.ndarray  # per card, canonical card order (entry, juror)
+    jurors: np.ndarray  # juror number per card
+    scaled: np.ndarray  # int64 scaled totals per card
+    points: np.ndarray  # cards × tie criteria, int64
+    scale: int
+    scaled_max: int
+
+
+def _pool(cards, criteria, codes, tie_criteria):
+    if not criteria:
+        raise ValueError("The edition has no criteria to rank by.")
+    weights, scale = _weights(criteria)
+    ids = [c.id for c in criteria]
+    maxima = np.array([c.max_points for c in criteria], dtype=np.int64)
+    weight_vector = np.array([weights[cid] for cid in ids], dtype=np.int64)
+    scaled_max = int(maxima @ weight_vector)
+    if scaled_max <= 0:
+        raise ValueError("Every criterion has weight 0: there is no maximum to rank against.")
+    rows = [[card.points.get(cid) for cid in ids] for card in cards]
+    try:
+        matrix = np.array(rows, dtype=np.int64).reshape(len(cards), len(ids))
+    except TypeError:
+        matrix = None
+    if matrix is None or ((matrix < 0) | (matrix > maxima)).any():
+        _refuse_points(cards, criteria)
+    entry_code = {}
+    for card in cards:
+        if card.entry not in entry_code:
+            entry_code[card.entry] = codes.get(card.entry, str(card.entry))
+    entries = sorted(entry_code, key=lambda e: (entry_code[e], str(e)))
+    index = {entry: k for k, entry in enumerate(entries)}
+    entry_idx = np.fromiter((index[card.entry] for card in cards), dtype=np.int64, count=len(cards))
+    jurors = np.fromiter((card.juror for card in cards), dtype=np.int64, count=len(cards))
+    order = np.lexsort((jurors, entry_idx))
+    entry_idx, jurors, matrix = entry_idx[order], jurors[order], matrix[order]
+    if len(cards) > 1 and ((entry_idx[1:] == entry_idx[:-1]) & (jurors[1:] == jurors[:-1])).any():
+        k = int(np.flatnonzero((entry_idx[1:] == entry_idx[:-1]) & (jurors[1:] == jurors[:-1]))[0])
+        raise ValueError(f"Juror {jurors[k]} has two counted scorecards for entry {entries[entry_idx[k]]}.")
+    position = {cid: k for k, cid in enumerate(ids)}
+    tie_columns = [position[cid] for cid in tie_criteria]
+    return _Pool(
+        entries=entries,
+        codes=[entry_code[e] for e in entries],
+        entry_idx=entry_idx,
+        jurors=jurors,
+        scaled=matrix @ weight_vector,
+        points=matrix[:, tie_columns],
+        scale=scale,
+        scaled_max=scaled_max,
+    )
+
+
+def _refuse_points(cards, criteria):
+    """The clear error for the first card with missing or out-of-range points (the slow path of bad input only)."""
+    for card in cards:
+        for c in criteria:
+            value = card.points.get(c.id)
+            if value is None:
+                raise ValueError(
+                    f"Juror {card.juror}'s scorecard for entry {card.entry} has no points for criterion {c.id}."
+                )
+            if not 0 <= value <= c.max_points:
+                raise ValueError(
+                    f"Juror {card.juror}'s scorecard for entry {card.entry} gives {value} points for criterion "
+                    f"{c.id} (allowed 0 to {c.max_points})."
+                )
+    raise ValueError("Points must be whole numbers.")
 
 
 # --- the ranking -----------------------------------------------------------------------------------------------------
@@ -494,78 +598,99 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
     codes = dict(codes or {})
     cards = tuple(cards)
     criteria = tuple(criteria)
-    scaled, criterion_sums, scale, scaled_max = _scaled_totals(cards, criteria)
-    maximum = Fraction(scaled_max, scale)
     tie_criteria = settings.tie_criteria or tuple(c.id for c in _ordered_criteria(criteria))
     unknown = set(tie_criteria) - {c.id for c in criteria}
     if unknown:
         raise ValueError(
             f"The tie rule names criterion {sorted(unknown, key=str)[0]}, which the edition does not have."
         )
+    pool = _pool(cards, criteria, codes, tie_criteria)
+    n_entries = len(pool.entries)
+    scaled_list = pool.scaled.tolist()
+    juror_list = pool.jurors.tolist()
+    entry_list = pool.entry_idx.tolist()
     card_totals = tuple(
-        CardTotal(entry, juror, Fraction(total, scale), Fraction(total * 100, scaled_max))
-        for (entry, juror), total in sorted(
-            scaled.items(), key=lambda item: (codes.get(item[0][0], str(item[0][0])), item[0][1])
-        )
+        CardTotal(pool.entries[e], j, Fraction(t, pool.scale), Fraction(t * 100, pool.scaled_max))
+        for e, j, t in zip(entry_list, juror_list, scaled_list, strict=True)
     )
-    by_entry = defaultdict(list)
-    for (entry, juror), total in scaled.items():
-        by_entry[entry].append((juror, total))
-    triples = [(card.entry, card.juror, card.total) for card in card_totals]
+    values = pool.scaled.astype(np.float64) / pool.scale
+    triples = list(zip((pool.entries[e] for e in entry_list), juror_list, values.tolist(), strict=True))
     if effects is None and cards:
-        effects = fit_juror_effects((entry, juror, Fraction(total, scale)) for (entry, juror), total in scaled.items())
-    threshold = Fraction(Decimal(settings.disagreement_share)) * scaled_max  # in scaled points
+        effects = fit_juror_effects(triples)
+    counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
+    raw_by_method = dict(zip(METHODS, raw[:3], strict=True))
+    low, high = raw[3], raw[4]
+    share = Fraction(Decimal(settings.disagreement_share))
+    flagged = (high - low) * share.denominator > share.numerator * pool.scaled_max
+    criterion_keys = [
+        np.bincount(pool.entry_idx, weights=pool.points[:, k].astype(np.float64), minlength=n_entries) / counts
+        for k in range(pool.points.shape[1])
+    ]
+    adjusted_by_method = {}
+    if effects is not None:
+        juror_effect = np.array([effects.effects.get(j, 0.0) for j in juror_list], dtype=np.float64)
+        _n, *adjusted = _group_stats(pool.entry_idx, values - juror_effect, n_entries)
+        adjusted_by_method = {
+            m: np.round(v, ADJUSTED_DECIMALS) + 0.0 for m, v in zip(METHODS, adjusted[:3], strict=True)
+        }
+    display = np.arange(n_entries)  # canonical order is by code
+
+    def keys(method, adjusted):
+        by_method = adjusted_by_method if adjusted else raw_by_method
+        columns = [by_method[method]]
+        for rule in settings.tie_rules:
+            if rule == "criteria":
+                columns.extend(criterion_keys)
+            elif rule == "min":
+                columns.append(low)
+            else:
+                columns.append(by_method[rule])
+        return columns
+
+    columns = {}
+    for adjusted in (False, True) if adjusted_by_method else (False,):
+        for method in METHODS:
+            found = _places_from_keys(keys(method, adjusted), display) if n_entries else np.array([], dtype=np.int64)
+            columns[(method, adjusted)] = found
+    raw_places = columns[(settings.method, False)]
+    adjusted_places = columns.get((settings.method, True))
+    counting = adjusted_places if settings.standardise and adjusted_places is not None else raw_places
+    shared = np.bincount(counting, minlength=n_entries + 2)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()
+    counts_list = counts.tolist()
+    point_sums = [
+        np.bincount(pool.entry_idx, weights=pool.points[:, k], minlength=n_entries).astype(np.int64).tolist()
+        for k in range(pool.points.shape[1])
+    ]
+    adjusted_lists = {m: v.tolist() for m, v in adjusted_by_method.items()}
+    raw_list, counting_list, flagged_list = raw_places.tolist(), counting.tolist(), flagged.tolist()
+    adjusted_list = adjusted_places.tolist() if adjusted_places is not None else [None] * n_entries
     results = []
-    for entry, juror_totals in by_entry.items():
-        juror_totals.sort()
-        values = sorted(total for _juror, total in juror_totals)
-        mean, median, trimmed = (Fraction(v) / scale for v in _methods(values, _exact_mean))
-        adjusted = (None, None, None)
-        if effects is not None:
-            adjusted_values = sorted(effects.adjust(juror, Fraction(total, scale)) for juror, total in juror_totals)
-            adjusted = tuple(float(v) for v in _methods(adjusted_values, _float_mean))
-        n = len(values)
-        sums = criterion_sums[entry]
+    for k, entry in enumerate(pool.entries):
+        start, stop = starts[k], starts[k] + counts_list[k]
         results.append(
             EntryResult(
                 entry=entry,
-                code=codes.get(entry, str(entry)),
-                totals=tuple((juror, Fraction(total, scale)) for juror, total in juror_totals),
-                mean=mean,
-                median=median,
-                trimmed=trimmed,
-                adjusted_mean=adjusted[0],
-                adjusted_median=adjusted[1],
-                adjusted_trimmed=adjusted[2],
-                criterion_means=tuple((cid, Fraction(sums[cid], n)) for cid in tie_criteria),
-                lowest=Fraction(values[0], scale),
-                highest=Fraction(values[-1], scale),
-                flagged=values[-1] - values[0] > threshold,
+                code=pool.codes[k],
+                jurors=tuple(juror_list[start:stop]),
+                scaled_totals=tuple(scaled_list[start:stop]),
+                scale=pool.scale,
+                criterion_sums=tuple((cid, sums[k]) for cid, sums in zip(tie_criteria, point_sums, strict=True)),
+                adjusted_mean=adjusted_lists["mean"][k] if adjusted_lists else None,
+                adjusted_median=adjusted_lists["median"][k] if adjusted_lists else None,
+                adjusted_trimmed=adjusted_lists["trimmed"][k] if adjusted_lists else None,
+                flagged=flagged_list[k],
+                place_raw=raw_list[k],
+                place_adjusted=adjusted_list[k],
+                place=counting_list[k],
+                ex_aequo=bool(shared[counting_list[k]] > 1),
             )
         )
-    raw_places = places(results, settings.method, False, settings.tie_rules)
-    adjusted_places = places(results, settings.method, True, settings.tie_rules) if effects is not None else {}
-    counting = adjusted_places if settings.standardise and adjusted_places else raw_places
-    shared = defaultdict(int)
-    for place in counting.values():
-        shared[place] += 1
-    rows = tuple(
-        sorted(
-            (
-                replace(
-                    row,
-                    place_raw=raw_places[row.entry],
-                    place_adjusted=adjusted_places.get(row.entry),
-                    place=counting[row.entry],
-                    ex_aequo=shared[counting[row.entry]] > 1,
-                )
-                for row in results
-            ),
-            key=lambda row: (row.place, row.code),
-        )
-    )
-    unscored = tuple(sorted((entry for entry in set(entries) - set(by_entry)), key=lambda e: codes.get(e, str(e))))
-    return Ranking(settings, maximum, rows, card_totals, unscored, effects, reliability(triples), codes)
+    rows = tuple(results[k] for k in np.lexsort((display, counting)).tolist())
+    column_places = {column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()}
+    unscored = tuple(sorted(set(entries) - set(pool.entries), key=lambda e: (codes.get(e, str(e)), str(e))))
+    maximum = Fraction(pool.scaled_max, pool.scale)
+    return Ranking(settings, maximum, rows, card_totals, unscored, effects, reliability(triples), codes, column_places)
 
 
 # --- stability -------------------------------------------------------------------------------------------------------
@@ -574,18 +699,11 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
 def stability(ranking, top_n=None):
     """The top places under every method, raw and adjusted, side by side, and who keeps their place under all."""
     top_n = top_n or ranking.settings.top_n
-    rules = ranking.settings.tie_rules
-    columns, column_places = [], []
-    for adjusted in (False, True):
-        for method in METHODS:
-            found = places(ranking.rows, method, adjusted, rules)
-            if found or not ranking.rows:
-                columns.append((method, adjusted))
-                column_places.append(found)
+    columns = tuple(ranking.columns)
     rows = []
     for row in ranking.rows:
-        entry_places = tuple(found.get(row.entry) for found in column_places)
-        if not any(place is not None and place <= top_n for place in entry_places):
+        entry_places = tuple(ranking.columns[column][row.entry] for column in columns)
+        if min(entry_places) > top_n:
             continue
         rows.append(
             StabilityRow(
@@ -593,11 +711,11 @@ def stability(ranking, top_n=None):
                 code=row.code,
                 places=entry_places,
                 keeps_place=len(set(entry_places)) == 1,
-                stays_in_top=all(place is not None and place <= top_n for place in entry_places),
+                stays_in_top=max(entry_places) <= top_n,
             )
         )
-    rows.sort(key=lambda r: (min(p for p in r.places if p is not None), r.code))
-    return Stability(top_n, tuple(columns), tuple(rows))
+    rows.sort(key=lambda r: (min(r.places), r.code))
+    return Stability(top_n, columns, tuple(rows))
 
 
 # --- charts ----------------------------------------------------------------------------------------------------------
