@@ -53,6 +53,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
+from operator import itemgetter
 
 import krippendorff
 import numpy as np
@@ -239,12 +241,22 @@ class Ranking:
     settings: RankingSettings
     max_total: Fraction
     rows: tuple  # EntryResult in the counting order (place, then code)
-    cards: tuple  # CardTotal, sorted by entry code then juror
     unscored: tuple  # entries passed in `entries` without any counted card, by code
     effects: JurorEffects | None
     reliability: Reliability
     codes: dict = field(default_factory=dict, repr=False)
     columns: dict = field(default_factory=dict, repr=False)  # (method, adjusted) -> {entry: place}
+    scaled_cards: tuple = field(default=(), repr=False)  # (entry, juror, scaled total) by entry code, juror
+    scale: int = 1
+
+    @cached_property
+    def cards(self):
+        """CardTotal per counted scorecard, by entry code then juror (built on first use: 50,000 Fractions cost)."""
+        scaled_max = self.max_total * self.scale
+        return tuple(
+            CardTotal(entry, juror, Fraction(total, self.scale), Fraction(total * 100) / scaled_max)
+            for entry, juror, total in self.scaled_cards
+        )
 
     @property
     def flagged(self):
@@ -533,10 +545,10 @@ def _pool(cards, criteria, codes, tie_criteria):
     scaled_max = int(maxima @ weight_vector)
     if scaled_max <= 0:
         raise ValueError("Every criterion has weight 0: there is no maximum to rank against.")
-    rows = [[card.points.get(cid) for cid in ids] for card in cards]
+    pick = itemgetter(*ids) if len(ids) > 1 else (lambda points: (points[ids[0]],))
     try:
-        matrix = np.array(rows, dtype=np.int64).reshape(len(cards), len(ids))
-    except TypeError:
+        matrix = np.array([pick(card.points) for card in cards], dtype=np.int64).reshape(len(cards), len(ids))
+    except (KeyError, TypeError, ValueError):
         matrix = None
     if matrix is None or ((matrix < 0) | (matrix > maxima)).any():
         _refuse_points(cards, criteria)
@@ -609,12 +621,9 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
     scaled_list = pool.scaled.tolist()
     juror_list = pool.jurors.tolist()
     entry_list = pool.entry_idx.tolist()
-    card_totals = tuple(
-        CardTotal(pool.entries[e], j, Fraction(t, pool.scale), Fraction(t * 100, pool.scaled_max))
-        for e, j, t in zip(entry_list, juror_list, scaled_list, strict=True)
-    )
+    card_entries = [pool.entries[e] for e in entry_list]
     values = pool.scaled.astype(np.float64) / pool.scale
-    triples = list(zip((pool.entries[e] for e in entry_list), juror_list, values.tolist(), strict=True))
+    triples = list(zip(card_entries, juror_list, values.tolist(), strict=True))
     if effects is None and cards:
         effects = fit_juror_effects(triples)
     counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
@@ -690,7 +699,10 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
     column_places = {column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()}
     unscored = tuple(sorted(set(entries) - set(pool.entries), key=lambda e: (codes.get(e, str(e)), str(e))))
     maximum = Fraction(pool.scaled_max, pool.scale)
-    return Ranking(settings, maximum, rows, card_totals, unscored, effects, reliability(triples), codes, column_places)
+    scaled_cards = tuple(zip(card_entries, juror_list, scaled_list, strict=True))
+    return Ranking(
+        settings, maximum, rows, unscored, effects, reliability(triples), codes, column_places, scaled_cards, pool.scale
+    )
 
 
 # --- stability -------------------------------------------------------------------------------------------------------
