@@ -331,14 +331,6 @@ def _exact_mean(values):
     return Fraction(sum(values), len(values))
 
 
-def _float_mean(values):
-    return math.fsum(values) / len(values)
-
-
-def _round_adjusted(value):
-    return None if value is None else round(value, ADJUSTED_DECIMALS) + 0.0
-
-
 # --- per scorecard ---------------------------------------------------------------------------------------------------
 
 
