@@ -7,17 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
-from contest.validators import SingleLineMixin
+from contest.validators import MultiLineMixin, SingleLineMixin
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
 from .services import FORM_FIELDS, SECTIONS
 
 
-class AccessibleFormMixin(SingleLineMixin):
+class AccessibleFormMixin(MultiLineMixin, SingleLineMixin):
     """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too.
 
-    Single-line text fields refuse control characters (contest.validators).
+    Single-line text fields refuse control characters, text areas text-direction controls (contest.validators).
     """
 
     def decorate(self):

@@ -39,6 +39,41 @@ def is_single_line(field):
     return isinstance(field, forms.CharField) and not isinstance(field.widget, (forms.Textarea, forms.PasswordInput))
 
 
+# Text-direction controls: embeddings, overrides, isolates, their pops, and the direction marks (LRM, RLM, ALM).
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def validate_no_direction_controls(value):
+    """For text areas: line breaks and tabs stay, text-direction controls go.
+
+    A right-to-left override makes the browser draw "kenyzsąbZ" as "Zbąszynek": a name shown to jurors and
+    organisers differently from how it is stored (and from how redaction reads it).
+    """
+    if any(ch in DIRECTION_CONTROLS for ch in str(value)):
+        raise ValidationError(
+            _(
+                "Remove the invisible text-direction characters; they make the text display differently from how"
+                " it is saved. They often come with text pasted from another document."
+            ),
+            code="direction_characters",
+        )
+
+
+def is_multi_line(field):
+    """A text field drawn as a text area."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
+
+
+class MultiLineMixin:
+    """For forms: every text area refuses text-direction controls (line breaks and tabs are fine there)."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if is_multi_line(field) and not field.disabled and validate_no_direction_controls not in field.validators:
+                field.validators.append(validate_no_direction_controls)
+        super().full_clean()
+
+
 class SingleLineMixin:
     """For forms: every single-line text field refuses control characters, including fields added in __init__."""
 

@@ -158,7 +158,9 @@ def _build(application, terms, labels):
     edited = getattr(application, "anonymised", None)
     texts = {name: redaction.redact(getattr(application, name) or "", compiled) for name in JURY_VISIBLE_FIELDS}
     if edited is not None:
-        texts.update({k: v for k, v in edited.fields.items() if k in texts})
+        # An organiser's version meets today's terms too: a term added after the edit is hidden there as well, and
+        # the changed text voids the sign-off (content_hash).
+        texts.update({k: redaction.redact(v or "", compiled) for k, v in edited.fields.items() if k in texts})
     fields = tuple((str(labels[name]).capitalize(), texts[name]) for name in JURY_VISIBLE_FIELDS)
     indicators = tuple(
         BlindIndicator(*(redaction.redact(v or "", compiled) for v in (i.name, i.baseline, i.achieved, i.source)))

@@ -25,11 +25,13 @@ built from the names with their Polish letters (declension rules need them) and 
 """
 
 import functools
+import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from contest.identifiers import ORGANISATION_WORDS
+from contest.identifiers import ORGANISATION_WORDS, SEPARATORS
 
 MARK = "[■■■]"
 
@@ -160,7 +162,14 @@ ADJECTIVE_RULES = [
 SOFT_BEFORE_I = {"n": "ń", "s": "ś", "z": "ź", "c": "ć"}
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+# A web address with its scheme or "www.", or a bare domain followed by a path (facebook.com/GminaZbaszynek, x.pl/a);
+# bare domains only under the usual top-level domains, so that "tys.zł/rok" is not taken for one.
+WEB_DOMAINS = "pl|com|eu|org|net|info|gov|edu|io|me|tv|biz|app|online|site|page|link|ly|gl|be|de|uk|cz|sk|ua|lt"
+URL_RE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"]+"
+    rf"|(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{WEB_DOMAINS})/[^\s<>\"]*",
+    re.IGNORECASE,
+)
 PHONE_RE = re.compile(
     r"(?:(?:\+|00)\s?48[\s-]?)\(?\d{2,3}\)?[\s-]?\d{3}[\s-]?\d{2,3}(?:[\s-]?\d{1,3})?"
     r"|\b\d{3}-\d{3}-\d{3}\b"
@@ -326,6 +335,11 @@ def distinctive_words(name):
     return result
 
 
+# The separators the forms accept inside NIP, REGON and KRS (contest.identifiers), one of them between two digits.
+NUMBER_SEPARATOR = SEPARATORS.pattern.removesuffix("+")
+assert NUMBER_SEPARATOR.startswith("[") and NUMBER_SEPARATOR.endswith("]"), "SEPARATORS is one character class"
+
+
 def digits_pattern(number):
     """A regex for a number written with or without separators between its digits.
 
@@ -335,7 +349,7 @@ def digits_pattern(number):
     digits = re.sub(r"\D", "", number or "")
     if len(digits) < 5:
         return None
-    separator = r"[\s\-.–/]{0,3}"
+    separator = NUMBER_SEPARATOR + "{0,3}"
     significant = digits.lstrip("0")
     zeros = len(digits) - len(significant)
     if not zeros:
@@ -464,26 +478,92 @@ def _shadow_char(char):
     return result, False
 
 
-def shadow(text, format_as_space=False):
+# Character references typed into a text ("Zb&#261;szynek", "&oacute;"): numeric ones with or without ";", named
+# ones with it. A page escapes "&", so the juror reads them literally, and anyone decodes them at a glance.
+CHARACTER_REFERENCE_RE = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+# A word broken at the end of a line with a hyphen ("Zbą-\nszynek", copied from a justified PDF or Word document).
+LINE_END_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011][ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+# Text-direction controls: embeddings, overrides, isolates and their pops, and the invisible direction marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+BIDI_CONTROLS_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+PARAGRAPH_BREAKS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
+
+
+def _right_to_left_overridden(text):
+    """For each character of the text, whether a right-to-left override (U+202E) makes the browser draw it reversed.
+
+    The explicit levels of the Unicode bidirectional algorithm, simplified: embeddings and isolates push, their
+    pops pop, a paragraph break ends them all; the innermost one says whether letters are forced right to left.
+    """
+    stack, result = [], []
+    for char in text:
+        if char in PARAGRAPH_BREAKS:
+            stack.clear()
+        elif char in "\u202a\u202b\u202d\u202e":
+            stack.append(("embedding", char == "\u202e"))
+        elif char in "\u2066\u2067\u2068":
+            stack.append(("isolate", False))
+        elif char == "\u202c" and stack and stack[-1][0] == "embedding":
+            stack.pop()
+        elif char == "\u2069" and any(kind == "isolate" for kind, _rtl in stack):
+            while stack.pop()[0] != "isolate":
+                pass
+        result.append(bool(stack) and stack[-1][1])
+    return result
+
+
+def shadow(text, format_as_space=False, join_breaks=False, visual=False):
     """The text as matching reads it, and where each of its characters comes from: (shadow, starts, ends).
 
     Character i of the shadow comes from text[starts[i]:ends[i]]; a combining mark or a dropped format character
-    belongs to the stretch around it. With `format_as_space`, format characters (a zero-width space) separate words.
+    belongs to the stretch around it, a decoded character reference to the whole reference. With `format_as_space`,
+    format characters (a zero-width space) separate words; with `join_breaks`, a hyphen at the end of a line between
+    two letters is read as nothing; with `visual`, stretches under a right-to-left override are read in the order
+    the browser draws them (so starts and ends are then not in order: take their minimum and maximum).
     """
-    if text.isascii():
+    if text.isascii() and "&" not in text and not join_breaks:
         return text, range(len(text)), range(1, len(text) + 1)
-    pieces, starts, ends = [], [], []
-    for index, char in enumerate(text):
-        piece, mark = (char, False) if char.isascii() else _shadow_char(char)
-        if not piece and format_as_space and unicodedata.category(char) == "Cf":
-            piece = " "
-        if piece:
-            pieces.append(piece)
-            starts += [index] * len(piece)
-            ends += [index + 1] * len(piece)
-        elif mark and ends:
-            ends[-1] = index + 1
-    return "".join(pieces), starts, ends
+    replaced = {}  # start → (end, what the stretch reads as)
+    for match in CHARACTER_REFERENCE_RE.finditer(text):
+        decoded = html.unescape(match.group())
+        if decoded != match.group():
+            replaced[match.start()] = (match.end(), decoded)
+    if join_breaks:
+        for match in LINE_END_HYPHEN_RE.finditer(text):
+            replaced[match.start()] = (match.end(), "")
+    reversed_at = _right_to_left_overridden(text) if visual else None
+    pieces, starts, ends, flipped = [], [], [], []
+    index = 0
+    while index < len(text):
+        end, chars = replaced.get(index, (index + 1, text[index]))
+        for char in chars:
+            piece, mark = (char, False) if char.isascii() else _shadow_char(char)
+            if not piece and format_as_space and unicodedata.category(char) == "Cf":
+                piece = " "
+            if piece:
+                pieces.append(piece)
+                starts += [index] * len(piece)
+                ends += [end] * len(piece)
+                flipped += [bool(reversed_at and reversed_at[index])] * len(piece)
+            elif mark and ends:
+                ends[-1] = end
+        index = end
+    plain = "".join(pieces)
+    if reversed_at:
+        plain, starts, ends = _reverse_runs(plain, starts, ends, flipped)
+    return plain, starts, ends
+
+
+def _reverse_runs(plain, starts, ends, flipped):
+    """The shadow with each run of characters drawn right to left reversed, starts and ends with it."""
+    chars = list(plain)
+    for is_flipped, group in itertools.groupby(range(len(chars)), key=lambda i: flipped[i]):
+        positions = list(group)
+        if is_flipped and len(positions) > 1:
+            first, last = positions[0], positions[-1] + 1
+            for values in (chars, starts, ends):
+                values[first:last] = values[first:last][::-1]
+    return "".join(chars), starts, ends
 
 
 def _has_format_characters(text):
@@ -570,20 +650,25 @@ def _entry_patterns(terms):
 
 
 WORD_START = r"(?<!\w)"
+# Where a name may start in the text: after anything but a letter (a space, "#", "@", "/", ".", "_", a digit), or
+# inside a word at a lower-to-upper case change (#GminaZbąszynek, facebook.com/RazemZbaszynek, 2024Zbąszynek,
+# @bozydar_wasikiewicz). The shadow has no diacritics, so [a-z] and [A-Z] cover Polish letters too.
+NAME_START = r"(?:(?<![^\W\d_])|(?-i:(?<=[a-z])(?=[A-Z])))"
 
 
 def _combine(patterns):
     """The patterns as at most two regexes, longest first so that a full name is one match before its parts are.
 
     Patterns that can only start a word share one look-behind, so that inside a word the many alternatives are
-    not tried at all (this keeps an edition's hundreds of terms cheap).
+    not tried at all (this keeps an edition's hundreds of terms cheap); the patterns say WORD_START, the combined
+    regex lets a name start where NAME_START does.
     """
     folded = sorted(dict.fromkeys(_fold_pattern(p) for p in patterns), key=len, reverse=True)
     at_word = [p[len(WORD_START) :] for p in folded if p.startswith(WORD_START)]
     anywhere = [p for p in folded if not p.startswith(WORD_START)]
     regexes = []
     if at_word:
-        regexes.append(WORD_START + "(?:" + "|".join(f"(?:{p})" for p in at_word) + ")")
+        regexes.append(NAME_START + "(?:" + "|".join(f"(?:{p})" for p in at_word) + ")")
     if anywhere:
         regexes.append("|".join(f"(?:{p})" for p in anywhere))
     return tuple(re.compile(r, re.IGNORECASE | re.UNICODE) for r in regexes)
@@ -607,19 +692,35 @@ def compile_terms(terms):
     return Compiled(regexes) if regexes else None
 
 
+def _readings(text):
+    """The ways of reading the text that matching tries: (format_as_space, join_breaks, visual) for each shadow."""
+    options = [
+        (False, True) if _has_format_characters(text) else (False,),
+        # "Zbą-\nszynek" reads as one word; "Ełk-\nSopot" as two: try both readings.
+        (False, True) if LINE_END_HYPHEN_RE.search(text) else (False,),
+        # Under a right-to-left override "kenyzsąbZ" is drawn "Zbąszynek": read it in both orders.
+        (False, True) if "\u202e" in text else (False,),
+    ]
+    return itertools.product(*options)
+
+
 def _found(text, compiled):
     """(start, end) stretches of the original text that some pattern matches on one of its shadows."""
     found = []
-    shadows = [shadow(text)]
-    if _has_format_characters(text):
-        # "Gmina\u200bZbąszynek" reads as two words, "Zbą\u00adszynek" as one: try both readings.
-        shadows.append(shadow(text, format_as_space=True))
+    # "Gmina\u200bZbąszynek" reads as two words, "Zbą\u00adszynek" as one: both readings are tried.
+    shadows = [shadow(text, *reading) for reading in _readings(text)]
     regexes = (EMAIL_RE, URL_RE, *(compiled.regexes if compiled is not None else ()), PHONE_RE, IDENTIFIER_RE)
     for plain, starts, ends in shadows:
+        ordered = isinstance(starts, range)
         for regex in regexes:
             for match in regex.finditer(plain):
-                if match.end() > match.start():
-                    found.append((starts[match.start()], ends[match.end() - 1]))
+                first, last = match.start(), match.end()
+                if last <= first:
+                    continue
+                if ordered:
+                    found.append((starts[first], ends[last - 1]))
+                else:
+                    found.append((min(starts[first:last]), max(ends[first:last])))
     return found
 
 
@@ -662,11 +763,14 @@ def highlight(text, compiled):
 def redact(text, compiled):
     """Replace known names and any e-mail, web address, phone number or register number with the mark.
 
-    Exactly the stretches highlight() shows are replaced, one mark each; the rest of the text stays as written.
+    Exactly the stretches highlight() shows are replaced, one mark each; the rest of the text stays as written, except
+    that text-direction controls are dropped from it, so the browser draws the text in the order redaction read it
+    (the applicant's forms refuse them; texts saved before that, or pasted by an organiser, may hold them).
     """
     if not text:
         return text or ""
-    return "".join(MARK if redacted else piece for piece, redacted in highlight(text, compiled))
+    pieces = highlight(text, compiled)
+    return "".join(MARK if redacted else BIDI_CONTROLS_RE.sub("", piece) for piece, redacted in pieces)
 
 
 def marked(redacted_text):
