@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 from PIL import Image, ImageOps, ImageSequence
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 # Raised whenever a change makes copies cleaner: stored copies of another version are made again on the next
 # juror download (jury.views._jury_copy). 1: the first release; 2: titles, external paths, customXml, archive
@@ -70,7 +70,24 @@ def sanitise_into(data, type_key, out, *, _depth=0):
 
 # Keys removed from every dictionary in the document: XMP streams, scripts, automatic actions, embedded files,
 # application private data and XML forms (which can carry scripts of their own).
-PDF_DROP_KEYS = {"/AA", "/OpenAction", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/Metadata", "/PieceInfo", "/XFA"}
+# /Perms (certification signatures) and /DSS (the validation data of signatures: certificates, OCSP, CRLs) name
+# the signer.
+PDF_DROP_KEYS = {
+    "/AA",
+    "/OpenAction",
+    "/JS",
+    "/JavaScript",
+    "/EmbeddedFiles",
+    "/EF",
+    "/Metadata",
+    "/PieceInfo",
+    "/XFA",
+    "/Perms",
+    "/DSS",
+}
+# A signature field's value is the signature: the signer's /Name, /Location, /Reason, /ContactInfo and, in
+# /Contents, their certificate. Its seed value (/SV) and /Lock can name certificates too. The field stays, unsigned.
+PDF_SIGNATURE_FIELD_KEYS = {"/V", "/SV", "/Lock"}
 # Actions a reader may still follow; anything else (JavaScript, Launch, SubmitForm, ImportData, GoToE, Rendition...)
 # is removed where it hangs.
 PDF_SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/Thread"}
@@ -125,6 +142,11 @@ def _pdf_sweep(writer):
 def _pdf_clean_dict(node):
     for key in PDF_DROP_KEYS & set(node.keys()):
         del node[key]
+    if node.get("/FT") == "/Sig":
+        for key in PDF_SIGNATURE_FIELD_KEYS & set(node.keys()):
+            del node[key]
+    if isinstance(node, StreamObject):  # image XObjects, page thumbnails
+        _pdf_clean_image(node)
     for key in ("/A", "/Next"):
         if key in node and not _pdf_safe_action(node[key].get_object()):
             del node[key]
@@ -137,6 +159,17 @@ def _pdf_clean_dict(node):
     if annots is not None and isinstance(annots.get_object(), ArrayObject):
         kept = ArrayObject(a for a in annots.get_object() if not _pdf_dropped_annotation(a.get_object()))
         node[NameObject("/Annots")] = kept
+
+
+def _pdf_clean_image(stream):
+    """A photo stored as its JPEG bytes (DCTDecode) keeps its EXIF, XMP and IPTC there: they go."""
+    filters = stream.get("/Filter")
+    filters = [f.get_object() for f in filters] if isinstance(filters, ArrayObject) else [filters]
+    if "/DCTDecode" not in filters:
+        return
+    if filters != ["/DCTDecode"]:
+        raise CannotSanitise("the PDF holds a JPEG picture inside another compression, which cannot be cleaned")
+    stream._data = strip_jpeg_metadata(stream._data)
 
 
 def _pdf_dropped_annotation(annotation):
@@ -182,10 +215,13 @@ def _picture(data, fmt):
     the resolution and a GIF's transparent colour are carried over.
     """
     with Image.open(data) as source:
-        if source.format != fmt:
+        # Phones write JPEGs with a second picture (MPO: a depth or gain map, with EXIF of its own): the juror gets
+        # the first picture as a plain JPEG.
+        multi_picture = fmt == "JPEG" and source.format == "MPO"
+        if source.format != fmt and not multi_picture:
             raise CannotSanitise(f"the picture is {source.format}, not {fmt}")
         width, height = source.size
-        count = getattr(source, "n_frames", 1)
+        count = 1 if multi_picture else getattr(source, "n_frames", 1)
         if width * height * count > MAX_PIXELS:
             raise CannotSanitise(f"the picture is too large to clean ({width} x {height} pixels, {count} frames)")
         keep = {key: source.info[key] for key in ("icc_profile", "dpi", "transparency", "loop") if key in source.info}
@@ -216,6 +252,70 @@ def _picture(data, fmt):
     out = io.BytesIO()
     frames[0].save(out, fmt, **options)
     return out.getvalue()
+
+
+# JPEG segments kept by strip_jpeg_metadata: APP0 (JFIF: pixel density), APP14 (Adobe: how to read CMYK and YCCK
+# colours) and APP2 only when it is the ICC colour profile (APP2 also holds MPF, the index of a second picture).
+# Every other APPn (APP1 EXIF and XMP, APP13 IPTC, makers' own segments) and COM comments go.
+JPEG_KEPT_APP = {0xE0, 0xEE}
+JPEG_ICC = b"ICC_PROFILE\0"
+
+
+def strip_jpeg_metadata(data):
+    """The JPEG's bytes without metadata segments, by walking its markers; the compressed picture is unchanged.
+
+    Stops at the first end-of-image marker: what follows (a phone's second picture with its own EXIF) goes.
+    """
+    data = bytes(data)
+    if data[:2] != b"\xff\xd8":
+        raise CannotSanitise("a JPEG picture does not start as a JPEG")
+    out = bytearray(b"\xff\xd8")
+    position, size = 2, len(data)
+    while position < size:
+        if data[position] != 0xFF:
+            raise CannotSanitise("a JPEG picture is damaged")
+        marker = data[position + 1] if position + 1 < size else None
+        if marker is None:
+            break
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            out += b"\xff\xd9"
+            return bytes(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            out += data[position : position + 2]
+            position += 2
+            continue
+        if position + 4 > size:
+            break
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        end = position + 2 + length
+        if length < 2 or end > size:
+            raise CannotSanitise("a JPEG picture is damaged")
+        segment = data[position:end]
+        keep = (
+            not (0xE0 <= marker <= 0xEF or marker == 0xFE)
+            or marker in JPEG_KEPT_APP
+            or (marker == 0xE2 and segment[4:16] == JPEG_ICC)
+        )
+        if keep:
+            out += segment
+        position = end
+        if marker == 0xDA:  # start of scan: compressed data up to the next marker that is not a restart
+            scan = position
+            while True:
+                scan = data.find(b"\xff", scan)
+                if scan < 0 or scan + 1 >= size:
+                    raise CannotSanitise("a JPEG picture ends before its end marker")
+                following = data[scan + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    scan += 2
+                    continue
+                break
+            out += data[position:scan]
+            position = scan
+    raise CannotSanitise("a JPEG picture ends before its end marker")
 
 
 def _jpeg(data):
