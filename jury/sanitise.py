@@ -20,8 +20,9 @@ from contest.models import FILE_TYPES
 
 # Raised whenever a change makes copies cleaner: stored copies of another version are made again on the next
 # juror download (jury.views._jury_copy). 1: the first release; 2: titles, external paths, customXml, archive
-# member names, other picture formats, ODF settings.
-SANITISER_VERSION = 2
+# member names, other picture formats, ODF settings; 3: JPEG metadata and signatures in PDFs, no member passed on
+# raw, ODF sub-documents, Excel connections, Word field paths, MPO photos, copies stored under a neutral name.
+SANITISER_VERSION = 3
 
 # Limits for ZIP-based formats, checked on the declared sizes before anything is read (uploads are already capped
 # at the requirement's size, but a small ZIP can declare huge members).
