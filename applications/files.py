@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from contest.models import FILE_TYPES
+from contest.models import FILE_TYPES, type_key_for_mime
 
 MAX_NAME_LENGTH = 120
 CHUNK = 1024 * 1024
@@ -81,8 +81,7 @@ def _with_extension(name, kind):
 
 def download_name(attachment):
     """The name a download gets: the stored name, ending in the extension of the type the file was stored as."""
-    kind = next((key for key, file_type in FILE_TYPES.items() if file_type.mime == attachment.content_type), None)
-    return clean_filename(attachment.original_name, kind)
+    return clean_filename(attachment.original_name, type_key_for_mime(attachment.content_type))
 
 
 def detect_type(head, upload, allowed=()):

@@ -35,6 +35,14 @@ FILE_TYPES = {
 }
 FILE_TYPE_CHOICES = [(key, file_type.label) for key, file_type in FILE_TYPES.items()]
 EXTENSION_BY_MIME = {file_type.mime: file_type.extension for file_type in FILE_TYPES.values()}
+TYPE_KEY_BY_MIME = {file_type.mime: key for key, file_type in FILE_TYPES.items()}
+
+
+def type_key_for_mime(mime):
+    """Our type key ("pdf", "docx", ...) for the MIME type a file was stored as, or None for another type."""
+    return TYPE_KEY_BY_MIME.get(mime)
+
+
 FILE_TYPE_KEYS = {key for key, _label in FILE_TYPE_CHOICES}
 ALLOWED_TYPES_HELP = format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
 

@@ -361,6 +361,7 @@ def test_xlsx_custom_xml_is_dropped_too():
 
 
 def test_zip_members_get_neutral_names_in_one_folder_with_their_extensions_and_bodies():
+    # Members of no known type (no extension, an odd one) cannot be cleaned: they are left out and counted.
     archive = _zip(
         {
             f"{LEAK} - porozumienie.txt": "tekst",
@@ -370,12 +371,9 @@ def test_zip_members_get_neutral_names_in_one_folder_with_their_extensions_and_b
             "Wojt_Jan_Kowalski/dziwne.rozszerzenie-Kowalski": "x",
         }
     )
-    assert _members(sanitise(archive, "zip")) == {
-        "plik-001.txt": b"tekst",
-        "plik-002.csv": b"a;b",
-        "plik-003": b"bez rozszerzenia",
-        "plik-004": b"x",
-    }
+    members = _members(sanitise(archive, "zip"))
+    assert sorted(members) == ["plik-001.txt", "plik-002.csv", "pominiete-pliki.txt"]
+    assert (members["plik-001.txt"], members["plik-002.csv"]) == (b"tekst", b"a;b")
 
 
 def test_zip_inside_a_zip_gets_neutral_names_too():
@@ -538,13 +536,13 @@ def test_odt_settings_become_an_empty_settings_document_the_manifest_still_lists
 
 
 def test_cleaning_a_250_mb_docx_holds_no_member_in_memory():
-    """Three 83 MB media members (declared 250 MB, within the caps): traced memory stays far below one member."""
+    """Three 83 MB embedded fonts (declared 250 MB, within the caps): traced memory stays far below one member."""
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "big.docx")
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.writestr("word/document.xml", f"<w:document xmlns:w='{W_NS}'><w:body/></w:document>")
             for index in range(3):
-                with archive.open(f"word/media/video{index}.mp4", "w") as member:
+                with archive.open(f"word/fonts/font{index}.odttf", "w") as member:
                     for _ in range(83):
                         member.write(b"\0" * MB)
         tracemalloc.start()

@@ -140,33 +140,37 @@ def _serve(request, file, filename):
     return serve_attachment(request, file, filename=filename, file=_jury_copy(file))
 
 
+JURY_COPY_FOLDER = "jury-copies"
+
+
 def _jury_copy(attachment):
     """The stored cleaned copy, made now if missing or made by an older sanitiser (whose copy is then deleted).
 
     Two first downloads at once both clean; one copy is kept. The file is cleaned into a temporary file, so a large
-    upload is never held in memory whole.
+    upload is never held in memory whole. Copies are stored under a neutral name (jury-copies/<random>), not beside
+    the original: on S3 the juror's download URL shows the storage name, and the original's names the edition and
+    the application.
     """
     import tempfile
 
     from django.core.files import File
 
-    from applications.files import TYPE_MIME
+    from contest.models import type_key_for_mime
 
     from .. import sanitise
 
     if attachment.jury_copy and attachment.jury_copy_version == sanitise.SANITISER_VERSION:
         return attachment.jury_copy
     old = attachment.jury_copy.name or ""
-    type_key = next((key for key, mime in TYPE_MIME.items() if mime == attachment.content_type), None)
+    type_key = type_key_for_mime(attachment.content_type)
     storage = attachment.jury_copy.storage
-    folder = attachment.file.name.rsplit("/", 1)[0]
     with tempfile.SpooledTemporaryFile(sanitise.SPOOL_BYTES) as cleaned:
         with attachment.file.open("rb") as original:
             sanitise.sanitise_into(original, type_key, cleaned)
         cleaned.seek(0)
         digest = hashlib.file_digest(cleaned, "sha256").hexdigest()
         cleaned.seek(0)
-        name = storage.save(f"{folder}/jury-{uuid.uuid4().hex}", File(cleaned))
+        name = storage.save(f"{JURY_COPY_FOLDER}/{uuid.uuid4().hex}", File(cleaned))
     stored = Attachment.objects.filter(pk=attachment.pk, jury_copy=old).update(
         jury_copy=name, jury_copy_sha256=digest, jury_copy_version=sanitise.SANITISER_VERSION
     )
