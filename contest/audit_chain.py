@@ -84,7 +84,9 @@ def verify(rows):
         checked += 1
         where = {"sequence": row["sequence"], "id": row["id"]}
         if event_hash(row) != row["hash"]:
-            return Verdict(checked, previous_hash, Break("edited", detail="its hash does not match its content", **where))
+            return Verdict(
+                checked, previous_hash, Break("edited", detail="its hash does not match its content", **where)
+            )
         if row["prev_hash"] != previous_hash:
             if row["prev_hash"] in seen:
                 detail = "it points at an earlier event that already has a successor"

@@ -89,7 +89,6 @@ drop_triggers = _run({"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("contest", "0003_allowed_types_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -30,4 +30,3 @@ class Command(flush.Command):
                 result = super().handle(**{**options, "interactive": False})
                 cursor.execute("DELETE FROM contest_audit_maintenance")
         return result
-
