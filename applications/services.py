@@ -664,7 +664,11 @@ def invite_coeditor(application, email, *, by, at=None):
             expires_at=at + timezone.timedelta(days=INVITATION_DAYS),
         )
         audit.record(
-            "application.coeditor_invited", actor=by, target=application, edition=application.edition, email=email
+            "application.coeditor_invited",
+            actor=by,
+            target=application,
+            edition=application.edition,
+            invitation=invitation.pk,
         )
         transaction.on_commit(lambda: _send_invitation(invitation, token))
     return invitation, token
@@ -685,7 +689,7 @@ def revoke_invitation(invitation, *, by, at=None):
                 actor=by,
                 target=locked.application,
                 edition=locked.application.edition,
-                email=locked.email,
+                invitation=locked.pk,
             )
     invitation.revoked_at = locked.revoked_at
     return invitation

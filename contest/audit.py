@@ -1,13 +1,53 @@
 """Recording audit events (every state change that matters calls record() inside its transaction) and reading them
-back."""
+back. Each event is chained to the one before it by hash (contest.audit_chain)."""
+
+import csv
+import datetime
+import json
+import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
 
+from . import audit_chain
 from .models import AuditEvent
+
+# Any number works as long as nothing else in the project takes the same advisory lock.
+CHAIN_LOCK = 0x534C5A_4155  # "SLZ" "AU"
+
+# An e-mail address anywhere in a string: hashed records outlive the accounts they mention (RODO erasure).
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _refuse_personal_data(value, path="data"):
+    if isinstance(value, str):
+        if EMAIL.search(value):
+            raise ValueError(f"Audit data must not hold e-mail addresses ({path}); record an id instead.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_personal_data(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_personal_data(item, f"{path}[{index}]")
+
+
+def _lock_chain():
+    """Serialise appends until the caller's transaction ends; SQLite's IMMEDIATE transactions already do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
 def record(action, *, actor=None, target=None, edition=None, from_state="", to_state="", reason="", **data):
+    """Append one event to the chain. `data` holds ids and facts, never e-mails or names."""
+    # Stored as the JSON it will be read back as (tuples become lists), so the hash survives the round trip.
+    data = json.loads(json.dumps(data, allow_nan=False))
+    _refuse_personal_data(data)
     event = AuditEvent(
+        at=timezone.now(),
         action=action,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         edition=edition,
@@ -16,11 +56,72 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         reason=reason or "",
         data=data,
     )
+    target_label = ""
     if target is not None:
         event.target_type = ContentType.objects.get_for_model(target)
         event.target_id = str(target.pk)
-    event.save()
+        target_label = _label(event.target_type)
+    # savepoint=False: inside the caller's transaction this adds no queries; outside it, it opens one.
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        event.sequence, event.prev_hash = last[0] + 1 if last else 1, last[1] if last else audit_chain.GENESIS
+        event.hash = audit_chain.event_hash(hashed_fields(event, target_label))
+        event.save()
     return event
+
+
+def _label(content_type):
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def hashed_fields(event, target_label):
+    return {
+        "sequence": event.sequence,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "edition_id": event.edition_id,
+        "target_type": target_label,
+        "target_id": event.target_id,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "reason": event.reason,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+
+
+CHAIN_COLUMNS = (
+    "id",
+    "sequence",
+    "at",
+    "actor_id",
+    "action",
+    "edition_id",
+    "target_type__app_label",
+    "target_type__model",
+    "target_id",
+    "from_state",
+    "to_state",
+    "reason",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
+def chain_rows(events=None):
+    """The rows audit_chain.verify expects, in sequence order, read in chunks."""
+    events = AuditEvent.objects.all() if events is None else events
+    for row in events.order_by("sequence").values(*CHAIN_COLUMNS).iterator(chunk_size=2000):
+        app_label, model = row.pop("target_type__app_label"), row.pop("target_type__model")
+        row["target_type"] = f"{app_label}.{model}" if app_label else ""
+        yield row
+
+
+def verify():
+    return audit_chain.verify(chain_rows())
 
 
 def history(target, *, action):
@@ -30,3 +131,56 @@ def history(target, *, action):
         target_id=str(target.pk),
         action=action,
     ).select_related("actor")
+
+
+def trail(edition, *, targets=None, action="", since=None, until=None):
+    """An edition's events for the organisers' audit page, newest first, optionally only those about `targets`
+    (pairs of a model and the ids of its rows), of one action and between two dates (inclusive, Europe/Warsaw)."""
+    events = AuditEvent.objects.filter(edition=edition).select_related("actor", "target_type")
+    if targets is not None:
+        about = Q(pk__in=[])
+        for model, ids in targets:
+            about |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=[str(pk) for pk in ids])
+        events = events.filter(about)
+    if action:
+        events = events.filter(action=action)
+    if since:
+        events = events.filter(at__gte=_day_start(since))
+    if until:
+        events = events.filter(at__lt=_day_start(until + datetime.timedelta(days=1)))
+    return events.order_by("-sequence")
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+CSV_HEADERS = ("sequence", "at", "actor_id", "actor", "action", "target", "from", "to", "reason", "details", "hash")
+
+
+def csv_response(events, filename):
+    """The trail as CSV in the exports' conventions: BOM for Excel, `;` between cells, formulas kept as text."""
+    from applications.exports import _safe
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_HEADERS)
+    for event in events.iterator(chunk_size=2000):
+        target = f"{_label(event.target_type)}:{event.target_id}" if event.target_type_id else ""
+        row = [
+            event.sequence,
+            timezone.localtime(event.at).isoformat(timespec="seconds"),
+            event.actor_id or "",
+            event.actor.get_full_name() if event.actor else "",
+            event.action,
+            target,
+            event.from_state,
+            event.to_state,
+            event.reason,
+            json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+            event.hash,
+        ]
+        writer.writerow([_safe(value) for value in row])
+    return response

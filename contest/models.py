@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -300,9 +301,11 @@ class TerritorialUnit(models.Model):
 class AuditEvent(models.Model):
     """An append-only record of a change that matters: who, when, what, from, to, why."""
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Set by contest.audit.record before the hash is taken, so the stored instant is the hashed one.
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # PROTECT: an account named by events is anonymised, never deleted, so the chain keeps its actor id.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     edition = models.ForeignKey(Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -313,11 +316,15 @@ class AuditEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The hash chain (contest.audit_chain): position, the previous event's hash and this event's own.
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-at", "-id"]
+        ordering = ["-sequence"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):

@@ -294,3 +294,15 @@ class AnonymisationCheckForm(forms.Form):
     """The fingerprint of the juror's view the organiser saw, so that a later change cannot be signed off unseen."""
 
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AuditFilterForm(StyledForm):
+    """The audit trail page's filters: one action, a range of days."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *((a, a) for a in actions)]

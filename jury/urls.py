@@ -33,4 +33,6 @@ urlpatterns = [
     path("<int:year>/manage/conflicts/detect/", organiser.detect, name="detect"),
     path("<int:year>/manage/entries/<str:code>/anonymised/", organiser.anonymised, name="anonymised"),
     path("<int:year>/manage/redaction/", organiser.redaction_terms, name="redaction_terms"),
+    path("<int:year>/manage/audit/", organiser.audit_trail, name="audit"),
+    path("<int:year>/manage/entries/<str:code>/audit/", organiser.entry_audit_trail, name="entry_audit"),
 ]

@@ -283,6 +283,8 @@ ROWS = {
     "jury:detect": Row(jury_url("detect"), MANAGE_POST_ONLY, MANAGE),
     "jury:anonymised": Row(entry_url("anonymised"), MANAGE, MANAGE),
     "jury:redaction_terms": Row(jury_url("redaction_terms"), MANAGE, MANAGE),
+    "jury:audit": Row(jury_url("audit"), MANAGE, MANAGE_POST_ONLY),
+    "jury:entry_audit": Row(entry_url("entry_audit"), MANAGE, MANAGE_POST_ONLY),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

@@ -241,7 +241,7 @@ def test_terms_page_saves_one_term_per_line_once(client, edition, organiser):
     terms = list(RedactionTerm.objects.filter(edition=edition).values_list("term", flat=True))
     assert sorted(terms) == sorted([BRAND, "Trójmiasto", "Prezydent Jan Nowak"])
     event = AuditEvent.objects.get(action="jury.redaction_terms_changed")
-    assert (event.actor, sorted(event.data["added"]), event.data["removed"]) == (organiser, sorted(terms), [])
+    assert (event.actor, event.data) == (organiser, {"added": 3, "removed": 0})
 
 
 def test_terms_page_shows_the_current_terms_in_the_textarea(client, edition, organiser):

@@ -79,8 +79,14 @@ def set_redaction_terms(edition, text, *, by):
         RedactionTerm.objects.filter(edition=edition, term__in=removed).delete()
         RedactionTerm.objects.bulk_create([RedactionTerm(edition=edition, term=t, created_by=by) for t in added])
         if added or removed:
+            # Counts, not the terms: terms name people and partners, and the audit trail is never erased.
             record(
-                "jury.redaction_terms_changed", actor=by, target=edition, edition=edition, added=added, removed=removed
+                "jury.redaction_terms_changed",
+                actor=by,
+                target=edition,
+                edition=edition,
+                added=len(added),
+                removed=len(removed),
             )
     return added, removed
 

@@ -32,6 +32,15 @@ def conflict_reason(matches):
     return " ".join(sentences)
 
 
+def audited_matches(matches):
+    """What the audit trail keeps of a match: its kind and, for units, the TERC code (a public register).
+
+    Identifiers, organisation names and e-mails stay on the conflict itself, which can be corrected or erased; a
+    sole trader's NIP or an e-mail is personal data and hashed audit records are never rewritten.
+    """
+    return sorted({match if match.startswith("terc:") else match.split(":", 1)[0] for match in matches})
+
+
 def _juror_emails(user_ids):
     """Every address of each juror in case-folded form: the login address and the verified others."""
     emails = {}
@@ -108,7 +117,7 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
                         target=conflict,
                         edition=edition,
                         to_state="active",
-                        matched=matches,
+                        matched=audited_matches(matches),
                     )
                     created += 1
                 elif matches and is_auto and current.lifted_at is not None and current.lifted_by_id is None:
@@ -124,7 +133,7 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
                         edition=edition,
                         from_state="lifted",
                         to_state="active",
-                        matched=matches,
+                        matched=audited_matches(matches),
                     )
                     created += 1
                 elif not matches and is_auto and current.lifted_at is None:

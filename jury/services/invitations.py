@@ -76,7 +76,7 @@ def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):
                 sent_at=now,
                 send_count=1,
             )
-            record("jury.invite", actor=by, target=invitation, edition=edition, email=email, is_chair=is_chair)
+            record("jury.invite", actor=by, target=invitation, edition=edition, is_chair=is_chair)
             _send_invitation(invitation, token)
             created.append((invitation, token))
     return created
@@ -95,7 +95,7 @@ def resend_invitation(invitation, *, by, days=INVITATION_DAYS):
         invitation.sent_at = now
         invitation.send_count += 1
         invitation.save()
-        record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
+        record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition)
         _send_invitation(invitation, token)
     return token
 
@@ -106,7 +106,7 @@ def revoke_invitation(invitation, *, by):
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        record("jury.invite_revoked", actor=by, target=invitation, edition=invitation.edition, email=invitation.email)
+        record("jury.invite_revoked", actor=by, target=invitation, edition=invitation.edition)
 
 
 def find_invitation(token):
@@ -147,7 +147,7 @@ def accept_invitation(token, user):
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, email=user.email)
+        record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, invitation=invitation.pk)
         detect_conflicts(invitation.edition, members=[member], by=user)
     return member
 

@@ -64,7 +64,7 @@ def add_affiliation(user, *, by, **fields):
         raise JuryError(_("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS."))
     with transaction.atomic():
         affiliation.save()
-        record("jury.affiliation_added", actor=by, target=affiliation, affiliation=str(affiliation))
+        record("jury.affiliation_added", actor=by, target=affiliation, juror=user.pk)
         _redetect_for_user(user, by=by)
     return affiliation
 
@@ -72,7 +72,7 @@ def add_affiliation(user, *, by, **fields):
 def remove_affiliation(affiliation, *, by):
     user = affiliation.user
     with transaction.atomic():
-        record("jury.affiliation_removed", actor=by, target=affiliation, affiliation=str(affiliation))
+        record("jury.affiliation_removed", actor=by, target=affiliation, juror=user.pk)
         affiliation.delete()
         _redetect_for_user(user, by=by)
 

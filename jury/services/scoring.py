@@ -109,6 +109,9 @@ def _write(member, application, values, overall_comment, by, *, submit):
                 from_state=previous if not _created else "",
                 to_state=card.status,
                 revision=card.revision,
+                submitted=card.status == Scorecard.Status.SUBMITTED,
+                # Points only: justifications are free text that may name people, and they live on the revision.
+                points={str(c.pk): values.get(c.pk, (None, ""))[0] for c in criteria},
             )
     return card
 

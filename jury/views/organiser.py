@@ -1,22 +1,24 @@
 """The organisers' pages of the jury: progress and reminders, members and invitations, assignment, conflicts of
-interest, and the anonymisation of entries. Thin views that ask jury.permissions, call jury.services or jury.queries,
-and render."""
+interest, the anonymisation of entries, and the audit trail. Thin views that ask jury.permissions, call
+jury.services or jury.queries, and render."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import recent_authentication_required
 from applications.models import Application
-from contest import phases
+from contest import audit, phases
 from contest.errors import add_to_form
+from contest.models import AuditEvent
 
 from .. import blind, forms, queries, services
-from ..models import AnonymisationCheck, ConflictOfInterest, Invitation, JuryMember
+from ..models import AnonymisationCheck, Assignment, ConflictOfInterest, Invitation, JuryMember, Scorecard
 from ..permissions import permission_required
 from ..services import JuryError
 
@@ -369,3 +371,63 @@ def redaction_terms(request, edition):
         {"edition": edition, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@permission_required("organise")
+@require_GET
+def audit_trail(request, edition):
+    """Everything recorded about an edition, newest first, filterable, 100 a page, or all of it as CSV."""
+    return _audit_page(request, edition, None, f"audit-{edition.year}.csv")
+
+
+@permission_required("organise")
+@require_GET
+def entry_audit_trail(request, edition, application):
+    """What was recorded about one entry: the application itself, its assignments, conflicts and scorecards."""
+    targets = [
+        (Application, [application.pk]),
+        (Assignment, Assignment.objects.filter(application=application).values_list("pk", flat=True)),
+        (ConflictOfInterest, ConflictOfInterest.objects.filter(application=application).values_list("pk", flat=True)),
+        (Scorecard, Scorecard.objects.filter(application=application).values_list("pk", flat=True)),
+    ]
+    return _audit_page(request, edition, application, f"audit-{application.code}.csv", targets=targets)
+
+
+def _audit_page(request, edition, application, filename, targets=None):
+    actions = AuditEvent.objects.filter(edition=edition).order_by("action").values_list("action", flat=True)
+    form = forms.AuditFilterForm(request.GET or None, actions=actions.distinct())
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit.trail(
+        edition,
+        targets=targets,
+        action=filters.get("action", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    if request.GET.get("format") == "csv":
+        return audit.csv_response(events, filename)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "jury/organiser/audit.html",
+        {
+            "edition": edition,
+            "application": application,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "csv_query": _with(query, format="csv"),
+        },
+    )
+
+
+def _with(query, **values):
+    query = query.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
