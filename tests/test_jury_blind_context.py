@@ -227,7 +227,7 @@ def test_juror_crawl_reaches_every_kind_of_juror_page(client, scene):
         "jury/scorecard.html",
         "jury/affiliations.html",
         "jury/_entry_content.html",
-        "jury/_field.html",
+        "partials/_field.html",
         "jury/_juror_nav.html",
     } <= templates
 

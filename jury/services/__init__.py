@@ -38,7 +38,15 @@ from .invitations import (
     resend_invitation,
     revoke_invitation,
 )
-from .membership import UNCHANGED, add_affiliation, declare_impartiality, remove_affiliation, set_member
+from .membership import (
+    UNCHANGED,
+    add_affiliation,
+    affiliations_locked,
+    check_affiliation_dates,
+    declare_impartiality,
+    remove_affiliation,
+    set_member,
+)
 from .reminders import next_reminder_at, reminder_interval, send_reminders
 from .scoring import justification_field, points_field, save_scorecard_draft, submit_scorecard, validate_scores
 
@@ -54,8 +62,10 @@ __all__ = [
     "accept_invitation",
     "add_affiliation",
     "add_conflict",
+    "affiliations_locked",
     "assign",
     "assign_automatically",
+    "check_affiliation_dates",
     "check_terms_count",
     "conflict_reason",
     "declaration_text",
