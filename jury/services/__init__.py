@@ -39,6 +39,7 @@ from .invitations import (
     revoke_invitation,
 )
 from .membership import (
+    AFFILIATIONS_LOCKED,
     UNCHANGED,
     add_affiliation,
     affiliations_locked,
@@ -51,6 +52,7 @@ from .reminders import next_reminder_at, reminder_interval, send_reminders
 from .scoring import justification_field, points_field, save_scorecard_draft, submit_scorecard, validate_scores
 
 __all__ = [
+    "AFFILIATIONS_LOCKED",
     "DECLARATION_VERSION",
     "FROM_EDITION",
     "INVITATION_DAYS",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contest import phases
 from contest.audit import record
@@ -17,6 +18,9 @@ UNCHANGED = object()  # set_member: leave the field as it is
 
 # The phases in which a signed juror may have entries on their dashboard: from formal review to the results.
 DECLARED_PHASES = (phases.Phase.FORMAL_REVIEW, phases.Phase.SCORING, phases.Phase.DELIBERATION)
+AFFILIATIONS_LOCKED = gettext_lazy(
+    "Your affiliations are part of your signed declaration; to change them ask the organisers."
+)
 
 
 def set_member(member, *, by, is_chair=UNCHANGED, max_entries=UNCHANGED, is_active=UNCHANGED):
@@ -68,7 +72,7 @@ def affiliations_locked(user):
 
 def _check_not_locked(user, by):
     if by.pk == user.pk and affiliations_locked(user):
-        raise JuryError(_("Your affiliations are part of your signed declaration; to change them ask the organisers."))
+        raise JuryError(AFFILIATIONS_LOCKED)
 
 
 def check_affiliation_dates(started_on, ended_on):
