@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import InvitationState
 from applications.models import Application
 from contest.models import Criterion, Edition, TerritorialUnit
 
@@ -31,7 +32,7 @@ class JuryMember(models.Model):
         return f"{self.user} ({self.edition})"
 
 
-class Invitation(models.Model):
+class Invitation(InvitationState, models.Model):
     """An e-mailed invitation to the jury; only the hash of its secret token is stored."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_invitations")
@@ -56,24 +57,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return self.email
-
-    @property
-    def state(self):
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_state_display(self):
-        return {
-            "accepted": _("accepted"),
-            "revoked": _("revoked"),
-            "expired": _("expired"),
-            "pending": _("waiting"),
-        }[self.state]
 
 
 class Affiliation(models.Model):
