@@ -183,6 +183,17 @@ class Scorecard(models.Model):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
 
+    class Progress(models.TextChoices):
+        """Where one juror stands with one entry, as the juror's dashboard and the organisers' board show it: the
+        card's Status, or why there is no card to show. Not stored: no field has these choices."""
+
+        NONE = "none", "–"  # the organisers' board: the entry is not assigned to the juror
+        NOT_STARTED = "not_started", _("not started")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        CONFLICT = "conflict", _("conflict")
+        PREPARING = "preparing", _("being prepared")  # the juror's dashboard: not yet signed off for the jury
+
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scorecards")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scorecards")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
