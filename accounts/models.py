@@ -6,6 +6,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class InvitationState:
+    """The lifecycle of an e-mailed invitation (a co-editor's, a juror's), read from its accepted_at, revoked_at and
+    expires_at: a plain mixin for the models that have those fields."""
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def get_state_display(self):
+        return {
+            "accepted": _("accepted"),
+            "revoked": _("revoked"),
+            "expired": _("expired"),
+            "pending": _("waiting"),
+        }[self.state]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -4,51 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contest.forms import AccessibleFormMixin
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
-from contest.validators import MultiLineMixin, SingleLineMixin
+from contest.validators import SingleLineMixin
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
 from .services import FORM_FIELDS, SECTIONS
-
-
-class AccessibleFormMixin(MultiLineMixin, SingleLineMixin):
-    """Adds aria-describedby (help and error) and aria-invalid to every widget, Bootstrap classes too.
-
-    Single-line text fields refuse control characters, text areas text-direction controls (contest.validators).
-    """
-
-    def decorate(self):
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            css = field.widget.attrs.get("class", "")
-            if isinstance(field.widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                base = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                base = "form-select"
-            else:
-                base = "form-control"
-            classes = {c for c in css.split() if c != "is-invalid"} | ({base} if base else set())
-            if self.is_bound and name in self.errors:
-                ids.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-                classes.add("is-invalid")
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            field.widget.attrs["class"] = " ".join(sorted(classes))
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
-
-    def full_clean(self):
-        super().full_clean()
-        self.decorate()
 
 
 class StartForm(AccessibleFormMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import InvitationState
 from contest.models import AttachmentRequirement, Category, ChecklistItem, Edition, TerritorialUnit
 
 
@@ -281,7 +282,7 @@ class ChecklistResult(models.Model):
         return f"{self.item_id}: {self.passed}"
 
 
-class CoEditorInvitation(models.Model):
+class CoEditorInvitation(InvitationState, models.Model):
     """A co-editor invitation sent by e-mail; accepting it adds the user to the application's editors.
 
     Only the SHA-256 of the secret token is stored (as for jury invitations): whoever reads the database
@@ -307,21 +308,3 @@ class CoEditorInvitation(models.Model):
 
     def __str__(self):
         return self.email
-
-    @property
-    def state(self):
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_state_display(self):
-        return {
-            "accepted": _("accepted"),
-            "revoked": _("revoked"),
-            "expired": _("expired"),
-            "pending": _("waiting"),
-        }[self.state]

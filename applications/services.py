@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.tokens import hash_token, new_token
 from contest import audit, phases
+from contest.emails import absolute_url
 from contest.emails import message as email_message
 from contest.errors import ServiceError
 from contest.models import Edition
@@ -608,7 +609,7 @@ MAX_INVITATIONS_PER_USER_PER_DAY = 10
 def _invitation_link(token):
     from django.urls import reverse
 
-    return settings.SITE_URL.rstrip("/") + reverse("applications:accept_invitation", args=[token])
+    return absolute_url(reverse("applications:accept_invitation", args=[token]))
 
 
 def _send_invitation(invitation, token):

@@ -9,10 +9,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def absolute_url(path):
+    """The link for an e-mail to a path of this site ("/jury/invitation/…/"), from SITE_URL with or without its
+    trailing slash."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def message(template, context, to):
     """The EmailMessage for `template` (e.g. "jury/email/reminder") to the addresses `to`; callers may attach."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, **context}
+        # Without a trailing slash, like absolute_url: templates write {{ site_url }}{% url ... %}.
+        context = {"site_url": absolute_url(""), **context}
         # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)

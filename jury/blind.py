@@ -412,12 +412,7 @@ def build_rows(assignments):
     from .models import Scorecard
 
     assignments = list(assignments)
-    labels = {
-        "not_started": _("not started"),
-        "draft": _("draft"),
-        "submitted": _("submitted"),
-        "preparing": _("being prepared"),
-    }
+    labels = dict(Scorecard.Progress.choices)
     entries = build_blind_entries([a.application for a in assignments])
     rows = []
     for assignment in assignments:

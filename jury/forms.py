@@ -5,37 +5,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import JURY_VISIBLE_FIELDS, Application
+from contest.errors import add_to_form
+from contest.forms import AccessibleFormMixin
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
-from contest.validators import SingleLineMixin
 
 from .models import Affiliation
-from .services import justification_field, parse_emails, points_field
+from .services import JuryError, check_affiliation_dates, justification_field, parse_emails, points_field
 
 
-class StyledForm(SingleLineMixin, forms.Form):
-    """Bootstrap classes on every widget, so templates render fields without inline styling; single-line text fields
-    refuse control characters (contest.validators)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-    def style_fields(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-
-
-class InviteForm(StyledForm):
+class InviteForm(AccessibleFormMixin, forms.Form):
     emails = forms.CharField(
         label=_("E-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -54,7 +33,7 @@ class InviteForm(StyledForm):
         return valid
 
 
-class RegisterForm(StyledForm):
+class RegisterForm(AccessibleFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(
@@ -82,11 +61,11 @@ class RegisterForm(StyledForm):
         return data
 
 
-class DeclarationForm(StyledForm):
+class DeclarationForm(AccessibleFormMixin, forms.Form):
     confirm = forms.BooleanField(label=_("I have read the declaration and I sign it."), required=True)
 
 
-class AffiliationForm(StyledForm):
+class AffiliationForm(AccessibleFormMixin, forms.Form):
     unit_code = SearchField(
         label=_("Local-government unit (TERC code or name)"),
         help_text=_("For example 0201011 or Bolesławiec. Leave empty for an organisation."),
@@ -126,12 +105,14 @@ class AffiliationForm(StyledForm):
         return unit.code
 
     def clean(self):
-        # What an affiliation needs (one of unit, name or registry number; numbers that check) is
-        # jury.services.add_affiliation's rule; its refusals come back onto these fields.
+        # What an affiliation needs (one of unit, name or registry number; numbers that check; an end not before the
+        # start) is jury.services.add_affiliation's rule; its refusals come back onto these fields. The dates are
+        # asked here too, so that the juror sees that error with the others.
         data = super().clean()
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and end and end < start:
-            self.add_error("ended_on", _("The end must not be before the start."))
+        try:
+            check_affiliation_dates(data.get("started_on"), data.get("ended_on"))
+        except JuryError as error:
+            add_to_form(self, error)
         return data
 
     def affiliation_fields(self):
@@ -150,7 +131,7 @@ class AffiliationForm(StyledForm):
         }
 
 
-class ScorecardForm(StyledForm):
+class ScorecardForm(AccessibleFormMixin, forms.Form):
     """Points and justification per criterion plus an overall comment; built from the edition's criteria."""
 
     overall_comment = forms.CharField(
@@ -176,7 +157,7 @@ class ScorecardForm(StyledForm):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        self.style_fields()
+        self.decorate(validate=False)
 
     def rows(self):
         return [(c, self[points_field(c)], self[justification_field(c)]) for c in self.criteria]
@@ -186,7 +167,7 @@ class ScorecardForm(StyledForm):
         return {c.pk: (data.get(points_field(c)), data.get(justification_field(c)) or "") for c in self.criteria}
 
 
-class ChoiceOfPairForm(StyledForm):
+class ChoiceOfPairForm(AccessibleFormMixin, forms.Form):
     """A juror and an entry picked from the organiser's lists by id; anything else is a form error, not a crash."""
 
     member = forms.IntegerField(
@@ -219,15 +200,15 @@ class AssignmentChangeForm(ChoiceOfPairForm):
     action = forms.ChoiceField(choices=[("assign", _("Assign")), ("unassign", _("Remove"))], required=False)
 
 
-class ConflictForm(StyledForm):
+class ConflictForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class LiftConflictForm(StyledForm):
+class LiftConflictForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for lifting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class AssignmentForm(StyledForm):
+class AssignmentForm(AccessibleFormMixin, forms.Form):
     mode = forms.ChoiceField(
         label=_("Who scores what"),
         choices=[("all", _("Every juror scores every entry")), ("k", _("Each entry gets a fixed number of jurors"))],
@@ -246,7 +227,7 @@ class AssignmentForm(StyledForm):
 MAX_ENTRIES_PER_JUROR = 10_000
 
 
-class MemberForm(StyledForm):
+class MemberForm(AccessibleFormMixin, forms.Form):
     is_chair = forms.BooleanField(label=_("Chair"), required=False)
     max_entries = forms.IntegerField(
         label=_("Maximum entries"), min_value=0, max_value=MAX_ENTRIES_PER_JUROR, required=False
@@ -254,7 +235,7 @@ class MemberForm(StyledForm):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class AnonymisedForm(StyledForm):
+class AnonymisedForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, initial_texts=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = {f.name: f.verbose_name for f in Application._meta.get_fields() if f.name in JURY_VISIBLE_FIELDS}
@@ -265,10 +246,10 @@ class AnonymisedForm(StyledForm):
                 initial=(initial_texts or {}).get(name, ""),
                 widget=forms.TextInput() if name == "title" else forms.Textarea(attrs={"rows": 4}),
             )
-        self.style_fields()
+        self.decorate(validate=False)
 
 
-class RedactionTermsForm(StyledForm):
+class RedactionTermsForm(AccessibleFormMixin, forms.Form):
     terms = forms.CharField(
         label=_("Extra redaction terms"),
         required=False,
@@ -280,7 +261,7 @@ class RedactionTermsForm(StyledForm):
     )
 
     def clean_terms(self):
-        from .services import JuryError, check_terms_count, parse_terms
+        from .services import check_terms_count, parse_terms
 
         try:
             terms = parse_terms(self.cleaned_data["terms"])

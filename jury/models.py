@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import InvitationState
 from applications.models import Application
 from contest.models import Criterion, Edition, TerritorialUnit
 
@@ -31,7 +32,7 @@ class JuryMember(models.Model):
         return f"{self.user} ({self.edition})"
 
 
-class Invitation(models.Model):
+class Invitation(InvitationState, models.Model):
     """An e-mailed invitation to the jury; only the hash of its secret token is stored."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_invitations")
@@ -56,24 +57,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return self.email
-
-    @property
-    def state(self):
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= timezone.now():
-            return "expired"
-        return "pending"
-
-    def get_state_display(self):
-        return {
-            "accepted": _("accepted"),
-            "revoked": _("revoked"),
-            "expired": _("expired"),
-            "pending": _("waiting"),
-        }[self.state]
 
 
 class Affiliation(models.Model):
@@ -199,6 +182,17 @@ class Scorecard(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
+
+    class Progress(models.TextChoices):
+        """Where one juror stands with one entry, as the juror's dashboard and the organisers' board show it: the
+        card's Status, or why there is no card to show. Not stored: no field has these choices."""
+
+        NONE = "none", "–"  # the organisers' board: the entry is not assigned to the juror
+        NOT_STARTED = "not_started", _("not started")
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        CONFLICT = "conflict", _("conflict")
+        PREPARING = "preparing", _("being prepared")  # the juror's dashboard: not yet signed off for the jury
 
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scorecards")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scorecards")

@@ -423,3 +423,11 @@ def sign_off(application, by=None):
     by = by or UserFactory(email="anonymisation.checker@example.com", is_organiser=True)
     fingerprint = blind.content_hash(blind.build_blind_entry(application))
     return services.sign_off_anonymisation(application, fingerprint, by=by)
+
+
+def recorded_affiliation(user, **fields):
+    """An affiliation recorded through jury.services by an organiser, with detection: a juror who has signed the
+    declaration during scoring can no longer change their affiliations themselves."""
+    from jury import services
+
+    return services.add_affiliation(user, by=UserFactory(is_organiser=True), **fields)

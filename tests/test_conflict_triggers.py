@@ -30,6 +30,12 @@ def juror(edition):
 
 
 @pytest.fixture
+def new_juror(edition):
+    """A juror who has not signed the declaration yet: their affiliations are still theirs to change."""
+    return f.JuryMemberFactory(edition=edition, user=f.UserFactory(email="new.juror@example.com"))
+
+
+@pytest.fixture
 def juror_company(juror):
     """The juror works for a company with a known NIP."""
     return f.AffiliationFactory(user=juror.user, nip=JUROR_NIP, organisation_name="Firma Doradcza")
@@ -178,22 +184,22 @@ def test_saving_other_fields_leaves_the_conflicts_alone(edition, juror):
 # Affiliations ------------------------------------------------------------------------------------------------------
 
 
-def test_juror_adding_an_affiliation_creates_the_conflict_recording_the_juror(edition, juror):
+def test_juror_adding_an_affiliation_creates_the_conflict_recording_the_juror(edition, new_juror):
     entry = f.jury_entry(edition)
     _company(entry).save()
-    jury.add_affiliation(juror.user, by=juror.user, nip=JUROR_NIP, role="employee")
-    assert (_state(juror, entry), _detection_actors("jury.conflict_detected")) == (
+    jury.add_affiliation(new_juror.user, by=new_juror.user, nip=JUROR_NIP, role="employee")
+    assert (_state(new_juror, entry), _detection_actors("jury.conflict_detected")) == (
         (True, [f"nip:{JUROR_NIP}"]),
-        [juror.user.email],
+        [new_juror.user.email],
     )
 
 
-def test_organiser_removing_the_affiliation_lifts_the_conflict_recording_the_organiser(edition, juror, organiser):
+def test_organiser_removing_the_affiliation_lifts_the_conflict_recording_the_organiser(edition, new_juror, organiser):
     entry = f.jury_entry(edition)
     _company(entry).save()
-    affiliation = jury.add_affiliation(juror.user, by=juror.user, nip=JUROR_NIP, role="employee")
+    affiliation = jury.add_affiliation(new_juror.user, by=new_juror.user, nip=JUROR_NIP, role="employee")
     jury.remove_affiliation(affiliation, by=organiser)
-    assert (_state(juror, entry), _detection_actors("jury.conflict_lifted")) == (
+    assert (_state(new_juror, entry), _detection_actors("jury.conflict_lifted")) == (
         (False, [f"nip:{JUROR_NIP}"]),
         [organiser.email],
     )

@@ -226,7 +226,8 @@ def test_partner_with_a_bad_nip_is_refused_and_nothing_is_saved(client, draft, n
 @pytest.fixture
 def juror(db, settings):
     settings.REQUIRE_MFA_FOR_STAFF = False
-    return f.declared_juror(f.EditionFactory(phase="scoring"))
+    # Not signed yet: a juror who signed the declaration during scoring can no longer change their affiliations.
+    return f.JuryMemberFactory(edition=f.EditionFactory(phase="scoring"))
 
 
 def test_affiliation_nip_typed_in_full_width_is_stored_as_ascii_and_detected(client, juror):

@@ -199,8 +199,8 @@ def scene(settings):
         f.sign_off(entry)  # the third stays unchecked: "being prepared"
     services.save_scorecard_draft(juror, entries[0], {criterion.pk: (5, "Mój szkic uzasadnienia")}, by=juror.user)
     services.submit_scorecard(juror, entries[1], {criterion.pk: (7, "Pełne uzasadnienie oceny")}, by=juror.user)
-    services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("1209042"), role="adviser")
-    services.add_affiliation(juror.user, by=juror.user, organisation_name="Fundacja Przykładowa", role="other")
+    f.recorded_affiliation(juror.user, territorial_unit=f.unit("1209042"), role="adviser")
+    f.recorded_affiliation(juror.user, organisation_name="Fundacja Przykładowa", role="other")
     # A second edition, not yet declared: the home page lists both and the declaration form is reachable.
     f.JuryMemberFactory(edition=f.EditionFactory(phase="scoring"), user=juror.user)
     return {"edition": edition, "juror": juror, "entries": entries, "criterion": criterion}
@@ -227,7 +227,7 @@ def test_juror_crawl_reaches_every_kind_of_juror_page(client, scene):
         "jury/scorecard.html",
         "jury/affiliations.html",
         "jury/_entry_content.html",
-        "jury/_field.html",
+        "partials/_field.html",
         "jury/_juror_nav.html",
     } <= templates
 
@@ -250,8 +250,6 @@ def test_juror_pages_refusing_input_hold_no_model_instance(client, scene):
     posts = [
         (reverse("jury:scorecard", args=[year, code]), {"submit": "1", f"points_{criterion.pk}": "99"}),
         (reverse("jury:declare_conflict", args=[year, code]), {"reason": ""}),
-        # A unit that exists with a NIP that does not: the form keeps the unit it found while refusing the NIP.
-        (reverse("jury:affiliations"), {"unit_code": "1209042", "nip": "123", "role": "adviser", "scope": "unit"}),
         (reverse("jury:declaration", args=[year]), {}),
     ]
     pages = {}
@@ -259,7 +257,15 @@ def test_juror_pages_refusing_input_hold_no_model_instance(client, scene):
         with Rendered() as rendered:
             response = client.post(url, data)
         pages[url] = (response.status_code, rendered.captured)
-    assert [status for status, _rendered in pages.values()] == [400, 400, 400, 200]
+    # The affiliation form, from a juror who has not signed yet (a signed one, during scoring, gets no form).
+    # A unit that exists with a NIP that does not: the form keeps the unit it found while refusing the NIP.
+    client.force_login(f.JuryMemberFactory(edition=scene["edition"]).user)
+    with Rendered() as rendered:
+        response = client.post(
+            reverse("jury:affiliations"), {"unit_code": "1209042", "nip": "123", "role": "adviser", "scope": "unit"}
+        )
+    pages["affiliations"] = (response.status_code, rendered.captured)
+    assert [status for status, _rendered in pages.values()] == [400, 400, 200, 400]
     assert _leaks(pages) == []
 
 

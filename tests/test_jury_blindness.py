@@ -90,7 +90,7 @@ def scene(settings):
     # The juror is conflicted with the third entry: an affiliation with the county around its municipality (the
     # juror's own affiliation page names the county, which is theirs to see, not the entry's).
     county = f.unit(f.JURY_IDENTITIES[2]["unit"][:4])
-    services.add_affiliation(juror.user, by=juror.user, territorial_unit=county, scope="county", role="adviser")
+    f.recorded_affiliation(juror.user, territorial_unit=county, scope="county", role="adviser")
     forbidden = [s for identity in f.JURY_IDENTITIES for s in f.identifying_strings(identity)]
     forbidden += [e.owner.email for e in entries] + [e.owner.full_name for e in entries]
     forbidden += ["raport-", "umowa-", OTHER_JUROR_COMMENT, "PLUGH", other.user.email]

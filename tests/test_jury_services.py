@@ -29,6 +29,12 @@ def juror(edition):
     return f.declared_juror(edition)
 
 
+@pytest.fixture
+def new_juror(edition):
+    """A juror who has not signed the declaration yet: their affiliations are still theirs to change."""
+    return f.JuryMemberFactory(edition=edition)
+
+
 def _values(edition, points=(7, 4), justification="Dobrze opisany problem i mierzalne rezultaty."):
     criteria = list(edition.criteria.all())
     return {c.pk: (p, justification) for c, p in zip(criteria, points, strict=True)}
@@ -185,19 +191,19 @@ def test_detect_conflict_on_normalised_organisation_name(edition, juror):
     assert ConflictOfInterest.objects.filter(member=juror, application=entry).exists()
 
 
-def test_adding_an_affiliation_runs_detection(edition, juror):
+def test_adding_an_affiliation_runs_detection(edition, new_juror):
     entry = _entry_with_unit(edition, "2611053", 1)
-    services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("2611053"), role="councillor")
-    assert ConflictOfInterest.objects.filter(member=juror, application=entry, lifted_at__isnull=True).exists()
+    services.add_affiliation(new_juror.user, by=new_juror.user, territorial_unit=f.unit("2611053"), role="councillor")
+    assert ConflictOfInterest.objects.filter(member=new_juror, application=entry, lifted_at__isnull=True).exists()
 
 
-def test_removing_the_affiliation_lifts_the_automatic_conflict(edition, juror):
+def test_removing_ones_own_affiliation_leaves_the_automatic_conflict_to_the_organisers(edition, new_juror):
     _entry_with_unit(edition, "2611053", 1)
     affiliation = services.add_affiliation(
-        juror.user, by=juror.user, territorial_unit=f.unit("2611053"), role="councillor"
+        new_juror.user, by=new_juror.user, territorial_unit=f.unit("2611053"), role="councillor"
     )
-    services.remove_affiliation(affiliation, by=juror.user)
-    assert ConflictOfInterest.objects.get().lifted_at is not None
+    services.remove_affiliation(affiliation, by=new_juror.user)
+    assert ConflictOfInterest.objects.get().lifted_at is None
 
 
 def test_detection_never_reopens_a_conflict_an_organiser_lifted(edition, juror, organiser):
@@ -395,12 +401,12 @@ def test_reminder_interval_comes_from_settings(edition, juror, assigned, organis
     assert services.send_reminders(edition, by=organiser) == [juror.user.email]
 
 
-def test_detection_never_tells_the_juror(edition, juror, mailoutbox, django_capture_on_commit_callbacks):
+def test_detection_never_tells_the_juror(edition, new_juror, mailoutbox, django_capture_on_commit_callbacks):
     entry = f.jury_entry(edition, 1)
     f.PartnerFactory(application=entry, territorial_unit=f.unit("0808063"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_affiliation(juror.user, by=juror.user, territorial_unit=f.unit("0808063"), role="employee")
-    assert (ConflictOfInterest.objects.filter(member=juror, application=entry).get().is_active, mailoutbox) == (
+        services.add_affiliation(new_juror.user, by=new_juror.user, territorial_unit=f.unit("0808063"), role="employee")
+    assert (ConflictOfInterest.objects.filter(member=new_juror, application=entry).get().is_active, mailoutbox) == (
         True,
         [],
     )

@@ -301,19 +301,26 @@ def test_invitation_with_the_wrong_account_is_refused(client, edition, organiser
 # Affiliations and conflicts ----------------------------------------------------------------------------------------
 
 
-def test_affiliation_form_records_and_detects(client, edition, juror):
+@pytest.fixture
+def new_juror(edition):
+    """A juror who has not signed the declaration yet: their affiliations are still theirs to change."""
+    return f.JuryMemberFactory(edition=edition, user=f.UserFactory(email="new.juror@example.com"))
+
+
+def test_affiliation_form_records_and_detects(client, edition, new_juror):
     entry = f.jury_entry(edition, 2)
     f.PartnerFactory(application=entry, territorial_unit=f.unit("0808063"))
-    Assignment.objects.create(member=juror, application=entry)
-    client.force_login(juror.user)
+    Assignment.objects.create(member=new_juror, application=entry)
+    client.force_login(new_juror.user)
     response = client.post(reverse("jury:affiliations"), {"unit_code": "0808063", "scope": "unit", "role": "employee"})
     assert response.status_code == 302
-    assert ConflictOfInterest.objects.filter(member=juror, application=entry, source="auto").exists()
+    assert ConflictOfInterest.objects.filter(member=new_juror, application=entry, source="auto").exists()
+    services.declare_impartiality(new_juror, by=new_juror.user)
     assert client.get(_url("entry", edition, entry.code)).status_code == 404
 
 
-def test_affiliation_form_refuses_invalid_nip(client, edition, juror):
-    client.force_login(juror.user)
+def test_affiliation_form_refuses_invalid_nip(client, edition, new_juror):
+    client.force_login(new_juror.user)
     response = client.post(reverse("jury:affiliations"), {"nip": "1234567890", "scope": "unit", "role": "employee"})
     assert response.status_code == 400
     assert 'href="#id_nip"' in response.text
@@ -492,13 +499,13 @@ def test_juror_with_totp_passes_the_mfa_rule(client, edition, juror, entry, sett
     assert client.get(_url("entry", edition, entry.code)).status_code == 200
 
 
-def test_juror_removes_own_affiliation_only(client, juror):
-    mine = f.AffiliationFactory(user=juror.user, organisation_name="Fundacja A")
+def test_juror_removes_own_affiliation_only(client, new_juror):
+    mine = f.AffiliationFactory(user=new_juror.user, organisation_name="Fundacja A")
     theirs = f.AffiliationFactory(organisation_name="Fundacja B")
-    client.force_login(juror.user)
+    client.force_login(new_juror.user)
     assert client.post(reverse("jury:affiliation_delete", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("jury:affiliation_delete", args=[mine.pk])).status_code == 302
-    assert list(juror.user.jury_affiliations.all()) == []
+    assert list(new_juror.user.jury_affiliations.all()) == []
 
 
 def test_anonymous_cannot_tell_which_entry_codes_exist(client, edition, entry):

@@ -145,7 +145,7 @@ def test_organiser_export_with_too_long_search_exports_no_entries(client, organi
 
 
 def test_affiliation_form_with_50000_character_unit_shows_the_limit(client, scoring_edition):
-    juror = f.declared_juror(scoring_edition)
+    juror = f.JuryMemberFactory(edition=scoring_edition)  # not signed yet: the form is theirs
     client.force_login(juror.user)
     response = client.post(
         reverse("jury:affiliations"), {"unit_code": LONG_SEARCH, "scope": "unit", "role": "employee"}
@@ -156,7 +156,7 @@ def test_affiliation_form_with_50000_character_unit_shows_the_limit(client, scor
 
 
 def test_affiliation_form_with_nul_byte_in_unit_shows_the_reason(client, scoring_edition):
-    juror = f.declared_juror(scoring_edition)
+    juror = f.JuryMemberFactory(edition=scoring_edition)  # not signed yet: the form is theirs
     client.force_login(juror.user)
     response = client.post(
         reverse("jury:affiliations"), {"unit_code": "Bole\x00", "scope": "unit", "role": "employee"}

@@ -38,11 +38,21 @@ from .invitations import (
     resend_invitation,
     revoke_invitation,
 )
-from .membership import UNCHANGED, add_affiliation, declare_impartiality, remove_affiliation, set_member
+from .membership import (
+    AFFILIATIONS_LOCKED,
+    UNCHANGED,
+    add_affiliation,
+    affiliations_locked,
+    check_affiliation_dates,
+    declare_impartiality,
+    remove_affiliation,
+    set_member,
+)
 from .reminders import next_reminder_at, reminder_interval, send_reminders
 from .scoring import justification_field, points_field, save_scorecard_draft, submit_scorecard, validate_scores
 
 __all__ = [
+    "AFFILIATIONS_LOCKED",
     "DECLARATION_VERSION",
     "FROM_EDITION",
     "INVITATION_DAYS",
@@ -54,8 +64,10 @@ __all__ = [
     "accept_invitation",
     "add_affiliation",
     "add_conflict",
+    "affiliations_locked",
     "assign",
     "assign_automatically",
+    "check_affiliation_dates",
     "check_terms_count",
     "conflict_reason",
     "declaration_text",

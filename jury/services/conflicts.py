@@ -53,12 +53,16 @@ def _juror_emails(user_ids):
     return emails
 
 
-def detect_conflicts(edition, *, members=None, applications=None, by=None):
-    """Create automatic conflicts for matching (member, entry) pairs and lift automatic ones that no longer match.
+def detect_conflicts(edition, *, members=None, applications=None, by=None, lift=True):
+    """Create automatic conflicts for matching (member, entry) pairs and, with `lift`, lift automatic ones that no
+    longer match.
 
     A pair matches when the juror owns, co-edits or is the contact e-mail of the entry, or when one of the juror's
     affiliations matches one of its partners. Conflicts lifted by an organiser stay lifted: detection never
     overrides a human decision; those detection lifted itself come back when the match does.
+
+    `lift=False` when the juror's own change set detection off: a juror who could take an affiliation back and see
+    the entry return would learn whose it is and score it anyway, so only creating follows from their changes.
     """
     members = list(members if members is not None else active_members(edition))
     if applications is None:
@@ -136,7 +140,7 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None):
                         matched=audited_matches(matches),
                     )
                     created += 1
-                elif not matches and is_auto and current.lifted_at is None:
+                elif lift and not matches and is_auto and current.lifted_at is None:
                     current.lifted_at = now
                     current.lift_reason = _("Nothing links the juror to the entry any more.")
                     current.save(update_fields=["lifted_at", "lift_reason"])

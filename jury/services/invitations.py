@@ -2,10 +2,8 @@
 
 import datetime
 import re
-import secrets
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.tokens import hash_token
+from accounts.tokens import hash_token, new_token
 from contest.audit import record
+from contest.emails import absolute_url
 from contest.emails import message as email_message
 
 from ..models import Invitation, JuryMember
@@ -49,7 +48,7 @@ def parse_emails(text):
 def _send_invitation(invitation, token):
     """Sent in this process after the commit, not through a task: the plain token must never reach the database
     (a queued task stores its arguments), as with the co-editor invitations of applications.services."""
-    context = {"invitation": invitation, "link": settings.SITE_URL + reverse("jury:invitation", args=[token])}
+    context = {"invitation": invitation, "link": absolute_url(reverse("jury:invitation", args=[token]))}
     transaction.on_commit(lambda: email_message("jury/email/invitation", context, [invitation.email]).send())
 
 
@@ -65,11 +64,11 @@ def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):
             Invitation.objects.filter(
                 edition=edition, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
             ).update(revoked_at=now)
-            token = secrets.token_urlsafe(32)
+            token, token_hash = new_token()
             invitation = Invitation.objects.create(
                 edition=edition,
                 email=email,
-                token_hash=hash_token(token),
+                token_hash=token_hash,
                 is_chair=is_chair,
                 invited_by=by,
                 expires_at=now + datetime.timedelta(days=days),
@@ -84,29 +83,41 @@ def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):
 
 def resend_invitation(invitation, *, by, days=INVITATION_DAYS):
     """A new secret (the old link stops working) and a new expiry."""
-    if invitation.accepted_at:
-        raise JuryError(_("This invitation has already been accepted."))
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     now = timezone.now()
     with transaction.atomic():
-        invitation.token_hash = hash_token(token)
-        invitation.expires_at = now + datetime.timedelta(days=days)
-        invitation.revoked_at = None
-        invitation.sent_at = now
-        invitation.send_count += 1
-        invitation.save()
-        record("jury.invite_resent", actor=by, target=invitation, edition=invitation.edition)
-        _send_invitation(invitation, token)
+        # Locked, and checked under the lock: an acceptance committed meanwhile must not be saved over.
+        locked = Invitation.objects.select_for_update().select_related("edition").get(pk=invitation.pk)
+        if locked.accepted_at:
+            raise JuryError(_("This invitation has already been accepted."))
+        locked.token_hash = token_hash
+        locked.expires_at = now + datetime.timedelta(days=days)
+        locked.revoked_at = None
+        locked.sent_at = now
+        locked.send_count += 1
+        locked.save(update_fields=["token_hash", "expires_at", "revoked_at", "sent_at", "send_count"])
+        record("jury.invite_resent", actor=by, target=locked, edition=locked.edition)
+        _send_invitation(locked, token)
+    _copy_lifecycle(locked, invitation)
     return token
 
 
 def revoke_invitation(invitation, *, by):
-    if invitation.accepted_at:
-        raise JuryError(_("This invitation has already been accepted."))
     with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        record("jury.invite_revoked", actor=by, target=invitation, edition=invitation.edition)
+        locked = Invitation.objects.select_for_update().select_related("edition").get(pk=invitation.pk)
+        if locked.accepted_at:
+            raise JuryError(_("This invitation has already been accepted."))
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            record("jury.invite_revoked", actor=by, target=locked, edition=locked.edition)
+    _copy_lifecycle(locked, invitation)
+
+
+def _copy_lifecycle(source, target):
+    """The caller's instance shows what was saved through the locked row."""
+    for name in ("token_hash", "expires_at", "revoked_at", "sent_at", "send_count", "accepted_at"):
+        setattr(target, name, getattr(source, name))
 
 
 def find_invitation(token):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contest import phases
 from contest.audit import record
@@ -14,6 +15,12 @@ from .conflicts import detect_conflicts
 from .errors import JuryError
 
 UNCHANGED = object()  # set_member: leave the field as it is
+
+# The phases in which a signed juror may have entries on their dashboard: from formal review to the results.
+DECLARED_PHASES = (phases.Phase.FORMAL_REVIEW, phases.Phase.SCORING, phases.Phase.DELIBERATION)
+AFFILIATIONS_LOCKED = gettext_lazy(
+    "Your affiliations are part of your signed declaration; to change them ask the organisers."
+)
 
 
 def set_member(member, *, by, is_chair=UNCHANGED, max_entries=UNCHANGED, is_active=UNCHANGED):
@@ -51,7 +58,30 @@ def declare_impartiality(member, *, by):
     return declaration
 
 
+def affiliations_locked(user):
+    """Whether the juror's affiliations are frozen by their own hand: they signed the impartiality declaration of an
+    edition whose entries they may be seeing. Otherwise an affiliation added and taken back would tell them, by the
+    entry that leaves their dashboard, whose it is; a tie with one entry is declared on that entry instead."""
+    for member in JuryMember.objects.filter(user=user, is_active=True, declaration__isnull=False).select_related(
+        "edition"
+    ):
+        if phases.phase_at(member.edition) in DECLARED_PHASES:
+            return True
+    return False
+
+
+def _check_not_locked(user, by):
+    if by.pk == user.pk and affiliations_locked(user):
+        raise JuryError(AFFILIATIONS_LOCKED)
+
+
+def check_affiliation_dates(started_on, ended_on):
+    if started_on and ended_on and ended_on < started_on:
+        raise JuryError({"ended_on": [_("The end must not be before the start.")]})
+
+
 def add_affiliation(user, *, by, **fields):
+    _check_not_locked(user, by)
     affiliation = Affiliation(user=user, **fields)
     _clean_identifiers(affiliation)
     if not (
@@ -62,6 +92,7 @@ def add_affiliation(user, *, by, **fields):
         or affiliation.krs
     ):
         raise JuryError(_("Choose a local-government unit or give an organisation's name, NIP, REGON or KRS."))
+    check_affiliation_dates(affiliation.started_on, affiliation.ended_on)
     with transaction.atomic():
         affiliation.save()
         record("jury.affiliation_added", actor=by, target=affiliation, juror=user.pk)
@@ -71,6 +102,7 @@ def add_affiliation(user, *, by, **fields):
 
 def remove_affiliation(affiliation, *, by):
     user = affiliation.user
+    _check_not_locked(user, by)
     with transaction.atomic():
         record("jury.affiliation_removed", actor=by, target=affiliation, juror=user.pk)
         affiliation.delete()
@@ -90,6 +122,8 @@ def _clean_identifiers(affiliation):
 
 
 def _redetect_for_user(user, *, by):
+    # The juror's own change only adds conflicts (conflicts.detect_conflicts says why); an organiser's may lift.
+    lift = by.pk != user.pk
     for member in JuryMember.objects.filter(user=user, is_active=True).select_related("edition"):
         if phases.phase_at(member.edition) not in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
-            detect_conflicts(member.edition, members=[member], by=by)
+            detect_conflicts(member.edition, members=[member], by=by, lift=lift)

@@ -253,7 +253,11 @@ def declare_conflict(request, edition, application, member):
 
 @permission_required("affiliations")
 def affiliations(request):
-    form = forms.AffiliationForm(request.POST or None)
+    locked = services.affiliations_locked(request.user)
+    form = None if locked else forms.AffiliationForm(request.POST or None)
+    if request.method == "POST" and locked:
+        messages.error(request, services.AFFILIATIONS_LOCKED)
+        return redirect("jury:affiliations")
     if request.method == "POST" and form.is_valid():
         try:
             services.add_affiliation(request.user, by=request.user, **form.affiliation_fields())
@@ -265,7 +269,7 @@ def affiliations(request):
     return render(
         request,
         "jury/affiliations.html",
-        {"form": form, "affiliations": blind.blind_affiliations(request.user)},
+        {"form": form, "locked": locked, "affiliations": blind.blind_affiliations(request.user)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -274,8 +278,12 @@ def affiliations(request):
 @require_POST
 def affiliation_delete(request, pk):
     item = get_object_or_404(request.user.jury_affiliations, pk=pk)
-    services.remove_affiliation(item, by=request.user)
-    messages.success(request, _("The affiliation is removed."))
+    try:
+        services.remove_affiliation(item, by=request.user)
+    except JuryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The affiliation is removed."))
     return redirect("jury:affiliations")
 
 

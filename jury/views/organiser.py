@@ -26,13 +26,7 @@ from ..services import JuryError
 @permission_required("organise")
 def board(request, edition):
     jurors, rows = queries.progress_board(edition)
-    labels = {
-        "none": "–",
-        "not_started": _("not started"),
-        "draft": _("draft"),
-        "submitted": _("submitted"),
-        "conflict": _("conflict"),
-    }
+    labels = dict(Scorecard.Progress.choices)
     table = [(entry, [(state, labels[state]) for state in states]) for entry, states in rows]
     totals = {state: sum(states.count(state) for _e, states in rows) for state in labels}
     next_at = services.next_reminder_at(edition)
