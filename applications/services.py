@@ -630,7 +630,7 @@ def invite_coeditor(application, email, *, by, at=None):
     at = at or timezone.now()
     with transaction.atomic():
         locked = _locked(application)
-        if locked.status not in (Status.DRAFT, Status.CORRECTIONS_REQUESTED):
+        if locked.status not in Status.EDITABLE:
             raise NotAllowed(_("Co-editors can be invited only while the application can be edited."))
         if locked.owner_id == getattr(by, "pk", None) and email == (by.email or "").lower():
             raise NotAllowed(_("You are the coordinator of this application already."))
