@@ -10,11 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import Verdict
+from applications import permissions, rules
 from applications import services as application_services
 from contest.errors import ServiceError
 from contest.models import Edition
 from contest.services import copy_edition
 from jury.models import Assignment
+from jury.permissions import entry_visible
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +137,89 @@ def test_a_draft_scorecard_is_offered_for_saving_and_submitting(client, scoring)
     assert ("Submit scorecard" in card, "Save draft" in card, "Submit revision" in card) == (True, True, False)
     assert "Score this entry" in page
     assert "You have submitted 0 of 1 scorecards." in dashboard
+
+
+# "Can this be edited or submitted now" is one rule (applications.rules.editing_window), worded per place. ---------
+
+
+@pytest.mark.django_db
+def test_a_draft_after_the_deadline_is_closed_to_the_page_and_to_the_service_alike(applicant):
+    draft = factories.complete_application(owner=applicant)
+    draft.edition.submission_deadline = timezone.now() - datetime.timedelta(minutes=1)
+    draft.edition.save()
+    partner = draft.partners.first()
+    assert rules.editing_window(draft) == (False, rules.SUBMISSIONS_CLOSED)
+    assert tuple(permissions.check(applicant, "edit_partners", draft)) == (
+        False,
+        "The edition is not accepting submissions, so the draft can no longer be changed.",
+    )
+    assert tuple(permissions.check(applicant, "submit", draft)) == (False, "The submission deadline has passed.")
+    with pytest.raises(ServiceError, match=r"can no longer be changed\. Nothing was changed\.$"):
+        application_services.delete_partner(draft, partner, by=applicant)
+    with pytest.raises(ServiceError, match="The submission deadline has passed; the application was not submitted"):
+        application_services.submit(draft, by=applicant)
+    draft.refresh_from_db()
+    assert (draft.status, draft.partners.filter(pk=partner.pk).exists()) == ("draft", True)
+
+
+@pytest.mark.django_db
+def test_a_part_not_asked_for_in_corrections_is_closed_to_the_page_and_to_the_service_alike(applicant, organiser):
+    application = _sent_back(applicant, organiser)
+    partner = application.partners.first()
+    assert rules.editing_window(application, section="partners") == (False, rules.NOT_ASKED)
+    assert rules.editing_window(application) == (True, "")
+    assert tuple(permissions.check(applicant, "edit_partners", application)) == (
+        False,
+        "The organiser did not ask for corrections in this part.",
+    )
+    with pytest.raises(ServiceError, match="did not ask for corrections in this part. Nothing was changed."):
+        application_services.delete_partner(application, partner, by=applicant)
+    assert application.partners.filter(pk=partner.pk).exists()
+
+
+@pytest.mark.django_db
+def test_corrections_after_their_deadline_are_closed_to_the_page_and_to_the_service_alike(applicant, organiser):
+    application = _sent_back(applicant, organiser)
+    later = application.corrections_deadline + datetime.timedelta(minutes=1)
+    assert rules.editing_window(application, later) == (False, rules.CORRECTIONS_CLOSED)
+    with pytest.raises(ServiceError, match="The deadline for corrections has passed."):
+        application_services.submit(application, by=applicant, at=later)
+    application.refresh_from_db()
+    assert application.status == "corrections"
+
+
+@pytest.mark.django_db
+def test_submitting_twice_is_refused_as_a_transition(applicant):
+    application = factories.complete_application(owner=applicant)
+    application_services.submit(application, by=applicant)
+    assert tuple(permissions.check(applicant, "submit", application)) == (
+        False,
+        "This application has already been submitted.",
+    )
+    with pytest.raises(application_services.TransitionNotAllowed, match="already been submitted"):
+        application_services.submit(application, by=applicant)
+
+
+# One dialect: every rule answers a Verdict that unpacks as (allowed, reason). ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_application_rules_answer_a_verdict_that_unpacks_as_allowed_and_reason(applicant):
+    draft = factories.ApplicationFactory(owner=applicant)
+    stranger = factories.UserFactory()
+    actions = [action for action in permissions.RULES if action != "start"]  # "start" asks about an edition
+    verdicts = [permissions.check(user, action, draft) for user in (applicant, stranger) for action in actions]
+    verdicts.append(permissions.check(applicant, "start", draft.edition))
+    assert all(isinstance(verdict, Verdict) for verdict in verdicts)
+    allowed, reason = permissions.check(stranger, "view", draft)
+    assert (allowed, str(reason)) == (False, "You do not have access to this application.")
+
+
+@pytest.mark.django_db
+def test_entry_visible_answers_a_verdict(scoring):
+    edition, juror, entry = scoring
+    stranger_entry = factories.jury_entry(edition, 2)
+    verdict = entry_visible(juror, stranger_entry)
+    assert isinstance(verdict, Verdict)
+    assert (bool(verdict), str(verdict.reason)) == (False, "This entry is not assigned to you.")
+    assert entry_visible(juror, entry) == Verdict(True)
