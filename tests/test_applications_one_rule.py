@@ -223,3 +223,28 @@ def test_entry_visible_answers_a_verdict(scoring):
     assert isinstance(verdict, Verdict)
     assert (bool(verdict), str(verdict.reason)) == (False, "This entry is not assigned to you.")
     assert entry_visible(juror, entry) == Verdict(True)
+
+
+# The submitted versions are one block (applications/_versions.html), on the applicant's page and the review page. --
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("terc")
+def test_the_organiser_sees_the_same_submitted_versions_on_the_application_and_its_review(client, organiser, settings):
+    settings.REQUIRE_MFA_FOR_STAFF = False
+    application = factories.complete_application()
+    application_services.submit(application, by=application.owner)
+    link = reverse("applications:version", args=[application.pk, 1])
+    client.force_login(organiser)
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    review = client.get(reverse("applications:review", args=[application.pk])).content.decode()
+    for page in (detail, review):
+        assert ("Submitted versions" in page, f'href="{link}"' in page, "Version 1" in page) == (True, True, True)
+
+
+@pytest.mark.django_db
+def test_a_draft_shows_no_submitted_versions(client, organiser, settings):
+    settings.REQUIRE_MFA_FOR_STAFF = False
+    draft = factories.complete_application()
+    client.force_login(organiser)
+    assert "Submitted versions" not in client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
