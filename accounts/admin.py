@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
+from contest.admin import ReadOnlyAdmin
+
 from .access import recent_authentication_required
 from .models import Consent, User
 from .services import ROLE_FIELDS, ROLE_FLAGS, ROLE_SETS, change_roles, record_password_set
@@ -72,17 +74,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "text_version", "given_at"]
     list_filter = ["kind"]
     search_fields = ["user__email"]
     readonly_fields = ["user", "kind", "text_version", "text", "given_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from contest.errors import ServiceError
 from contest.models import FILE_TYPES, type_key_for_mime
 
 MAX_NAME_LENGTH = 120
@@ -45,7 +46,7 @@ ZIP_ERRORS = (
 MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe|<!--)", re.IGNORECASE)
 
 
-class UploadRejected(Exception):
+class UploadRejected(ServiceError):
     """The file cannot be accepted; the message says why, for the user."""
 
 

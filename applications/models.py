@@ -134,6 +134,11 @@ class Application(models.Model):
         return self.status in Status.EDITABLE
 
     @property
+    def awaiting_corrections(self):
+        """Sent back by the organisers: only the fields and parts they asked for may change, until the deadline."""
+        return self.status == Status.CORRECTIONS_REQUESTED
+
+    @property
     def leader(self):
         return next((p for p in self.partners.all() if p.is_leader), None)
 

@@ -1,21 +1,31 @@
-"""Who may do what with an application: every rule answers (allowed, reason); `check(user, action, obj)` asks one,
-`require(user, action, obj)` turns the answer into a Verdict that says how to refuse, and `permission_required` is
-the one guard views use."""
+"""Who may do what with an application: every rule answers an accounts.access.Verdict, which unpacks as (allowed,
+reason); `check(user, action, obj)` asks one, `require(user, action, obj)` adds how to refuse, and
+`permission_required` is the one guard views use."""
 
 from functools import wraps
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import ALLOWED as GRANTED
-from accounts.access import Verdict, is_organiser, refuse, staff_session_ok
+from accounts.access import ALLOWED, Verdict, is_organiser, refuse, staff_session_ok
 from contest import phases
 
+from . import rules
 from .models import TRANSITIONS, Status
 
-ALLOWED = (True, "")
+# How each reason rules.editing_window gives is said on a page that edits, and on one that submits.
+EDIT_CLOSED = {
+    rules.SUBMISSIONS_CLOSED: _("The edition is not accepting submissions, so the draft can no longer be changed."),
+    rules.CORRECTIONS_CLOSED: _("The deadline for corrections has passed."),
+    rules.NOT_ASKED: _("The organiser did not ask for corrections in this part."),
+    rules.SUBMITTED: _("A submitted application can no longer be edited."),
+}
+SUBMIT_CLOSED = {
+    rules.SUBMISSIONS_CLOSED: _("The submission deadline has passed."),
+    rules.CORRECTIONS_CLOSED: _("The deadline for corrections has passed."),
+    rules.SUBMITTED: _("This application has already been submitted."),
+}
 
 
 def is_editor(user, application):
@@ -30,119 +40,87 @@ def is_editor(user, application):
 def _view(user, application):
     if is_organiser(user) or is_editor(user, application):
         return ALLOWED
-    return False, _("You do not have access to this application.")
+    return Verdict(False, _("You do not have access to this application."))
 
 
 def _editor(user, application):
     if is_editor(user, application):
         return ALLOWED
-    return False, _("Only the partnership's editors can do this.")
+    return Verdict(False, _("Only the partnership's editors can do this."))
 
 
-def corrections_window_open(application, at=None):
-    at = at or timezone.now()
-    return application.corrections_deadline is None or at <= application.corrections_deadline
-
-
-def _edit(user, application):
-    allowed, reason = _editor(user, application)
-    if not allowed:
-        return allowed, reason
-    if application.status == Status.DRAFT:
-        if not phases.can_submit(application.edition):
-            return False, _("The edition is not accepting submissions, so the draft can no longer be changed.")
-        return ALLOWED
-    if application.status == Status.CORRECTIONS_REQUESTED:
-        if not corrections_window_open(application):
-            return False, _("The deadline for corrections has passed.")
-        return ALLOWED
-    return False, _("A submitted application can no longer be edited.")
-
-
-def _edit_section(section):
-    """Partners and attachments may change in a draft, or during corrections when the organiser asked for them."""
+def _in_window(refusals, section=None):
+    """An editor's rule, open while rules.editing_window is (for `section` when given)."""
 
     def rule(user, application):
-        allowed, reason = _edit(user, application)
-        if not allowed:
-            return allowed, reason
-        if application.status == Status.CORRECTIONS_REQUESTED and section not in application.corrections_fields:
-            return False, _("The organiser did not ask for corrections in this part.")
-        return ALLOWED
+        verdict = _editor(user, application)
+        if not verdict:
+            return verdict
+        window = rules.editing_window(application, section=section)
+        return ALLOWED if window.open else Verdict(False, refusals[window.why])
 
     return rule
 
 
-def _submit(user, application):
-    allowed, reason = _editor(user, application)
-    if not allowed:
-        return allowed, reason
-    if application.status == Status.DRAFT:
-        if not phases.can_submit(application.edition):
-            return False, _("The submission deadline has passed.")
-        return ALLOWED
-    if application.status == Status.CORRECTIONS_REQUESTED:
-        if not corrections_window_open(application):
-            return False, _("The deadline for corrections has passed.")
-        return ALLOWED
-    return False, _("This application has already been submitted.")
+_edit = _in_window(EDIT_CLOSED)
+_submit = _in_window(SUBMIT_CLOSED)
 
 
 def _withdraw(user, application):
-    allowed, reason = _editor(user, application)
-    if not allowed:
-        return allowed, reason
+    verdict = _editor(user, application)
+    if not verdict:
+        return verdict
     if Status.WITHDRAWN not in TRANSITIONS[application.status]:
-        return False, _("This application can no longer be withdrawn.")
+        return Verdict(False, _("This application can no longer be withdrawn."))
     if not phases.can_submit(application.edition):
-        return False, _("Applications can be withdrawn only before the submission deadline.")
+        return Verdict(False, _("Applications can be withdrawn only before the submission deadline."))
     return ALLOWED
 
 
 def _invite(user, application):
     if not user.is_authenticated or application.owner_id != user.pk:
-        return False, _("Only the coordinator can invite co-editors.")
+        return Verdict(False, _("Only the coordinator can invite co-editors."))
     if application.status not in Status.EDITABLE:
-        return False, _("Co-editors can be invited only while the application can be edited.")
+        return Verdict(False, _("Co-editors can be invited only while the application can be edited."))
     return ALLOWED
 
 
 def _review(user, application):
     if not is_organiser(user):
-        return False, _("Only organisers review applications.")
+        return Verdict(False, _("Only organisers review applications."))
     if application.status not in Status.IN_FORMAL_REVIEW:
-        return False, _("Only submitted applications can be reviewed.")
+        return Verdict(False, _("Only submitted applications can be reviewed."))
     return ALLOWED
 
 
 def _organise(user, application=None):
     if is_organiser(user):
         return ALLOWED
-    return False, _("Only organisers can do this.")
+    return Verdict(False, _("Only organisers can do this."))
 
 
 def _receipt(user, application):
-    allowed, reason = _view(user, application)
-    if not allowed:
-        return allowed, reason
+    verdict = _view(user, application)
+    if not verdict:
+        return verdict
     if not application.code:
-        return False, _("A receipt exists only after submission.")
+        return Verdict(False, _("A receipt exists only after submission."))
     return ALLOWED
 
 
 def _start(user, edition):
     if not user.is_authenticated:
-        return False, _("Log in to start an application.")
+        return Verdict(False, _("Log in to start an application."))
     if not phases.can_submit(edition):
-        return False, _("This edition is not accepting submissions.")
+        return Verdict(False, _("This edition is not accepting submissions."))
     return ALLOWED
 
 
 RULES = {
     "view": _view,
     "edit": _edit,
-    "edit_partners": _edit_section("partners"),
-    "edit_attachments": _edit_section("attachments"),
+    "edit_partners": _in_window(EDIT_CLOSED, "partners"),
+    "edit_attachments": _in_window(EDIT_CLOSED, "attachments"),
     "submit": _submit,
     "withdraw": _withdraw,
     "invite": _invite,
@@ -154,12 +132,13 @@ RULES = {
 
 
 def check(user, action, obj=None):
-    """(allowed, reason) for `user` doing `action` on `obj` (an application, an edition for "start")."""
+    """The Verdict for `user` doing `action` on `obj` (an application, an edition for "start"); it unpacks as
+    (allowed, reason)."""
     return RULES[action](user, obj)
 
 
 def can(user, action, obj=None):
-    return check(user, action, obj)[0]
+    return bool(check(user, action, obj))
 
 
 # Pages only organisers have: for anyone else they do not exist (404).
@@ -173,17 +152,17 @@ def require(user, action, obj=None):
         return Verdict(False, _("Log in to continue."), "login")
     if action == "start":
         allowed, reason = check(user, action, obj)
-        return GRANTED if allowed else Verdict(False, reason, "redirect", then=reverse("applications:dashboard"))
+        return ALLOWED if allowed else Verdict(False, reason, "redirect", then=reverse("applications:dashboard"))
     if action in ORGANISER_ACTIONS:
         allowed, reason = check(user, action, obj)
         if allowed:
-            return GRANTED
+            return ALLOWED
         return Verdict(False, reason, "denied" if is_organiser(user) else "hidden")
-    if not check(user, "view", obj)[0]:
+    if not check(user, "view", obj):
         return Verdict(False, _("You do not have access to this application."), "hidden")
     allowed, reason = check(user, action, obj)
     if allowed:
-        return GRANTED
+        return ALLOWED
     return Verdict(False, reason, "redirect", then=reverse("applications:detail", args=[obj.pk]))
 
 
@@ -245,4 +224,4 @@ def refusal(request, action, obj=None):
 
 def actions_for(user, application):
     """Every action's answer at once, for templates."""
-    return {name: rule(user, application)[0] for name, rule in RULES.items() if name not in ("start", "organise")}
+    return {name: bool(rule(user, application)) for name, rule in RULES.items() if name not in ("start", "organise")}

@@ -24,7 +24,7 @@ from contest.errors import ServiceError
 from contest.models import Edition
 
 from . import declarations as declaration_texts
-from . import files
+from . import files, rules
 from .models import (
     JURY_VISIBLE_FIELDS,
     TRANSITIONS,
@@ -38,7 +38,6 @@ from .models import (
     ResultIndicator,
     Status,
 )
-from .permissions import corrections_window_open
 from .signals import application_changed
 
 logger = logging.getLogger(__name__)
@@ -82,6 +81,29 @@ class StorageUnavailable(ServiceError):
 
 class TooManyInvitations(NotAllowed):
     pass
+
+
+# How each reason rules.editing_window gives is said when a submission, or a change to partners or attachments, is
+# refused under the lock (the page that sent it was shown while the window was open).
+SUBMIT_CLOSED = {
+    rules.SUBMITTED: (TransitionNotAllowed, gettext_lazy("This application has already been submitted.")),
+    rules.SUBMISSIONS_CLOSED: (
+        NotAllowed,
+        gettext_lazy("The submission deadline has passed; the application was not submitted."),
+    ),
+    rules.CORRECTIONS_CLOSED: (NotAllowed, gettext_lazy("The deadline for corrections has passed.")),
+}
+CHANGE_CLOSED = {
+    rules.SUBMISSIONS_CLOSED: gettext_lazy(
+        "The edition is not accepting submissions, so the draft can no longer be changed. Nothing was changed."
+    ),
+    rules.CORRECTIONS_CLOSED: gettext_lazy("The deadline for corrections has passed. Nothing was changed."),
+    rules.NOT_ASKED: gettext_lazy("The organiser did not ask for corrections in this part. Nothing was changed."),
+    rules.SUBMITTED: gettext_lazy(
+        "The application has been submitted in the meantime, so its partners and attachments can no longer "
+        "change. Nothing was changed."
+    ),
+}
 
 
 class Problem:
@@ -168,13 +190,11 @@ def submit(application, *, by, at=None):
     version frozen."""
     at = at or timezone.now()
     with _changing(application) as locked:
+        window = rules.editing_window(locked, at)
+        if not window.open:
+            refusal, message = SUBMIT_CLOSED[window.why]
+            raise refusal(message)
         first = locked.status == Status.DRAFT
-        if not first and locked.status != Status.CORRECTIONS_REQUESTED:
-            raise TransitionNotAllowed(_("This application has already been submitted."))
-        if first and not phases.can_submit(locked.edition, at):
-            raise NotAllowed(_("The submission deadline has passed; the application was not submitted."))
-        if not first and not corrections_window_open(locked, at):
-            raise NotAllowed(_("The deadline for corrections has passed."))
         problems = validate_for_submission(locked)
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
@@ -465,28 +485,10 @@ def _record_declarations(application, accepted_kinds, by):
 
 
 def _lock_for_change(application, section, at=None):
-    at = at or timezone.now()
     locked = _locked(application)
-    if locked.status == Status.DRAFT:
-        if not phases.can_submit(locked.edition, at):
-            raise NotAllowed(
-                _(
-                    "The edition is not accepting submissions, so the draft can no longer be changed. "
-                    "Nothing was changed."
-                )
-            )
-    elif locked.status == Status.CORRECTIONS_REQUESTED:
-        if not corrections_window_open(locked, at):
-            raise NotAllowed(_("The deadline for corrections has passed. Nothing was changed."))
-        if section not in locked.corrections_fields:
-            raise NotAllowed(_("The organiser did not ask for corrections in this part. Nothing was changed."))
-    else:
-        raise NotAllowed(
-            _(
-                "The application has been submitted in the meantime, so its partners and attachments can no longer "
-                "change. Nothing was changed."
-            )
-        )
+    window = rules.editing_window(locked, at, section=section)
+    if not window.open:
+        raise NotAllowed(CHANGE_CLOSED[window.why])
     return locked
 
 
@@ -631,7 +633,7 @@ def invite_coeditor(application, email, *, by, at=None):
     at = at or timezone.now()
     with transaction.atomic():
         locked = _locked(application)
-        if locked.status not in (Status.DRAFT, Status.CORRECTIONS_REQUESTED):
+        if locked.status not in Status.EDITABLE:
             raise NotAllowed(_("Co-editors can be invited only while the application can be edited."))
         if locked.owner_id == getattr(by, "pk", None) and email == (by.email or "").lower():
             raise NotAllowed(_("You are the coordinator of this application already."))

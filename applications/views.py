@@ -447,10 +447,6 @@ def _attachments(request, application):
                 by=request.user,
                 replace=replace,
             )
-        except files.UploadRejected as rejected:
-            form.add_error("file", str(rejected))
-            form.decorate()
-            status = 400
         except services.StorageUnavailable as unavailable:
             error = unavailable.message
             status = 503

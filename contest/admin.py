@@ -1,10 +1,9 @@
 """Admin for organisers: editions with their set-up as inlines, TERC units, the audit trail (read-only)."""
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ServiceError
 from .forms import AttachmentRequirementForm, CopyEditionForm, CriterionForm
 from .models import AttachmentRequirement, AuditEvent, Category, ChecklistItem, Criterion, Edition, TerritorialUnit
 from .services import copy_edition
@@ -42,21 +41,7 @@ class EditionAdmin(admin.ModelAdmin):
     actions = ["copy_selected"]
     fieldsets = [
         (None, {"fields": ["name", ("number", "year"), "theme", "description", "is_draft", "rules_document"]}),
-        (
-            _("Timeline (Warsaw time)"),
-            {
-                "fields": [
-                    "call_published_at",
-                    "submissions_open_at",
-                    "submission_deadline",
-                    "formal_review_ends_at",
-                    "scoring_starts_at",
-                    "scoring_ends_at",
-                    "results_at",
-                    "archived_at",
-                ]
-            },
-        ),
+        (_("Timeline (Warsaw time)"), {"fields": Edition.DATE_FIELDS}),
         (
             _("Rules"),
             {
@@ -90,12 +75,8 @@ class EditionAdmin(admin.ModelAdmin):
                 new = copy_edition(
                     source, number=form.cleaned_data["number"], year=form.cleaned_data["year"], by=request.user
                 )
-            except ValidationError as error:  # duplicate year or number, dates out of order
+            except ServiceError as error:  # duplicate year or number, dates out of order
                 reason = " ".join(error.messages)
-                self.message_user(request, _("The edition could not be copied: %s") % reason, messages.ERROR)
-                return None
-            except IntegrityError:  # the same year or number taken concurrently
-                reason = _("an edition with this number or year already exists.")
                 self.message_user(request, _("The edition could not be copied: %s") % reason, messages.ERROR)
                 return None
             self.message_user(request, _("Edition copied as a draft."), messages.SUCCESS)

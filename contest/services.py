@@ -1,10 +1,13 @@
 """Verbs of the contest domain: copying an edition with its set-up."""
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
+from .errors import ServiceError
 from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -20,7 +23,8 @@ COPIED_CHILDREN = [
 def copy_edition(source, *, number, year, by=None, shift_dates=True):
     """Start a new edition from an old one: its set-up, never its applications.
 
-    Dates move by whole years so the timeline keeps its shape; the copy starts as a draft.
+    Dates move by whole years so the timeline keeps its shape; the copy starts as a draft. A year or number already
+    taken, or dates out of order, raise ServiceError with the reason.
     """
     years = year - source.year
     new = Edition(
@@ -41,8 +45,14 @@ def copy_edition(source, *, number, year, by=None, shift_dates=True):
         if value is not None and shift_dates:
             value = _add_years(value, years)
         setattr(new, field, value)
-    new.full_clean()
-    new.save()
+    try:
+        new.full_clean()
+        with transaction.atomic():
+            new.save()
+    except ValidationError as error:
+        raise ServiceError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
+    except IntegrityError as error:  # the same year or number taken concurrently, after full_clean looked
+        raise ServiceError(_("an edition with this number or year already exists.")) from error
     for model, related in COPIED_CHILDREN:
         copies = []
         for child in getattr(source, related).all():

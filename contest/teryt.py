@@ -1,4 +1,5 @@
-"""Loading the TERC register (GUS) into TerritorialUnit rows."""
+"""The TERC register (GUS): loading it into TerritorialUnit rows, and searching it (search_units, with SearchField,
+the one rule for every search box of the site, which the applicants' and the jury's forms import from here)."""
 import csv
 import datetime
 from pathlib import Path

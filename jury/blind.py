@@ -65,6 +65,12 @@ class BlindRow:
     state_label: str
     ready: bool = True  # signed off: the juror may open it
 
+    @property
+    def is_submitted(self):
+        from .models import Scorecard
+
+        return self.state == Scorecard.Status.SUBMITTED
+
 
 def redaction_terms(application, counties=None, extra=None):
     """Every known name, person and number of the entry, plus the edition's own redaction terms.
@@ -312,6 +318,12 @@ class BlindScorecard:
     status: str
     status_label: str
     revision: int
+
+    @property
+    def is_submitted(self):
+        from .models import Scorecard
+
+        return self.status == Scorecard.Status.SUBMITTED
 
 
 def blind_scorecard(card):

@@ -106,7 +106,7 @@ def _check_anonymisation(edition, organiser):
     """The edition's own redaction terms, then the organiser's sign-off of every entry jurors score."""
     if not RedactionTerm.objects.filter(edition=edition).exists():
         services.set_redaction_terms(edition, "\n".join(REDACTION_TERMS), by=organiser)
-    entries = Application.objects.filter(edition=edition, status__in=[Status.ACCEPTED, Status.IN_JURY_REVIEW])
+    entries = Application.objects.filter(edition=edition, status__in=Status.ACCEPTED_FOR_JURY)
     shown = blind.build_blind_entries(list(entries))
     for entry in entries:
         if not shown[entry.pk].checked:

@@ -277,7 +277,7 @@ class AnonymisationCheckForm(forms.Form):
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class AuditFilterForm(StyledForm):
+class AuditFilterForm(AccessibleFormMixin, forms.Form):
     """The audit trail page's filters: one action, a range of days."""
 
     action = forms.ChoiceField(label=_("Action"), required=False)

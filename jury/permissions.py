@@ -55,16 +55,16 @@ def _entries(user, edition, application=None):
 
 
 def entry_visible(member, application):
-    """(allowed, reason) for one member opening one entry: assigned, formally accepted, no active conflict."""
+    """The Verdict for one member opening one entry: assigned, formally accepted, no active conflict."""
     if application.edition_id != member.edition_id:
-        return False, _("This entry is not in your edition.")
+        return Verdict(False, _("This entry is not in your edition."))
     if application.status not in Status.ACCEPTED_FOR_JURY:
-        return False, _("This entry is not formally accepted.")
+        return Verdict(False, _("This entry is not formally accepted."))
     if not Assignment.objects.filter(member=member, application=application).exists():
-        return False, _("This entry is not assigned to you.")
+        return Verdict(False, _("This entry is not assigned to you."))
     if ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists():
-        return False, _("You have a conflict of interest with this entry.")
-    return True, ""
+        return Verdict(False, _("You have a conflict of interest with this entry."))
+    return ALLOWED
 
 
 def _entry(user, edition, application):

@@ -23,17 +23,12 @@ from contest.models import FILE_TYPES
 from tests import factories
 from tests.test_applications import edit_payload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("terc")]
 
 MB = 1024 * 1024
 # What one refused upload may cost the process at most, the request body the test client holds included.
 MEMORY_BUDGET = 20 * MB
 ZIP_REFUSED = "The archive has too many files or expands to an unreasonable size."
-
-
-@pytest.fixture(autouse=True)
-def _terc_register(db):
-    factories.ensure_terc()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The verbs of the jury, one module per sub-domain: each checks state and phase (who may act is jury.permissions'
-question), writes in one transaction, records an audit event and queues its e-mail (templates in
-templates/jury/email/, made by contest.emails, links from SITE_URL).
+question), writes in one transaction and records an audit event. E-mails leave only after the transaction commits:
+reminders through the task queue (jury.tasks), invitations sent directly by the process that made them, since a
+queued task would store the plain token in the database (templates in templates/jury/email/, made by
+contest.emails, links from SITE_URL).
 
 `from jury import services; services.invite(...)` reaches every verb through the names re-exported here.
 """

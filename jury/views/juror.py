@@ -60,7 +60,7 @@ def home(request):
 @permission_required("entries")
 def dashboard(request, edition, member):
     rows = blind.build_rows(queries.juror_assignments(member))
-    done = sum(1 for r in rows if r.state == "submitted")
+    done = sum(1 for r in rows if r.is_submitted)
     return render(
         request,
         "jury/dashboard.html",
