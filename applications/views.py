@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import audit, phases
-from contest.errors import add_to_form
+from contest.errors import add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
 
@@ -320,12 +320,8 @@ def withdraw(request, application):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("applications:detail", application.pk)
-    try:
+    with reported(request, _("The application has been withdrawn.")):
         services.withdraw(application, by=request.user, reason=reason)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The application has been withdrawn."))
     return redirect("applications:detail", application.pk)
 
 
@@ -383,13 +379,9 @@ def partners(request, application, partner_pk=None):
 @require_POST
 def partner_delete(request, application, partner_pk):
     partner = get_object_or_404(Partner, pk=partner_pk, application=application)
-    try:
+    with reported(request, _("Partner removed.")) as outcome:
         services.delete_partner(application, partner, by=request.user)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-        return redirect("applications:detail", application.pk)
-    messages.success(request, _("Partner removed."))
-    return redirect("applications:partners", application.pk)
+    return redirect("applications:detail" if outcome.refused else "applications:partners", application.pk)
 
 
 @login_required
@@ -484,12 +476,8 @@ def _attachments(request, application):
 @require_POST
 def attachment_delete(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    try:
+    with reported(request, _("File deleted.")):
         services.delete_attachment(application, attachment, by=request.user)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-        return redirect("applications:attachments", application.pk)
-    messages.success(request, _("File deleted."))
     return redirect("applications:attachments", application.pk)
 
 
@@ -546,15 +534,9 @@ def invite(request, application):
 @require_POST
 def revoke_invitation(request, application, invitation_pk):
     invitation = get_object_or_404(CoEditorInvitation, pk=invitation_pk, application=application)
-    try:
+    withdrawn = _("The invitation to %(email)s is withdrawn; its link no longer works.") % {"email": invitation.email}
+    with reported(request, withdrawn):
         services.revoke_invitation(invitation, by=request.user)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is withdrawn; its link no longer works.") % {"email": invitation.email},
-        )
     return redirect("applications:invite", application.pk)
 
 
@@ -579,12 +561,10 @@ def accept_pending_invitation(request, invitation_pk):
 
 
 def _accept(request, invitation):
-    try:
+    with reported(request, _("You are now a co-editor of this application.")) as outcome:
         application = services.accept_invitation(invitation, user=request.user)
-    except services.ServiceError as error:
-        messages.error(request, error.message)
+    if outcome.refused:
         return redirect("applications:dashboard")
-    messages.success(request, _("You are now a co-editor of this application."))
     return redirect("applications:detail", application.pk)
 
 

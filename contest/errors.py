@@ -42,3 +42,35 @@ def add_to_form(form, error, field=None):
             form.add_error(name if name in form.fields else None, found)
     else:
         form.add_error(field, error.message)
+
+
+class reported:  # noqa: N801 - used as a context manager, named for how it reads: `with reported(request, ...)`
+    """Run a service call and tell the user how it went: its refusal as an error message, else `success`.
+
+        with reported(request, _("Partner removed.")):
+            services.delete_partner(application, partner, by=request.user)
+        return redirect(...)
+
+    `.refused` says afterwards whether the service refused, for a view whose next page depends on it.
+    """
+
+    def __init__(self, request, success=None):
+        self.request = request
+        self.success = success
+        self.refused = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        from django.contrib import messages
+
+        if kind is None:
+            if self.success:
+                messages.success(self.request, self.success)
+            return False
+        if issubclass(kind, ServiceError):
+            messages.error(self.request, error.message)
+            self.refused = True
+            return True  # the refusal is reported; the view goes on to its next page
+        return False

@@ -50,3 +50,49 @@ def test_add_to_form_puts_a_message_on_the_named_field():
     form = _bound_form()
     add_to_form(form, ServiceError("Give a reason."), "reason")
     assert form.errors == {"reason": ["Give a reason."]}
+
+
+def _request_with_messages():
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_reported_refusal_becomes_an_error_message_and_the_view_goes_on():
+    from contest.errors import ServiceError, reported
+
+    request = _request_with_messages()
+    with reported(request, "Saved.") as outcome:
+        raise ServiceError("The deadline for corrections has passed.")
+
+    assert (outcome.refused, [(m.level_tag, m.message) for m in request._messages]) == (
+        True,
+        [("error", "The deadline for corrections has passed.")],
+    )
+
+
+def test_reported_success_says_so():
+    from contest.errors import reported
+
+    request = _request_with_messages()
+    with reported(request, "Partner removed.") as outcome:
+        pass
+
+    assert (outcome.refused, [(m.level_tag, m.message) for m in request._messages]) == (
+        False,
+        [("success", "Partner removed.")],
+    )
+
+
+def test_reported_lets_a_programming_error_through():
+    from contest.errors import reported
+
+    request = _request_with_messages()
+    with pytest.raises(KeyError, match="missing"), reported(request, "Saved."):
+        raise KeyError("missing")
+    assert list(request._messages) == []

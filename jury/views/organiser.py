@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import recent_authentication_required
 from applications.models import Application
 from contest import audit, phases
-from contest.errors import add_to_form
+from contest.errors import add_to_form, reported
 from contest.models import AuditEvent
 
 from .. import blind, forms, queries, services
@@ -183,15 +183,11 @@ def assignment_change(request, edition):
         return _form_refused(request, edition, form, "assignment")
     member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
     application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
-    try:
+    with reported(request, _("The assignment is changed.")):
         if form.cleaned_data["action"] == "unassign":
             services.unassign(member, application, by=request.user)
         else:
             services.assign(member, application, by=request.user)
-    except JuryError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The assignment is changed."))
     return redirect("jury:assignment", edition.year)
 
 
@@ -223,12 +219,8 @@ def conflict_add(request, edition):
         return _form_refused(request, edition, form, "conflicts")
     member = get_object_or_404(JuryMember, pk=form.cleaned_data["member"], edition=edition)
     application = get_object_or_404(Application, pk=form.cleaned_data["entry"], edition=edition)
-    try:
+    with reported(request, _("The conflict of interest is recorded.")):
         services.add_conflict(member, application, form.cleaned_data["reason"], by=request.user)
-    except JuryError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The conflict of interest is recorded."))
     return redirect("jury:conflicts", edition.year)
 
 
@@ -259,12 +251,8 @@ def conflict_lift(request, edition, pk):
     form = forms.LiftConflictForm(request.POST)
     if not form.is_valid():
         return _form_refused(request, edition, form, "conflicts")
-    try:
+    with reported(request, _("The conflict of interest is lifted.")):
         services.lift_conflict(conflict, form.cleaned_data["reason"], by=request.user)
-    except JuryError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The conflict of interest is lifted."))
     return redirect("jury:conflicts", edition.year)
 
 
@@ -289,12 +277,8 @@ def anonymised(request, edition, application):
         if not check_form.is_valid():
             messages.error(request, _("The page was incomplete; open it again and confirm."))
         else:
-            try:
+            with reported(request, _("Anonymisation checked: jurors can open this entry now.")):
                 services.sign_off_anonymisation(application, check_form.cleaned_data["content_hash"], by=request.user)
-            except JuryError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("Anonymisation checked: jurors can open this entry now."))
         return redirect("jury:anonymised", edition.year, code)
     saved = getattr(application, "anonymised", None)
     texts = saved.fields if saved else blind.auto_redacted_fields(application)
