@@ -52,7 +52,7 @@ test: system-deps-test venv messages
 	$(PY) -m ruff check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .
