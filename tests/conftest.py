@@ -53,6 +53,14 @@ def terc(db):
     factories.ensure_terc()
 
 
+@pytest.fixture(autouse=True)
+def _terc_register_present(request):
+    """Every database test starts with the register, whatever ran before it in this worker (a transactional test's
+    flush empties it; xdist does not promise those run last)."""
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("terc")
+
+
 @pytest.fixture
 def now():
     return timezone.now()
