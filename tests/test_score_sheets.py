@@ -142,3 +142,28 @@ def test_organiser_sheets_refused_to_a_juror(client, scene):
     response = client.get(reverse("jury:score_sheets", args=[scene["edition"].year]))
     assert response.status_code == 403
     assert JuryMember.objects.filter(edition=scene["edition"]).count() == 2
+
+
+@pytest.mark.polish
+def test_juror_sheet_speaks_polish(client, scene):
+    [page] = _text(_juror_pdf(client, scene, scene["alice"]))
+    assert "Karta oceny" in page
+    assert "Uzasadnienie" in page and "Maksymalna liczba punktów" in page
+
+
+def test_juror_dashboard_links_to_the_score_sheets(client, scene):
+    client.force_login(scene["alice"].user)
+    response = client.get(reverse("jury:dashboard", args=[scene["edition"].year]))
+    assert reverse("jury:juror_score_sheets", args=[scene["edition"].year]) in response.content.decode()
+
+
+def test_board_links_to_the_sheets_and_exports(client, organiser, scene):
+    client.force_login(organiser)
+    content = client.get(reverse("jury:board", args=[scene["edition"].year])).content.decode()
+    year = scene["edition"].year
+    for url in (
+        reverse("jury:score_sheets", args=[year]),
+        reverse("jury:scores_export", args=[year, "csv"]),
+        reverse("jury:scores_export", args=[year, "xlsx"]),
+    ):
+        assert url in content
