@@ -44,10 +44,10 @@ def _headers():
 
 def _rows(applications):
     for application in applications:
-        yield [_safe(getter(application)) for _key, getter in COLUMNS]
+        yield [safe_cell(getter(application)) for _key, getter in COLUMNS]
 
 
-def _safe(value):
+def safe_cell(value):
     """Spreadsheets run cells that start with = + - @ as formulas; a leading apostrophe keeps them text."""
     value = "" if value is None else str(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -160,7 +160,7 @@ CSV_HEADERS = ("sequence", "at", "actor_id", "actor", "action", "target", "from"
 
 def csv_response(events, filename):
     """The trail as CSV in the exports' conventions: BOM for Excel, `;` between cells, formulas kept as text."""
-    from applications.exports import _safe
+    from applications.exports import safe_cell
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -182,5 +182,5 @@ def csv_response(events, filename):
             json.dumps(event.data, ensure_ascii=False, sort_keys=True),
             event.hash,
         ]
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return response

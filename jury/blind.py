@@ -446,3 +446,62 @@ def build_rows(assignments):
             )
         )
     return rows
+
+
+# Score sheets (karta oceny) ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlindSheetScore:
+    criterion: str
+    max_points: int
+    weight: decimal.Decimal
+    points: int | None
+    justification: str
+
+
+@dataclass(frozen=True)
+class BlindScoreSheet:
+    """One submitted scorecard as its printed sheet: the entry only by code and category, the juror only by number."""
+
+    code: str
+    category: str
+    juror_number: int | None  # on the organisers' sheets (jury.queries.juror_numbers); None on the juror's own
+    scores: tuple
+    overall_comment: str
+    submitted_at: datetime.datetime | None
+    revision: int
+
+    @property
+    def total(self):
+        return sum(s.points or 0 for s in self.scores)
+
+    @property
+    def max_total(self):
+        return sum(s.max_points for s in self.scores)
+
+
+def build_score_sheets(scorecards, numbers=None):
+    """BlindScoreSheets from jury.queries.submitted_scorecards(); `numbers` ({member id: n}, from
+    jury.queries.juror_numbers) labels each sheet with its juror's number, for the organisers."""
+    return [
+        BlindScoreSheet(
+            code=card.application.code or "",
+            category=card.application.category.name,
+            juror_number=numbers[card.member_id] if numbers is not None else None,
+            scores=tuple(
+                BlindSheetScore(
+                    criterion=s.criterion.name,
+                    max_points=s.criterion.max_points,
+                    weight=s.criterion.weight,
+                    points=s.points,
+                    justification=s.justification,
+                )
+                for s in card.scores.all()
+            ),
+            overall_comment=card.overall_comment,
+            submitted_at=card.submitted_at,
+            revision=card.revision,
+        )
+        for card in scorecards
+    ]

@@ -122,3 +122,57 @@ def member_loads(edition):
         .annotate(n=Count("assignments", filter=Q(assignments__application__status__in=Status.ACCEPTED_FOR_JURY)))
         .values_list("pk", "n")
     )
+
+
+def juror_numbers(edition):
+    """{member id: n}: each juror of the edition as "Juror n", numbered 1..n by JuryMember.id (inactive members keep
+    their number, so the numbering never shifts). Exports and score sheets name jurors only through this; it will
+    read the stored JuryMember.number once that field exists."""
+    ids = JuryMember.objects.filter(edition=edition).order_by("id").values_list("id", flat=True)
+    return {member_id: number for number, member_id in enumerate(ids, start=1)}
+
+
+def submitted_scorecards(edition, member=None):
+    """Submitted scorecards of the edition (of one member when given) with their entry's code and category and their
+    scores with criteria: the score sheets' data in three queries."""
+    from .models import CriterionScore
+
+    cards = Scorecard.objects.filter(member__edition=edition, status=Scorecard.Status.SUBMITTED)
+    if member is not None:
+        cards = cards.filter(member=member)
+    return (
+        cards.select_related("application__category")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion_id"
+                ),
+            )
+        )
+        .order_by("member_id", "application__code", "application_id")
+    )
+
+
+SCORE_EXPORT_FIELDS = (
+    "scorecard__application__code",
+    "scorecard__application__category__name",
+    "scorecard__member_id",
+    "criterion__name",
+    "points",
+    "criterion__max_points",
+    "criterion__weight",
+    "scorecard__submitted_at",
+)
+
+
+def score_export_rows(edition):
+    """One tuple per juror × entry × criterion of the scorecards that count (jury.queries.counted_scorecards), in one
+    query: (code, category, member id, criterion, points, max points, weight, submitted at)."""
+    from .models import CriterionScore
+
+    return (
+        CriterionScore.objects.filter(scorecard__in=counted_scorecards(edition).values("pk"))
+        .order_by("scorecard__application__code", "scorecard__member_id", "criterion__order", "criterion_id")
+        .values_list(*SCORE_EXPORT_FIELDS)
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import juror, organiser
+from .views import juror, organiser, sheets
 
 app_name = "jury"
 urlpatterns = [
@@ -35,4 +35,7 @@ urlpatterns = [
     path("<int:year>/manage/redaction/", organiser.redaction_terms, name="redaction_terms"),
     path("<int:year>/manage/audit/", organiser.audit_trail, name="audit"),
     path("<int:year>/manage/entries/<str:code>/audit/", organiser.entry_audit_trail, name="entry_audit"),
+    path("<int:year>/score-sheets.pdf", sheets.juror_score_sheets, name="juror_score_sheets"),
+    path("<int:year>/manage/score-sheets.pdf", sheets.score_sheets, name="score_sheets"),
+    path("<int:year>/manage/scores.<str:fmt>", sheets.scores_export, name="scores_export"),
 ]

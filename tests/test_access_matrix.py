@@ -285,6 +285,13 @@ ROWS = {
     "jury:redaction_terms": Row(jury_url("redaction_terms"), MANAGE, MANAGE),
     "jury:audit": Row(jury_url("audit"), MANAGE, MANAGE_POST_ONLY),
     "jury:entry_audit": Row(entry_url("entry_audit"), MANAGE, MANAGE_POST_ONLY),
+    "jury:juror_score_sheets": Row(
+        jury_url("juror_score_sheets"),
+        JUROR_AREA,
+        staff(assigned_juror=M405, conflicted_juror=M405, chair=M405, other_edition_juror=NO, organisers=NO),
+    ),
+    "jury:score_sheets": Row(jury_url("score_sheets"), MANAGE, MANAGE_POST_ONLY),
+    "jury:scores_export": Row(jury_url("scores_export", fmt=lambda w: "csv"), MANAGE, MANAGE_POST_ONLY),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

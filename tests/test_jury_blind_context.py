@@ -239,6 +239,12 @@ def test_juror_pages_hold_no_model_instance_anywhere_in_their_context(client, sc
     with Rendered() as rendered:
         client.get(reverse("jury:declare_conflict", args=[year, code]))
     pages["conflict"] = (200, rendered.captured)
+    # The score sheets are a PDF: no page links to them as HTML, so they are asked for here.
+    with Rendered() as rendered:
+        response = client.get(reverse("jury:juror_score_sheets", args=[year]))
+    assert response.status_code == 200
+    assert [name for name, _layers in rendered.captured] == ["jury/sheets/score_sheets.html"]
+    pages["score_sheets"] = (200, rendered.captured)
     assert len(pages) > 10
     assert _leaks(pages) == []
 
