@@ -120,6 +120,11 @@ def _decide(user, edition, application=None):
     member = membership(user, edition)
     if member is None or not member.is_chair:
         return Verdict(False, _("Only the chair of the committee and organisers record decisions."), "hidden")
+    if (
+        application is not None
+        and ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists()
+    ):
+        return Verdict(False, _("You have a conflict of interest with this entry."), "denied", member=member)
     return Verdict(True, member=member)
 
 

@@ -36,3 +36,12 @@ urlpatterns = [
     path("<int:year>/manage/audit/", organiser.audit_trail, name="audit"),
     path("<int:year>/manage/entries/<str:code>/audit/", organiser.entry_audit_trail, name="entry_audit"),
 ]
+
+from .views import decisions as decisions_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:year>/decisions/", decisions_views.decisions, name="decisions"),
+    path("<int:year>/decisions/lock/", decisions_views.decisions_lock, name="decisions_lock"),
+    path("<int:year>/decisions/unlock/", decisions_views.decisions_unlock, name="decisions_unlock"),
+    path("<int:year>/decisions/entries/<str:code>/", decisions_views.decision_record, name="decision_record"),
+]
