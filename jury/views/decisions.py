@@ -165,7 +165,9 @@ def decision_record(request, edition, application):
         else:
             messages.success(request, _("The decision on %(code)s is saved.") % {"code": application.code})
             return redirect(f"{_url(edition)}#entry-{application.code}")
-    messages.error(request, _("The decision on %(code)s is not saved: see below.") % {"code": application.code})
+    reasons = " ".join(str(message) for errors in form.errors.values() for message in errors)
+    refused = _("The decision on %(code)s is not saved: %(reasons)s")
+    messages.error(request, refused % {"code": application.code, "reasons": reasons})
     return _page(request, edition, bound=(application.code, form), status=400)
 
 
