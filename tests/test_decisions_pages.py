@@ -355,3 +355,23 @@ def test_applicant_detail_accepted_entry_in_formal_review_reads_formally_accepte
     html = client.get(reverse("applications:detail", args=[entry.pk])).content.decode()
 
     assert ("formally accepted" in html, "in jury review" in html) == (True, False)
+
+
+@pytest.mark.polish
+def test_decision_laureate_without_place_error_in_polish(client, organiser, entry, edition):
+    client.force_login(organiser)
+
+    response = _post(client, edition, entry, outcome="laureate", place="", citation=CITATION)
+
+    html = response.content.decode()
+    assert ("Dla laureata podaj miejsce." in html, "Rozstrzygnięcia Komisji Konkursowej" in html) == (True, True)
+
+
+@pytest.mark.polish
+def test_applicant_dashboard_in_polish_reads_w_ocenie_jury(client):
+    entry = f.jury_entry(f.EditionFactory(phase="scoring"), 1)
+    client.force_login(entry.owner)
+
+    html = client.get(reverse("applications:dashboard")).content.decode()
+
+    assert ("w ocenie jury" in html, "przyjęty formalnie" in html) == (True, False)
