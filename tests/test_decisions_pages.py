@@ -375,3 +375,11 @@ def test_applicant_dashboard_in_polish_reads_w_ocenie_jury(client):
     html = client.get(reverse("applications:dashboard")).content.decode()
 
     assert ("w ocenie jury" in html, "przyjęty formalnie" in html) == (True, False)
+
+
+def test_organiser_jury_pages_link_to_the_decisions(client, organiser, edition):
+    client.force_login(organiser)
+
+    html = client.get(_url("board", edition)).content.decode()
+
+    assert f'href="{_url("decisions", edition)}"' in html
