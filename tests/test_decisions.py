@@ -1,11 +1,15 @@
 """The committee's decisions (jury.services.decisions): what a decision needs, when it can be recorded, the lock, the
 audit trail, and that nothing reaches the applicant before publication (no status change, no e-mail)."""
 
+import threading
+import time
+
 import pytest
 from django.core import mail
+from django.db import connection, connections, transaction
 
-from applications.models import Status
-from contest.models import AuditEvent
+from applications.models import Application, Status
+from contest.models import AuditEvent, Edition
 from jury import services
 from jury.models import Decision, DecisionLock
 from jury.services import JuryError
@@ -248,3 +252,46 @@ def test_decisions_send_no_email_and_change_no_status_through_lock_and_unlock(ed
 
     entry.refresh_from_db()
     assert (entry.status, len(mail.outbox)) == (Status.ACCEPTED, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks to race against")
+def test_decision_racing_the_lock_waits_for_it_and_is_refused():
+    edition = f.EditionFactory(phase="deliberation")
+    entry = f.jury_entry(edition, 1)
+    organiser = f.UserFactory(email="organiser@example.com", is_organiser=True, is_staff=True)
+    locked, release, outcomes = threading.Event(), threading.Event(), []
+
+    def organiser_tab():
+        try:
+            with transaction.atomic():
+                services.lock_decisions(Edition.objects.get(pk=edition.pk), reason="Koniec obrad.", by=organiser)
+                locked.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    def chair_tab():
+        locked.wait(5)
+        try:
+            services.record_decision(Application.objects.get(pk=entry.pk), outcome="not_awarded", by=organiser)
+            outcomes.append("saved")
+        except JuryError as error:
+            outcomes.append(error.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=organiser_tab), threading.Thread(target=chair_tab)]
+    for thread in threads:
+        thread.start()
+    locked.wait(5)
+    time.sleep(0.5)
+    waited = not outcomes  # the decision is held back while the lock is being set
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert (waited, outcomes, Decision.objects.count()) == (
+        True,
+        ["The decisions of this edition are locked: an organiser must unlock them first."],
+        0,
+    )
