@@ -313,3 +313,57 @@ class AnonymisationCheck(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.content_hash[:12]}"
+
+
+class Decision(models.Model):
+    """The committee's outcome for one entry, recorded during deliberation. It changes neither the application's
+    status nor sends anything: statuses and outcome e-mails change at publication."""
+
+    class Outcome(models.TextChoices):
+        LAUREATE = "laureate", _("laureate")
+        DISTINCTION = "distinction", _("distinction")
+        FINALIST = "finalist", _("finalist")
+        NOT_AWARDED = "not_awarded", _("not awarded")
+
+    # Outcomes whose citation will appear on public pages.
+    CITED = frozenset({"laureate", "distinction"})
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    # "" for the one decision of today; room for multi-stage judging later.
+    stage = models.CharField(_("stage"), max_length=40, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    prize_tier = models.CharField(_("prize tier"), max_length=100, blank=True, default="")
+    citation = models.TextField(_("citation"), blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["edition", "application"]
+        constraints = [models.UniqueConstraint(fields=["application", "stage"], name="unique_decision_per_stage")]
+
+    def __str__(self):
+        return f"{self.application_id} {self.outcome}"
+
+
+class DecisionLock(models.Model):
+    """The organisers' lock on the decisions of an edition (and stage); unlocking deletes it, with a reason that
+    the audit trail keeps."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decision_locks")
+    stage = models.CharField(_("stage"), max_length=40, blank=True, default="")
+    locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("decision lock")
+        verbose_name_plural = _("decision locks")
+        constraints = [models.UniqueConstraint(fields=["edition", "stage"], name="unique_decision_lock")]
+
+    def __str__(self):
+        return f"{self.edition_id} {self.stage or '-'}"

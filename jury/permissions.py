@@ -111,6 +111,31 @@ def _organise(user, edition=None, application=None):
     return ALLOWED
 
 
+def _decide(user, edition, application=None):
+    """Recording decisions: organisers and the chair of the edition."""
+    if not user.is_authenticated:
+        return LOGIN
+    if is_organiser(user):
+        return ALLOWED
+    member = membership(user, edition)
+    if member is None or not member.is_chair:
+        return Verdict(False, _("Only the chair of the committee and organisers record decisions."), "hidden")
+    if (
+        application is not None
+        and ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists()
+    ):
+        return Verdict(False, _("You have a conflict of interest with this entry."), "denied", member=member)
+    return Verdict(True, member=member)
+
+
+def _lock_decisions(user, edition, application=None):
+    """Locking and unlocking the decisions of an edition: organisers only."""
+    verdict = _organise(user, edition)
+    if not verdict:
+        return verdict
+    return ALLOWED
+
+
 RULES = {
     "home": _home,
     "jury": _jury,
@@ -119,6 +144,8 @@ RULES = {
     "score": _score,
     "affiliations": _affiliations,
     "organise": _organise,
+    "decide": _decide,
+    "lock_decisions": _lock_decisions,
 }
 # Actions of a juror in their own edition: the view receives their JuryMember.
 JUROR_ACTIONS = {"jury", "entries", "entry", "score"}

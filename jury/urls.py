@@ -39,3 +39,12 @@ urlpatterns = [
     path("<int:year>/manage/score-sheets.pdf", sheets.score_sheets, name="score_sheets"),
     path("<int:year>/manage/scores.<str:fmt>", sheets.scores_export, name="scores_export"),
 ]
+
+from .views import decisions as decisions_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:year>/decisions/", decisions_views.decisions, name="decisions"),
+    path("<int:year>/decisions/lock/", decisions_views.decisions_lock, name="decisions_lock"),
+    path("<int:year>/decisions/unlock/", decisions_views.decisions_unlock, name="decisions_unlock"),
+    path("<int:year>/decisions/entries/<str:code>/", decisions_views.decision_record, name="decision_record"),
+]

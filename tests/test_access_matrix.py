@@ -136,6 +136,7 @@ ASSIGNED_ENTRY = staff(
 )
 MANAGE = staff(jurors=NO, organisers=OK)
 MANAGE_POST_ONLY = staff(jurors=NO, organisers=M405)
+DECIDE = staff(jurors=NO, chair=OK, organisers=OK)
 
 
 def app_url(name, **extra):
@@ -292,6 +293,19 @@ ROWS = {
     ),
     "jury:score_sheets": Row(jury_url("score_sheets"), MANAGE, MANAGE_POST_ONLY),
     "jury:scores_export": Row(jury_url("scores_export", fmt=lambda w: "csv"), MANAGE, MANAGE_POST_ONLY),
+    # The committee's decisions: the chair and organisers record, organisers lock (the world is still scoring, so a
+    # decision is refused on its form: a 400 the view serves).
+    "jury:decisions": Row(jury_url("decisions"), DECIDE, staff(jurors=NO, chair=M405, organisers=M405)),
+    "jury:decision_record": Row(
+        entry_url("decision_record"),
+        staff(jurors=NO, chair=M405, organisers=M405),
+        DECIDE,
+        lambda w: {f"{w.application.code}-outcome": "not_awarded"},
+    ),
+    "jury:decisions_lock": Row(jury_url("decisions_lock"), MANAGE_POST_ONLY, MANAGE, lambda w: {"reason": "Koniec"}),
+    "jury:decisions_unlock": Row(
+        jury_url("decisions_unlock"), MANAGE_POST_ONLY, MANAGE, lambda w: {"reason": "Poprawka"}
+    ),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

@@ -31,9 +31,34 @@ BADGES = {
 }
 
 
+# Phases in which a formally accepted entry is with the jury, until the results are published.
+JURY_PHASES = frozenset({"scoring", "deliberation"})
+
+
+def applicant_status(application):
+    """The status an applicant sees: the stored one, except that a formally accepted entry reads "in jury review"
+    from the start of scoring until publication (nothing moves the stored status before publication, and decisions
+    must not show through). Only the display changes; the stored status is left alone."""
+    from contest import phases
+
+    if application.status == Status.ACCEPTED and phases.phase_at(application.edition) in JURY_PHASES:
+        return Status.IN_JURY_REVIEW
+    return Status(application.status)
+
+
+@register.filter
+def applicant_status_label(application):
+    return applicant_status(application).label
+
+
+@register.filter
+def applicant_status_badge(application):
+    return status_badge(applicant_status(application))
+
+
 @register.filter
 def next_step(application):
-    return NEXT_STEPS.get(application.status, "")
+    return NEXT_STEPS.get(applicant_status(application), "")
 
 
 @register.filter

@@ -27,6 +27,14 @@ from .conflicts import (
     detect_for_application,
     lift_conflict,
 )
+from .decisions import (
+    check_decision_phase,
+    decisions_locked,
+    lock_decisions,
+    record_decision,
+    unlock_decisions,
+    validate_decision,
+)
 from .errors import JuryError
 from .invitations import (
     INVITATION_DAYS,
@@ -102,4 +110,10 @@ __all__ = [
     "submit_scorecard",
     "unassign",
     "validate_scores",
+    "check_decision_phase",
+    "decisions_locked",
+    "lock_decisions",
+    "record_decision",
+    "unlock_decisions",
+    "validate_decision",
 ]

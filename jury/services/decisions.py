@@ -1,0 +1,144 @@
+"""The committee's decisions: recorded by the chair or an organiser during deliberation, locked and unlocked by
+organisers with a reason. A decision changes neither the application's status nor sends any e-mail
+(applications.services.change_status e-mails the applicant at once, which would break the embargo): statuses and
+outcome e-mails change at publication."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Status
+from contest import phases
+from contest.audit import record
+from contest.models import Edition
+
+from ..models import Decision, DecisionLock
+from .errors import JuryError
+
+# Decisions are recorded after scoring has ended and before the results are published.
+DECISION_PHASES = frozenset({phases.Phase.DELIBERATION})
+MAX_CITATION = 5000
+MAX_PRIZE_TIER = 100
+
+
+def _lock_edition(edition):
+    """Serialise the decisions of one edition with its lock: a decision never slips in as the lock is set."""
+    return Edition.objects.select_for_update().get(pk=edition.pk)
+
+
+def decisions_locked(edition, stage=""):
+    return DecisionLock.objects.filter(edition=edition, stage=stage).exists()
+
+
+def check_decision_phase(edition):
+    phase = phases.phase_at(edition)
+    if phase in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
+        raise JuryError(_("The results of this edition are published: decisions can no longer change."))
+    if phase not in DECISION_PHASES:
+        raise JuryError(_("Decisions are recorded during deliberation, after jury scoring has ended."))
+
+
+def validate_decision(*, outcome, place=None, prize_tier="", citation=""):
+    """The cleaned values, or a JuryError with a message per field."""
+    citation = (citation or "").strip()
+    prize_tier = (prize_tier or "").strip()
+    errors = {}
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = [_("Choose one of the outcomes.")]
+    if place is not None and (not isinstance(place, int) or place < 1 or place > 1000):
+        errors["place"] = [_("The place must be a whole number from 1 to 1000.")]
+    if outcome == Decision.Outcome.LAUREATE and place is None:
+        errors["place"] = [_("A laureate needs a place.")]
+    if outcome in Decision.CITED and not citation:
+        errors["citation"] = [_("A laureate or a distinction needs a citation: it will appear on public pages.")]
+    if len(citation) > MAX_CITATION:
+        errors["citation"] = [_("The citation may have at most %(n)s characters.") % {"n": MAX_CITATION}]
+    if len(prize_tier) > MAX_PRIZE_TIER:
+        errors["prize_tier"] = [_("The prize tier may have at most %(n)s characters.") % {"n": MAX_PRIZE_TIER}]
+    if errors:
+        raise JuryError(errors)
+    if outcome not in Decision.CITED:
+        place = None  # a finalist or an entry not awarded has no place
+    return {"outcome": outcome, "place": place, "prize_tier": prize_tier, "citation": citation}
+
+
+def record_decision(application, *, outcome, place=None, prize_tier="", citation="", by, stage=""):
+    """Record or change the decision on one formally accepted entry. Two laureates may share a place (ex aequo)."""
+    values = validate_decision(outcome=outcome, place=place, prize_tier=prize_tier, citation=citation)
+    edition = application.edition
+    with transaction.atomic():
+        _lock_edition(edition)
+        application = Application.objects.get(pk=application.pk)  # the status as it is now
+        check_decision_phase(edition)
+        if application.status not in Status.ACCEPTED_FOR_JURY:
+            raise JuryError(_("Only formally accepted entries get a decision."))
+        if decisions_locked(edition, stage):
+            raise JuryError(_("The decisions of this edition are locked: an organiser must unlock them first."))
+        decision = Decision.objects.filter(application=application, stage=stage).first()
+        before = decision.outcome if decision else ""
+        now = timezone.now()
+        if decision is None:
+            decision = Decision(edition=edition, application=application, stage=stage, recorded_at=now)
+        for name, value in values.items():
+            setattr(decision, name, value)
+        decision.recorded_by = by
+        decision.updated_at = now
+        decision.save()
+        record(
+            "jury.decision_recorded",
+            actor=by,
+            target=application,
+            edition=edition,
+            from_state=before,
+            to_state=decision.outcome,
+            stage=stage,
+            place=decision.place,
+        )
+    return decision
+
+
+def lock_decisions(edition, *, reason, by, stage=""):
+    reason = (reason or "").strip()
+    if not reason:
+        raise JuryError({"reason": [_("Give a reason for locking the decisions.")]})
+    with transaction.atomic():
+        _lock_edition(edition)
+        if decisions_locked(edition, stage):
+            raise JuryError(_("The decisions of this edition are already locked."))
+        lock = DecisionLock.objects.create(edition=edition, stage=stage, locked_by=by, reason=reason)
+        record(
+            "jury.decisions_locked",
+            actor=by,
+            target=edition,
+            edition=edition,
+            from_state="open",
+            to_state="locked",
+            reason=reason,
+            stage=stage,
+            decisions=Decision.objects.filter(edition=edition, stage=stage).count(),
+        )
+    return lock
+
+
+def unlock_decisions(edition, *, reason, by, stage=""):
+    reason = (reason or "").strip()
+    if not reason:
+        raise JuryError({"reason": [_("Give a reason for unlocking the decisions.")]})
+    with transaction.atomic():
+        _lock_edition(edition)
+        lock = DecisionLock.objects.filter(edition=edition, stage=stage).first()
+        if lock is None:
+            raise JuryError(_("The decisions of this edition are not locked."))
+        if phases.results_visible(edition):
+            raise JuryError(_("The results of this edition are published: decisions can no longer change."))
+        lock.delete()
+        record(
+            "jury.decisions_unlocked",
+            actor=by,
+            target=edition,
+            edition=edition,
+            from_state="locked",
+            to_state="open",
+            reason=reason,
+            stage=stage,
+        )
