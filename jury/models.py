@@ -328,3 +328,28 @@ class AnonymisationCheck(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.content_hash[:12]}"
+
+
+class RankingSnapshot(models.Model):
+    """A frozen ranking: every counted score, the method and its settings, the result, and a SHA-256 over all of it
+    (jury.services.ranking.digest). A later freeze makes a new snapshot; earlier ones stay."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="ranking_snapshots")
+    number = models.PositiveIntegerField(_("number"))
+    created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("frozen by")
+    )
+    settings = models.JSONField(_("settings"))
+    scores = models.JSONField(_("scores"))
+    result = models.JSONField(_("result"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("ranking snapshot")
+        verbose_name_plural = _("ranking snapshots")
+        ordering = ["edition", "-number"]
+        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="unique_ranking_snapshot")]
+
+    def __str__(self):
+        return f"{self.edition_id} #{self.number} {self.sha256[:12]}"

@@ -103,3 +103,14 @@ __all__ = [
     "unassign",
     "validate_scores",
 ]
+
+from .ranking import (  # noqa: E402 (appended after the list above, to ease merging)
+    CategoryRanking,
+    EditionRanking,
+    Recomputed,
+    freeze_ranking,
+    ranking_for,
+    recompute,
+)
+
+__all__ += ["CategoryRanking", "EditionRanking", "Recomputed", "freeze_ranking", "ranking_for", "recompute"]
