@@ -36,3 +36,10 @@ urlpatterns = [
     path("<int:year>/manage/audit/", organiser.audit_trail, name="audit"),
     path("<int:year>/manage/entries/<str:code>/audit/", organiser.entry_audit_trail, name="entry_audit"),
 ]
+
+from .views import ranking as ranking_views  # noqa: E402 (appended, to ease merging)
+
+urlpatterns += [
+    # The chair reaches it too, so it is not under manage/.
+    path("<int:year>/ranking/", ranking_views.ranking_page, name="ranking"),
+]
