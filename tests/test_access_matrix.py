@@ -285,6 +285,9 @@ ROWS = {
     "jury:redaction_terms": Row(jury_url("redaction_terms"), MANAGE, MANAGE),
     "jury:audit": Row(jury_url("audit"), MANAGE, MANAGE_POST_ONLY),
     "jury:entry_audit": Row(entry_url("entry_audit"), MANAGE, MANAGE_POST_ONLY),
+    # The ranking: organisers and the chair once scoring has ended; the world is still scoring, so nobody yet
+    # (tests/test_ranking_page.py covers the deliberation phase).
+    "jury:ranking": Row(jury_url("ranking"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(
