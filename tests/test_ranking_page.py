@@ -201,3 +201,22 @@ def test_ranking_page_query_count_does_not_grow_with_data(client, ranked):
     large = _count(client, edition)
 
     assert small == large <= 15
+
+
+@pytest.mark.polish
+def test_ranking_page_in_polish_is_translated(client, ranked):
+    edition, _entries, _jurors = ranked
+
+    response = _organiser_client(client).get(_url(edition))
+
+    text = response.text
+    assert "Zamknij ocenę i zamroź ranking" in text and "Juror 3" in text and "Alfa Krippendorffa" in text
+    assert "Niska zgodność" in text and "Rozkład sum punktów według jurorów" in text
+
+
+def test_ranking_page_anonymous_is_sent_to_log_in(client, ranked):
+    edition, _entries, _jurors = ranked
+
+    response = client.get(_url(edition))
+
+    assert response.status_code == 302 and "login" in response["Location"]
