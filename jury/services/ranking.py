@@ -36,7 +36,7 @@ class CategoryRanking:
 @dataclass(frozen=True)
 class EditionRanking:
     settings: dict  # plain JSON: the method and its settings, the criteria and the entries (code, category)
-    scores: list  # [code, juror number, criterion id, points] per counted criterion score, sorted
+    scores: list  # (code, juror number, criterion id, points) per counted criterion score
     overall: ranking.Ranking  # every entry together: juror effects, reliability, per-juror totals
     categories: tuple  # CategoryRanking, in the categories' order
     incomplete: int  # counted cards left out because they lack points on a criterion (added after submission)
@@ -78,30 +78,34 @@ def compute(settings, scores):
     points = defaultdict(dict)
     for code, juror, cid, value in scores:
         points[(code, juror)][cid] = value
+    category_of = {code: category for code, category in settings["entries"]}
+    by_category = defaultdict(list)  # category -> its cards
     cards, incomplete = [], 0
-    for (code, juror), given in sorted(points.items()):
-        if set(given) == wanted and None not in given.values():
-            cards.append(ranking.CardRow(code, juror, given))
+    for (code, juror), given in points.items():  # rank() does not depend on the order of the cards
+        if given.keys() == wanted and None not in given.values():
+            card = ranking.CardRow(code, juror, given)
+            cards.append(card)
+            by_category[category_of.get(code)].append(card)
         else:
             incomplete += 1
     options = _ranking_settings(settings)
     entries = [code for code, _category in settings["entries"]]
     codes = {code: code for code in entries}
     overall = ranking.rank(cards, criteria, options, codes=codes, entries=entries)
-    by_category = defaultdict(list)
+    entries_of = defaultdict(list)
     for code, category in settings["entries"]:
-        by_category[category].append(code)
+        entries_of[category].append(code)
     categories = []
-    for name in dict.fromkeys(category for _code, category in settings["entries"]):
-        members = set(by_category[name])
-        pool = [card for card in cards if card.entry in members]
-        result = ranking.rank(pool, criteria, options, codes=codes, entries=by_category[name], effects=overall.effects)
+    for name, members in entries_of.items():
+        result = ranking.rank(
+            by_category[name], criteria, options, codes=codes, entries=members, effects=overall.effects
+        )
         categories.append(CategoryRanking(name, result, ranking.stability(result)))
-    return EditionRanking(settings, [list(row) for row in scores], overall, tuple(categories), incomplete)
+    return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 
 
-def ranking_for(edition):
-    """The edition's ranking from its counted scorecards, with the edition's settings."""
+def _inputs(edition):
+    """The edition's settings (with criteria and entries) and its counted scores: three queries."""
     settings = settings_of(edition)
     settings["criteria"] = [
         [c.pk, c.max_points, str(c.weight), c.order] for c in edition.criteria.order_by("order", "id")
@@ -112,12 +116,16 @@ def ranking_for(edition):
         .order_by("category__order", "category_id", "code")
         .values_list("code", "category__name")
     ]
-    scores = sorted(
-        CriterionScore.objects.filter(scorecard__in=counted_scorecards(edition).values("pk")).values_list(
-            "scorecard__application__code", "scorecard__member__number", "criterion_id", "points"
-        )
+    # ONE aggregated query for every counted criterion score; no query per scorecard.
+    scores = CriterionScore.objects.filter(scorecard__in=counted_scorecards(edition).values("pk")).values_list(
+        "scorecard__application__code", "scorecard__member__number", "criterion_id", "points"
     )
-    return compute(settings, scores)
+    return settings, list(scores)
+
+
+def ranking_for(edition):
+    """The edition's ranking from its counted scorecards, with the edition's settings."""
+    return compute(*_inputs(edition))
 
 
 def _decimal(value, places=2):
@@ -170,7 +178,9 @@ def freeze_ranking(edition, *, by, at=None):
     with transaction.atomic():
         # Numbering under the edition's row lock: two freezes at once get two numbers, never the same one.
         type(edition).objects.select_for_update().filter(pk=edition.pk).exists()
-        current = ranking_for(edition)
+        settings, scores = _inputs(edition)
+        # Sorted lists, as they read back from JSON: the snapshot computes, serialises and hashes the same way later.
+        current = compute(settings, sorted(list(row) for row in scores))
         result = current.result()
         last = RankingSnapshot.objects.filter(edition=edition).aggregate(n=Max("number"))["n"] or 0
         snapshot = RankingSnapshot.objects.create(
@@ -206,7 +216,7 @@ class Recomputed:
 
 def recompute(snapshot):
     """Compute the ranking again from the snapshot's own scores and settings; whether it matches what was stored."""
-    result = compute(snapshot.settings, [tuple(row) for row in snapshot.scores]).result()
+    result = compute(snapshot.settings, [list(row) for row in snapshot.scores]).result()
     return Recomputed(
         result_matches=canonical(result) == canonical(snapshot.result),
         hash_matches=digest(snapshot.settings, snapshot.scores, result) == snapshot.sha256,
