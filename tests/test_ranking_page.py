@@ -220,3 +220,24 @@ def test_ranking_page_anonymous_is_sent_to_log_in(client, ranked):
     response = client.get(_url(edition))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_ranking_page_without_any_scorecard_says_so(client):
+    edition = f.EditionFactory(phase="deliberation")
+    f.CriterionFactory(edition=edition)
+    category = f.CategoryFactory(edition=edition, name="Gminy")
+    f.jury_entry(edition, 1, category=category)
+
+    response = _organiser_client(client).get(_url(edition))
+
+    assert response.status_code == 200
+    assert "No counted scorecards in this category." in response.text and "<svg" not in response.text
+
+
+def test_ranking_page_lists_an_entry_without_counted_cards(client, ranked):
+    edition, entries, _jurors = ranked
+    late = f.jury_entry(edition, 4, category=entries[0].category)
+
+    response = _organiser_client(client).get(_url(edition))
+
+    assert f"Without any counted scorecard: {late.code}" in response.text

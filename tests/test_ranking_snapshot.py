@@ -216,3 +216,23 @@ def test_freeze_moment_is_now_by_default(ranked, organiser):
     snapshot = services.freeze_ranking(edition, by=organiser)
 
     assert snapshot.created_at >= before
+
+
+def test_freeze_ranking_without_any_score_stores_an_empty_ranking_that_recomputes(organiser):
+    edition = f.EditionFactory(phase="deliberation")
+    f.CriterionFactory(edition=edition)
+    entry = f.jury_entry(edition, 1)
+
+    snapshot = services.freeze_ranking(edition, by=organiser)
+
+    assert snapshot.result["categories"][0]["unscored"] == [entry.code]
+    assert services.recompute(snapshot)
+
+
+def test_ranking_for_category_without_cards_lists_its_entries_as_unscored(ranked):
+    edition, _entries, _jurors = ranked
+    lonely = f.jury_entry(edition, 9, category=f.CategoryFactory(edition=edition, name="Powiaty", order=5))
+
+    result = services.ranking_for(edition)
+
+    assert [(c.name, c.ranking.unscored) for c in result.categories] == [("Gminy", ()), ("Powiaty", (lonely.code,))]

@@ -56,7 +56,7 @@ def _column_label(column):
     return _("%(method)s, adjusted") % {"method": label} if adjusted else str(label)
 
 
-def _category_context(category, labels):
+def _category_context(category):
     result = category.ranking
     method = result.settings.method
     rows = [
@@ -68,7 +68,6 @@ def _category_context(category, labels):
             "raw_percent": ranking.to_decimal(result.percent(row.value(method))),
             "adjusted": ranking.to_decimal(row.value(method, adjusted=True)),
             "cards": row.cards,
-            "jurors": ", ".join(labels.label(juror) for juror in row.jurors),
             "spread": ranking.to_decimal(row.spread),
             "flagged": row.flagged,
         }
@@ -128,7 +127,7 @@ def ranking_page(request, edition):
             "tie_rules": ", ".join(settings["tie_rules"]),
             "disagreement_percent": ranking.to_decimal(Fraction(settings["disagreement_share"]) * 100, 0),
             "max_total": ranking.to_decimal(overall.max_total),
-            "categories": [_category_context(category, labels) for category in current.categories],
+            "categories": [_category_context(category) for category in current.categories],
             "reliability": overall.reliability,
             "alpha": ranking.to_decimal(overall.reliability.alpha, 3),
             "juror_chart": juror_chart,
