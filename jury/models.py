@@ -21,7 +21,8 @@ class JuryMember(models.Model):
         _("maximum entries"), null=True, blank=True, help_text=_("Empty: no limit on this juror's load.")
     )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
-    # "Juror 3" on ranking pages: stable within the edition, given in the order of joining, never reused.
+    # "Juror 3" on ranking pages: stable within the edition, given in the order of joining (members are deactivated,
+    # not deleted, so a number is not given twice).
     number = models.PositiveIntegerField(_("juror number"), editable=False)
 
     class Meta:

@@ -236,3 +236,22 @@ def test_ranking_for_category_without_cards_lists_its_entries_as_unscored(ranked
     result = services.ranking_for(edition)
 
     assert [(c.name, c.ranking.unscored) for c in result.categories] == [("Gminy", ()), ("Powiaty", (lonely.code,))]
+
+
+def test_edition_admin_shows_the_ranking_settings(admin_client, ranked):
+    edition, _entries, _jurors = ranked
+
+    response = admin_client.get(f"/admin/contest/edition/{edition.pk}/change/")
+
+    assert response.status_code == 200
+    for field in ("ranking_method", "ranking_standardise", "ranking_tie_rules", "ranking_disagreement_share"):
+        assert f'name="{field}"' in response.text
+
+
+def test_juror_joining_later_gets_the_next_number(ranked):
+    edition, _entries, _jurors = ranked
+    user = f.UserFactory(email="late.juror@example.com")
+
+    member = JuryMember.objects.create(edition=edition, user=user)
+
+    assert member.number == 4
