@@ -54,6 +54,17 @@ class EditionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Ranking"),
+            {
+                "fields": [
+                    "ranking_method",
+                    "ranking_standardise",
+                    "ranking_tie_rules",
+                    "ranking_disagreement_share",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description=_("phase"))

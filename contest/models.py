@@ -1,11 +1,12 @@
 """Editions and their set-up (categories, criteria, attachment requirements, checklist), TERC units, audit events."""
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
@@ -48,6 +49,10 @@ FILE_TYPE_KEYS = {key for key, _label in FILE_TYPE_CHOICES}
 ALLOWED_TYPES_HELP = format_lazy("{}: {}", _("allowed file types"), ", ".join(sorted(FILE_TYPE_KEYS)))
 
 
+# The tie-break rules jury.ranking knows (jury.ranking.TIE_RULES; contest does not import the jury).
+RANKING_TIE_RULES = ("criteria", "mean", "median", "trimmed", "min")
+
+
 class EditionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_draft=False)
@@ -85,6 +90,35 @@ class Edition(models.Model):
     min_justification_length = models.PositiveIntegerField(_("minimum justification length"), default=50)
     jurors_per_entry = models.PositiveSmallIntegerField(
         _("jurors per entry"), null=True, blank=True, help_text=_("Empty: every juror scores every entry.")
+    )
+    ranking_method = models.CharField(
+        _("ranking method"),
+        max_length=10,
+        choices=[("mean", _("mean")), ("median", _("median")), ("trimmed", _("trimmed mean"))],
+        default="mean",
+        help_text=_("Trimmed mean: the highest and lowest totals are dropped when an entry has at least five cards."),
+    )
+    ranking_standardise = models.BooleanField(
+        _("adjusted results count"),
+        default=False,
+        help_text=_("Results adjusted for harsh and lenient jurors decide the places (raw results are shown too)."),
+    )
+    ranking_tie_rules = models.CharField(
+        _("tie-break rules"),
+        max_length=100,
+        default="criteria,median",
+        help_text=_(
+            "Comma-separated, applied in order: criteria (mean points per criterion in their order), mean, median, "
+            "trimmed, min (the higher lowest total). What is still tied is shown ex aequo."
+        ),
+    )
+    ranking_disagreement_share = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Entries whose jurors' totals spread more than this share of the maximum are flagged."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,8 +158,19 @@ class Edition(models.Model):
                     "previous": self._meta.get_field(previous).verbose_name,
                 }
             previous = field
+        unknown = [rule for rule in self.tie_rules if rule not in RANKING_TIE_RULES]
+        if unknown or not self.tie_rules and self.ranking_tie_rules.strip():
+            errors["ranking_tie_rules"] = _("Unknown tie-break rule %(rule)s; choose from %(rules)s.") % {
+                "rule": (unknown or [self.ranking_tie_rules])[0],
+                "rules": ", ".join(RANKING_TIE_RULES),
+            }
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def tie_rules(self):
+        """The tie-break rules as a tuple, in order, without blanks."""
+        return tuple(rule.strip() for rule in (self.ranking_tie_rules or "").split(",") if rule.strip())
 
     def phase(self, at=None):
         return phase_at(self, at)

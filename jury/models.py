@@ -1,7 +1,7 @@
 """Jury membership, invitations, affiliations, declarations, conflicts of interest, assignments and scorecards."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,15 +21,31 @@ class JuryMember(models.Model):
         _("maximum entries"), null=True, blank=True, help_text=_("Empty: no limit on this juror's load.")
     )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    # "Juror 3" on ranking pages: stable within the edition, given in the order of joining (members are deactivated,
+    # not deleted, so a number is not given twice).
+    number = models.PositiveIntegerField(_("juror number"), editable=False)
 
     class Meta:
         verbose_name = _("jury member")
         verbose_name_plural = _("jury members")
         ordering = ["edition", "-is_chair", "id"]
-        constraints = [models.UniqueConstraint(fields=["edition", "user"], name="unique_jury_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "user"], name="unique_jury_member"),
+            models.UniqueConstraint(fields=["edition", "number"], name="unique_jury_member_number"),
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.edition})"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            with transaction.atomic():
+                # The edition's row serialises the numbering of two members joining at once.
+                Edition.objects.select_for_update().filter(pk=self.edition_id).exists()
+                last = JuryMember.objects.filter(edition_id=self.edition_id).aggregate(n=models.Max("number"))["n"]
+                self.number = (last or 0) + 1
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 class Invitation(InvitationState, models.Model):
@@ -367,3 +383,28 @@ class DecisionLock(models.Model):
 
     def __str__(self):
         return f"{self.edition_id} {self.stage or '-'}"
+
+
+class RankingSnapshot(models.Model):
+    """A frozen ranking: every counted score, the method and its settings, the result, and a SHA-256 over all of it
+    (jury.services.ranking.digest). A later freeze makes a new snapshot; earlier ones stay."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="ranking_snapshots")
+    number = models.PositiveIntegerField(_("number"))
+    created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("frozen by")
+    )
+    settings = models.JSONField(_("settings"))
+    scores = models.JSONField(_("scores"))
+    result = models.JSONField(_("result"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("ranking snapshot")
+        verbose_name_plural = _("ranking snapshots")
+        ordering = ["edition", "-number"]
+        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="unique_ranking_snapshot")]
+
+    def __str__(self):
+        return f"{self.edition_id} #{self.number} {self.sha256[:12]}"

@@ -136,6 +136,33 @@ def _lock_decisions(user, edition, application=None):
     return ALLOWED
 
 
+def scoring_ended(edition, at=None):
+    """Whether the edition's scoring has ended (deliberation, results or the archive)."""
+    return phases.phase_at(edition, at) in (phases.Phase.DELIBERATION, phases.Phase.RESULTS, phases.Phase.ARCHIVED)
+
+
+def _ranking(user, edition, application=None):
+    """The ranking: organisers and the edition's chair, once scoring has ended. Other jurors never see it: it shows
+    every juror's totals."""
+    if not user.is_authenticated:
+        return LOGIN
+    if not is_organiser(user):
+        member = membership(user, edition)
+        if member is None or not member.is_chair:
+            return Verdict(False, _("Only the organisers and the chair of the committee see the ranking."), "hidden")
+    if not scoring_ended(edition):
+        return Verdict(False, _("The ranking is shown once jury scoring has ended."), "denied")
+    return ALLOWED
+
+
+def _freeze(user, edition, application=None):
+    """Freezing the ranking: organisers, on the ranking page (when scoring has ended is the service's question)."""
+    verdict = _ranking(user, edition)
+    if not verdict:
+        return verdict
+    return _organise(user, edition)
+
+
 RULES = {
     "home": _home,
     "jury": _jury,
@@ -146,6 +173,8 @@ RULES = {
     "organise": _organise,
     "decide": _decide,
     "lock_decisions": _lock_decisions,
+    "ranking": _ranking,
+    "freeze": _freeze,
 }
 # Actions of a juror in their own edition: the view receives their JuryMember.
 JUROR_ACTIONS = {"jury", "entries", "entry", "score"}

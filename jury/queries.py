@@ -125,11 +125,9 @@ def member_loads(edition):
 
 
 def juror_numbers(edition):
-    """{member id: n}: each juror of the edition as "Juror n", numbered 1..n by JuryMember.id (inactive members keep
-    their number, so the numbering never shifts). Exports and score sheets name jurors only through this; it will
-    read the stored JuryMember.number once that field exists."""
-    ids = JuryMember.objects.filter(edition=edition).order_by("id").values_list("id", flat=True)
-    return {member_id: number for number, member_id in enumerate(ids, start=1)}
+    """{member id: n}: each juror of the edition as "Juror n", by the stable JuryMember.number (inactive members keep
+    theirs). Exports, score sheets and the ranking name jurors only through it."""
+    return dict(JuryMember.objects.filter(edition=edition).values_list("id", "number"))
 
 
 def submitted_scorecards(edition, member=None):

@@ -48,3 +48,10 @@ urlpatterns += [
     path("<int:year>/decisions/unlock/", decisions_views.decisions_unlock, name="decisions_unlock"),
     path("<int:year>/decisions/entries/<str:code>/", decisions_views.decision_record, name="decision_record"),
 ]
+
+from .views import ranking as ranking_views  # noqa: E402 (appended, to ease merging)
+
+urlpatterns += [
+    # The chair reaches it too, so it is not under manage/.
+    path("<int:year>/ranking/", ranking_views.ranking_page, name="ranking"),
+]

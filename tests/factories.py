@@ -431,3 +431,42 @@ def recorded_affiliation(user, **fields):
     from jury import services
 
     return services.add_affiliation(user, by=UserFactory(is_organiser=True), **fields)
+
+
+def submitted_card(member, application, points):
+    """A submitted scorecard with `points` ({criterion: points}), assigned to the member; written directly."""
+    from jury.models import Assignment, CriterionScore, Scorecard
+
+    Assignment.objects.get_or_create(member=member, application=application)
+    card = Scorecard.objects.create(
+        member=member, application=application, status="submitted", submitted_at=timezone.now(), revision=1
+    )
+    CriterionScore.objects.bulk_create(
+        CriterionScore(scorecard=card, criterion=criterion, points=value, justification="Uzasadnienie oceny.")
+        for criterion, value in points.items()
+    )
+    return card
+
+
+def ranked_edition(phase="deliberation"):
+    """The hand-computed case of the ranking tests: criteria of weight 1 and 2 (max 10 each, maximum total 30), three
+    entries in one category, three jurors (the first the chair) scoring all of them.
+
+    Totals: 001: 22, 16, 27 (mean 65/3 = 21.67, spread 11 > 9 = 0.30 × 30: flagged); 002: 15, 12, 18 (mean 15);
+    003: 15, 13, 17 (mean 15). 002 and 003 also tie on both criterion means (5, 5) and the median (15): ex aequo 2.
+    """
+    edition = EditionFactory(phase=phase)
+    category = CategoryFactory(edition=edition, name="Gminy")
+    first = CriterionFactory(edition=edition, max_points=10, weight=1, order=1)
+    second = CriterionFactory(edition=edition, max_points=10, weight=2, order=2)
+    entries = [jury_entry(edition, number, category=category) for number in (1, 2, 3)]
+    jurors = [declared_juror(edition, is_chair=k == 0) for k in range(3)]
+    given = [
+        [(8, 7), (6, 5), (9, 9)],
+        [(5, 5), (4, 4), (6, 6)],
+        [(5, 5), (5, 4), (5, 6)],
+    ]
+    for entry, cards in zip(entries, given, strict=True):
+        for juror, (a, b) in zip(jurors, cards, strict=True):
+            submitted_card(juror, entry, {first: a, second: b})
+    return edition, entries, jurors

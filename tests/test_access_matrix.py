@@ -306,6 +306,9 @@ ROWS = {
     "jury:decisions_unlock": Row(
         jury_url("decisions_unlock"), MANAGE_POST_ONLY, MANAGE, lambda w: {"reason": "Poprawka"}
     ),
+    # The ranking: organisers and the chair once scoring has ended; the world is still scoring, so nobody yet
+    # (tests/test_ranking_page.py covers the deliberation phase).
+    "jury:ranking": Row(jury_url("ranking"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

@@ -191,6 +191,9 @@ def edition_form_data(**overrides):
         "summary_max_length": "1500",
         "min_justification_length": "50",
         "jurors_per_entry": "",
+        "ranking_method": "mean",
+        "ranking_tie_rules": "criteria,median",
+        "ranking_disagreement_share": "0.30",
         "archived_at_0": "",
         "archived_at_1": "",
     }

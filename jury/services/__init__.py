@@ -117,3 +117,14 @@ __all__ = [
     "unlock_decisions",
     "validate_decision",
 ]
+
+from .ranking import (  # noqa: E402 (appended after the list above, to ease merging)
+    CategoryRanking,
+    EditionRanking,
+    Recomputed,
+    freeze_ranking,
+    ranking_for,
+    recompute,
+)
+
+__all__ += ["CategoryRanking", "EditionRanking", "Recomputed", "freeze_ranking", "ranking_for", "recompute"]
