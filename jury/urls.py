@@ -55,3 +55,12 @@ urlpatterns += [
     # The chair reaches it too, so it is not under manage/.
     path("<int:year>/ranking/", ranking_views.ranking_page, name="ranking"),
 ]
+
+from .views import protocol as protocol_views  # noqa: E402 (appended, to ease merging)
+
+urlpatterns += [
+    # The chair reaches the protocol too, so it is not under manage/.
+    path("<int:year>/protocol.pdf", protocol_views.protocol, name="protocol"),
+    path("<int:year>/manage/ranking.<str:fmt>", protocol_views.ranking_export, name="ranking_export"),
+    path("<int:year>/manage/decisions.<str:fmt>", protocol_views.decisions_export, name="decisions_export"),
+]
