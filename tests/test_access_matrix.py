@@ -309,6 +309,11 @@ ROWS = {
     # The ranking: organisers and the chair once scoring has ended; the world is still scoring, so nobody yet
     # (tests/test_ranking_page.py covers the deliberation phase).
     "jury:ranking": Row(jury_url("ranking"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
+    # The protocol follows the ranking's rule (tests/test_protocol.py covers the deliberation phase); the exports are
+    # the organisers'.
+    "jury:protocol": Row(jury_url("protocol"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
+    "jury:ranking_export": Row(jury_url("ranking_export", fmt=lambda w: "csv"), MANAGE, MANAGE_POST_ONLY),
+    "jury:decisions_export": Row(jury_url("decisions_export", fmt=lambda w: "xlsx"), MANAGE, MANAGE_POST_ONLY),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

@@ -33,8 +33,12 @@ def decided(ranked):
     edition, entries, jurors = ranked
     organiser = f.UserFactory(is_organiser=True)
     services.record_decision(
-        entries[0], outcome="laureate", place=1, prize_tier="Nagroda główna",
-        citation="Za wzorowe zarządzanie projektem.", by=organiser,
+        entries[0],
+        outcome="laureate",
+        place=1,
+        prize_tier="Nagroda główna",
+        citation="Za wzorowe zarządzanie projektem.",
+        by=organiser,
     )
     services.record_decision(
         entries[1], outcome="distinction", citation="Wyróżnienie za współpracę z mieszkańcami.", by=organiser

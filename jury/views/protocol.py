@@ -72,7 +72,12 @@ def _decision_values(edition):
         Decision.objects.filter(edition=edition, stage="")
         .select_related("application__category")
         .only(
-            "outcome", "place", "prize_tier", "citation", "recorded_at", "application__code",
+            "outcome",
+            "place",
+            "prize_tier",
+            "citation",
+            "recorded_at",
+            "application__code",
             "application__category__name",
         )
         .order_by("application__code")
@@ -120,12 +125,15 @@ def protocol(request, edition):
         .order_by("-is_chair", "number")
         .values_list("number", "user__full_name", "user__email", "is_chair")
     ]
-    categories = [
-        {"name": name, "rows": rows, "unscored": unscored} for name, rows, unscored in _ranking_rows(current)
-    ]
+    categories = [{"name": name, "rows": rows, "unscored": unscored} for name, rows, unscored in _ranking_rows(current)]
     decisions = _decision_values(edition)
     flagged = [
-        {"code": row["code"], "category": row["category"], "spread": row["spread"], "decision": decisions.get(row["code"])}
+        {
+            "code": row["code"],
+            "category": row["category"],
+            "spread": row["spread"],
+            "decision": decisions.get(row["code"]),
+        }
         for category in categories
         for row in category["rows"]
         if row["flagged"]
@@ -205,8 +213,15 @@ def ranking_export(request, edition, fmt):
         raise Http404
     current, _snapshot = _current(edition)
     headers = [
-        _("Place"), _("Ex aequo"), _("Code"), _("Category"), _("Raw result"), _("Adjusted result"),
-        _("Scorecards"), _("Spread"), _("Flagged for discussion"),
+        _("Place"),
+        _("Ex aequo"),
+        _("Code"),
+        _("Category"),
+        _("Raw result"),
+        _("Adjusted result"),
+        _("Scorecards"),
+        _("Spread"),
+        _("Flagged for discussion"),
     ]
     rows = [
         [
@@ -233,7 +248,13 @@ def decisions_export(request, edition, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     headers = [
-        _("Code"), _("Category"), _("Outcome"), _("Place"), _("Prize tier"), _("Citation"), _("Recorded at"),
+        _("Code"),
+        _("Category"),
+        _("Outcome"),
+        _("Place"),
+        _("Prize tier"),
+        _("Citation"),
+        _("Recorded at"),
     ]
     rows = [
         [
