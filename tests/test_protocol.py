@@ -193,3 +193,27 @@ def test_protocol_anonymous_is_sent_to_log_in(client, ranked):
 
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.mark.polish
+def test_protocol_in_polish_names_the_committee_and_the_signatures(client, decided):
+    edition, _entries, _jurors, organiser = decided
+
+    text = _organiser_pdf(client, edition, organiser)
+
+    assert "Protokół z posiedzenia Komisji Konkursowej" in text
+    assert "Sędzia Nazwisko1 przewodniczący komisji" in text
+    assert "Podpisy członków Komisji Konkursowej" in text
+    assert "Ranking NIE jest zamrożony" in text
+
+
+@pytest.mark.polish
+def test_ranking_export_in_polish_has_polish_columns(client, decided):
+    edition, _entries, _jurors, organiser = decided
+    client.force_login(organiser)
+
+    response = client.get(reverse("jury:ranking_export", args=[edition.year, "csv"]))
+
+    header = response.content.decode("utf-8").splitlines()[0]
+    assert header.startswith("\ufeffMiejsce;Ex aequo;Kod")
+    assert "Do dyskusji" in header
