@@ -217,3 +217,29 @@ def test_ranking_export_in_polish_has_polish_columns(client, decided):
     header = response.content.decode("utf-8").splitlines()[0]
     assert header.startswith("\ufeffMiejsce;Ex aequo;Kod")
     assert "Do dyskusji" in header
+
+
+def test_protocol_for_the_chair_renders_from_plain_values_only(client, decided):
+    from django.test.signals import template_rendered
+
+    from tests.test_jury_blind_context import model_paths
+
+    edition, _entries, jurors, organiser = decided
+    services.freeze_ranking(edition, by=organiser)
+    services.lock_decisions(edition, reason="Koniec obrad.", by=organiser)
+    contexts = []
+
+    def capture(sender, template, context, **kwargs):
+        contexts.append((template.name, context.flatten()))
+
+    template_rendered.connect(capture)
+    try:
+        client.force_login(jurors[0].user)
+        _text(client.get(_url(edition)))
+    finally:
+        template_rendered.disconnect(capture)
+
+    protocol = [flat for name, flat in contexts if name == "jury/protocol.html"]
+    assert len(protocol) == 1
+    assert {"members", "snapshot", "categories", "flagged", "groups", "lock"} <= protocol[0].keys()
+    assert model_paths(protocol[0]) == []
