@@ -489,11 +489,18 @@ def reliability(totals):
 
 
 def _group_stats(entry_idx, values, n_entries):
-    """Per entry (entry_idx ascending groups): count, mean, median, trimmed mean, lowest, highest as float64 arrays."""
+    """Per entry (entry_idx ascending groups): count, mean, median, trimmed mean, lowest, highest as float64 arrays.
+
+    No cards at all gives six empty arrays (the starts are cumsum - counts, not [0] + cumsum[:-1], which would
+    index an empty array once).
+    """
+    if not len(values):
+        empty = np.zeros(0, dtype=np.float64)
+        return np.zeros(0, dtype=np.int64), empty, empty, empty, empty, empty
     order = np.lexsort((values, entry_idx))
     ordered = values[order].astype(np.float64)
     counts = np.bincount(entry_idx, minlength=n_entries)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    starts = np.cumsum(counts) - counts
     sums = np.bincount(entry_idx, weights=values.astype(np.float64), minlength=n_entries)
     low, high = ordered[starts], ordered[starts + counts - 1]
     mean = sums / counts
