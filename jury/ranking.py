@@ -66,6 +66,13 @@ from scipy.sparse.csgraph import connected_components
 
 METHODS = ("mean", "median", "trimmed")
 TIE_RULES = ("criteria", "mean", "median", "trimmed", "min")
+TIE_RULE_LABELS = {  # marked only: translate when shown (tie_rules_text)
+    "criteria": gettext_noop("mean points per criterion, in their order"),
+    "mean": gettext_noop("mean"),
+    "median": gettext_noop("median"),
+    "trimmed": gettext_noop("trimmed mean"),
+    "min": gettext_noop("higher lowest total"),
+}
 TRIM_MIN_CARDS = 5
 ADJUSTED_DECIMALS = 6
 DEFAULT_DISAGREEMENT_SHARE = Decimal("0.3")
@@ -486,6 +493,11 @@ def reliability(totals):
 # correctly rounded value of an exact rational, so equal rationals give the identical float, and two different ones
 # (which differ by at least 1 / (n1 × n2) of a scaled point) stay apart as long as the sums are far below 2**53 / n²,
 # i.e. for any real competition: comparing these floats is comparing the exact Fractions, but vectorised.
+
+
+def tie_rules_text(rules):
+    """The tie rules as the reader sees them, translated and in order ("mean points per criterion, ..., median")."""
+    return ", ".join(_(TIE_RULE_LABELS[rule]) for rule in rules)
 
 
 def _group_stats(entry_idx, values, n_entries):
