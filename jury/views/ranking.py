@@ -112,7 +112,7 @@ def ranking_page(request, edition):
     current = services.ranking_for(edition)
     overall = current.overall
     juror_chart = (
-        ranking.juror_distribution_chart(overall.cards, overall.max_total, labels) if overall.rows else None
+        ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
     )
     settings = current.settings
     return render(
