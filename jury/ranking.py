@@ -882,6 +882,7 @@ def entry_spread_chart(rows, maximum):
     rows: EntryResult (e.g. ``ranking.rows`` or the flagged ones); maximum: the maximum weighted total.
     """
     title = _("Spread of jurors' totals per entry")
+    mean_word = _e(_("mean"))
     height = _TOP + _ROW * len(rows) + _BOTTOM
     body = [f'<text x="{_LEFT}" y="18" font-size="12" fill="#333">{_e(title)}</text>']
     table = []
@@ -892,22 +893,20 @@ def entry_spread_chart(rows, maximum):
         body.append(
             f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{_e(row.code)}</text>'
         )
+        lowest, highest, mean_text = to_decimal(row.lowest), to_decimal(row.highest), to_decimal(row.mean)
         body.append(
+            f"<g><title>{_e(row.code)}: {_e(lowest)}–{_e(highest)}, {mean_word} {_e(mean_text)}</title>"
             f'<rect x="{low:.1f}" y="{y - 4:.1f}" width="{max(high - low, 1):.1f}" height="8" fill="{colour}" '
-            f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"><title>{_e(row.code)}: '
-            f"{_e(to_decimal(row.lowest))}–{_e(to_decimal(row.highest))}</title></rect>"
-        )
-        body.append(
-            f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"><title>{_e(row.code)}: {_e(_("mean"))} '
-            f"{_e(to_decimal(row.mean))}</title></circle>"
+            f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"/>'
+            f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"/></g>'
         )
         table.append(
             (
                 row.code,
                 row.cards,
-                to_decimal(row.lowest),
-                to_decimal(row.mean),
-                to_decimal(row.highest),
+                lowest,
+                mean_text,
+                highest,
                 to_decimal(row.spread),
                 row.flagged,
             )

@@ -1,8 +1,9 @@
-"""The per-juror chart is a box plot with a data table (issue 9): a fixed handful of shapes per juror, not per card."""
+"""The per-juror chart is a box plot with a data table (issue 9): a fixed handful of shapes per juror, not per card;
+the entry-spread chart one group per entry."""
 
 from decimal import Decimal
 
-from jury.ranking import CardRow, CriterionRow, juror_distribution_chart, rank
+from jury.ranking import CardRow, CriterionRow, entry_spread_chart, juror_distribution_chart, rank
 
 ONE = (CriterionRow("c", 20, Decimal("1.00"), 0),)
 
@@ -58,3 +59,13 @@ def test_juror_chart_escapes_the_juror_label():
     chart = juror_distribution_chart(ranking, ranking.max_total, '<b>"%(number)s"</b>')
 
     assert "<b>" not in chart.svg and "&lt;b&gt;&quot;1&quot;&lt;/b&gt;" in chart.svg
+
+
+def test_entry_chart_size_does_not_grow_with_the_number_of_cards():
+    few = rank([CardRow("A", j, {"c": 5 + j}) for j in range(2)], ONE)
+    many = rank([CardRow("A", j, {"c": j % 21}) for j in range(300)], ONE)
+
+    small = entry_spread_chart(few.rows, few.max_total).svg
+    large = entry_spread_chart(many.rows, many.max_total).svg
+
+    assert large.count("<") == small.count("<") and large.count("<title>") == 2  # the chart's and the entry's
