@@ -1,5 +1,15 @@
 """Demo jury for the 2026 edition (in scoring): a chair and jurors with affiliations, one automatic conflict,
-signed declarations, a balanced assignment (k = 3) and scorecards in every state (none, draft, submitted, revised)."""
+signed declarations, a balanced assignment (k = 3) and scorecards in every state (none, draft, submitted, revised).
+
+The 2025 edition (results published) gets its whole past: a chair and five jurors, every one scoring every accepted
+entry (deterministic pseudo-random totals, a harsh and a lenient juror, one entry the jurors disagree on), a frozen
+ranking snapshot, a decision for every entry and the decisions locked with a reason. Its phase is past scoring and
+deliberation, so the rows the services would refuse now are written directly (the snapshot goes through the service).
+"""
+
+import random
+
+from django.utils import timezone
 
 from applications.models import Application, Status
 from contest.demo import ensure_user
@@ -7,7 +17,18 @@ from contest.models import TerritorialUnit
 from contest.phases import can_score
 
 from . import blind, services
-from .models import Affiliation, Assignment, Invitation, JuryMember, RedactionTerm, Scorecard
+from .models import (
+    Affiliation,
+    Assignment,
+    CriterionScore,
+    Decision,
+    DecisionLock,
+    Invitation,
+    JuryMember,
+    RankingSnapshot,
+    RedactionTerm,
+    Scorecard,
+)
 
 # "applications" is not taken from the context: seed_demo passes its --applications count under that name.
 SEED_CONTEXT = ("editions", "organiser")
@@ -59,6 +80,8 @@ def _write(stdout, text):
 
 def seed(password="demo", applications=None, jurors=None, stdout=None, editions=None, organiser=None, **_):
     editions = editions or {}
+    if editions.get(2025) is not None and organiser is not None:
+        _seed_2025(editions[2025], organiser, password, stdout)
     edition = editions.get(2026)
     if edition is None or organiser is None:
         return {}
@@ -148,3 +171,103 @@ def _scorecards(edition, members):
                 services.submit_scorecard(
                     member, entry, values(bump=1), comment + " Po ponownej lekturze podnoszę ocenę.", by=member.user
                 )
+
+
+# --- 2025: the finished edition ---------------------------------------------------------------------------------------
+
+JURORS_2025 = 6  # the chair (juror1) and five jurors
+LENIENCY_2025 = {1: 0, 2: -2, 3: 2, 4: 0, 5: 1, 6: -1}  # juror 2 harsh, juror 3 lenient (points per criterion)
+LOCK_REASON_2025 = "Posiedzenie Komisji Konkursowej zakończone; wyniki zatwierdzone protokołem."
+CITATIONS_2025 = [
+    "Za wspólny bilet i komunikację, która połączyła miasto z gminami ościennymi i przywróciła mieszkańcom dojazdy.",
+    "Za wspólne zakupy energii, które obniżyły rachunki gmin i pokazały, że współpraca się opłaca.",
+    "Za program, który pokazał, jak kilka samorządów może wspólnie zadbać o usługi dla mieszkańców.",
+]
+DISTINCTION_2025 = "Za konsekwentną współpracę partnerów i rzetelnie zmierzone rezultaty."
+
+
+def _seed_2025(edition, organiser, password, stdout):
+    members = []
+    for number in range(1, JURORS_2025 + 1):
+        user = ensure_user(f"juror{number}@example.com", password, full_name=NAMES[(number - 1) % len(NAMES)])
+        member, _created = JuryMember.objects.get_or_create(
+            edition=edition, user=user, defaults={"is_chair": number == 1}
+        )
+        members.append(member)
+    entries = list(Application.objects.filter(edition=edition, status__in=Status.ACCEPTED_FOR_JURY).order_by("code"))
+    if not entries:
+        return
+    if not Scorecard.objects.filter(member__edition=edition).exists():
+        _scorecards_2025(edition, members, entries)
+    if not RankingSnapshot.objects.filter(edition=edition).exists():
+        services.freeze_ranking(edition, by=organiser)
+    current = services.ranking_for(edition)
+    if not Decision.objects.filter(edition=edition).exists():
+        _decisions_2025(edition, entries, current.overall, members[0].user)
+    if not DecisionLock.objects.filter(edition=edition, stage="").exists():
+        services.lock_decisions(edition, reason=LOCK_REASON_2025, by=organiser)
+    alpha = current.overall.reliability.alpha
+    flagged = ", ".join(row.code for row in current.overall.flagged) or "-"
+    _write(
+        stdout,
+        f"2025 jury: {len(members)} jurors, {len(entries)} entries; Krippendorff's alpha "
+        f"{'-' if alpha is None else f'{alpha:.3f}'}; flagged for disagreement: {flagged}.",
+    )
+
+
+def _scorecards_2025(edition, members, entries):
+    """Every juror scores every entry: an entry's quality, the juror's leniency and a little noise (seeded)."""
+    rng = random.Random(2025)
+    criteria = list(edition.criteria.all())
+    submitted = edition.scoring_ends_at or timezone.now()
+    disputed = entries[len(entries) // 2]  # the jurors disagree strongly on this one
+    for rank_index, entry in enumerate(entries):
+        quality = rng.uniform(0.45, 0.9)
+        for member in members:
+            Assignment.objects.get_or_create(member=member, application=entry)
+            card = Scorecard.objects.create(
+                member=member,
+                application=entry,
+                status=Scorecard.Status.SUBMITTED,
+                overall_comment="Ocena po lekturze wniosku i załączników.",
+                submitted_at=submitted,
+                revision=1,
+            )
+            scores = []
+            for i, criterion in enumerate(criteria):
+                if entry == disputed:  # half the jury loves it, half does not
+                    share = 0.95 if member.number % 2 else 0.2
+                    points = round(criterion.max_points * share)
+                else:
+                    points = round(criterion.max_points * quality) + LENIENCY_2025[member.number] + rng.randint(-1, 1)
+                scores.append(
+                    CriterionScore(
+                        scorecard=card,
+                        criterion=criterion,
+                        points=max(0, min(criterion.max_points, points)),
+                        justification=JUSTIFICATIONS[(i + rank_index) % len(JUSTIFICATIONS)],
+                    )
+                )
+            CriterionScore.objects.bulk_create(scores)
+
+
+def _decisions_2025(edition, entries, overall, chair_user):
+    """By the ranking, in quarters: laureates (places, citations), distinctions, finalists; the rest not awarded."""
+    by_code = {entry.code: entry for entry in entries}
+    ordered = [by_code[row.code] for row in overall.rows if row.code in by_code]
+    ordered += [entry for entry in entries if entry not in ordered]
+    share = max(1, len(ordered) // 4)
+    for position, entry in enumerate(ordered):
+        fields = {"outcome": Decision.Outcome.NOT_AWARDED}
+        if position < share:
+            fields = {
+                "outcome": Decision.Outcome.LAUREATE,
+                "place": position + 1,
+                "prize_tier": f"{position + 1}. miejsce",
+                "citation": CITATIONS_2025[position % len(CITATIONS_2025)],
+            }
+        elif position < 2 * share:
+            fields = {"outcome": Decision.Outcome.DISTINCTION, "citation": DISTINCTION_2025}
+        elif position < 3 * share:
+            fields = {"outcome": Decision.Outcome.FINALIST}
+        Decision.objects.create(edition=edition, application=entry, recorded_by=chair_user, **fields)

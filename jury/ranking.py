@@ -66,6 +66,13 @@ from scipy.sparse.csgraph import connected_components
 
 METHODS = ("mean", "median", "trimmed")
 TIE_RULES = ("criteria", "mean", "median", "trimmed", "min")
+TIE_RULE_LABELS = {  # marked only: translate when shown (tie_rules_text)
+    "criteria": gettext_noop("mean points per criterion, in their order"),
+    "mean": gettext_noop("mean"),
+    "median": gettext_noop("median"),
+    "trimmed": gettext_noop("trimmed mean"),
+    "min": gettext_noop("higher lowest total"),
+}
 TRIM_MIN_CARDS = 5
 ADJUSTED_DECIMALS = 6
 DEFAULT_DISAGREEMENT_SHARE = Decimal("0.3")
@@ -488,12 +495,24 @@ def reliability(totals):
 # i.e. for any real competition: comparing these floats is comparing the exact Fractions, but vectorised.
 
 
+def tie_rules_text(rules):
+    """The tie rules as the reader sees them, translated and in order ("mean points per criterion, ..., median")."""
+    return ", ".join(_(TIE_RULE_LABELS[rule]) for rule in rules)
+
+
 def _group_stats(entry_idx, values, n_entries):
-    """Per entry (entry_idx ascending groups): count, mean, median, trimmed mean, lowest, highest as float64 arrays."""
+    """Per entry (entry_idx ascending groups): count, mean, median, trimmed mean, lowest, highest as float64 arrays.
+
+    No cards at all gives six empty arrays (the starts are cumsum - counts, not [0] + cumsum[:-1], which would
+    index an empty array once).
+    """
+    if not len(values):
+        empty = np.zeros(0, dtype=np.float64)
+        return np.zeros(0, dtype=np.int64), empty, empty, empty, empty, empty
     order = np.lexsort((values, entry_idx))
     ordered = values[order].astype(np.float64)
     counts = np.bincount(entry_idx, minlength=n_entries)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    starts = np.cumsum(counts) - counts
     sums = np.bincount(entry_idx, weights=values.astype(np.float64), minlength=n_entries)
     low, high = ordered[starts], ordered[starts + counts - 1]
     mean = sums / counts
@@ -765,46 +784,95 @@ def _svg(title, description, height, body):
     )
 
 
-def juror_distribution_chart(card_totals, maximum, juror_label=None):
-    """A strip plot per juror number: every total the juror gave, and their mean as a vertical tick.
+def _quantile(ordered, p):
+    """The p-quantile of sorted values, linear between the closest ranks (exact for ints and Fractions)."""
+    position = Fraction(p) * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
-    card_totals: CardTotal (or (entry, juror, total)) rows; maximum: the maximum weighted total.
+
+def _juror_stats(cards):
+    """{juror: (lowest, lower quartile, median, upper quartile, highest, mean, cards)} as Fractions (cards: int).
+
+    cards: a Ranking, whose scaled integer totals are grouped and sorted as ints (a Fraction only per statistic), or
+    CardTotal / (entry, juror, total) rows.
+    """
+    by_juror = defaultdict(list)
+    scale = 1
+    if isinstance(cards, Ranking):
+        scale = cards.scale
+        for _entry, juror, scaled in cards.scaled_cards:
+            by_juror[juror].append(int(scaled))
+    else:
+        for card in cards:
+            _entry, juror, total = (card.entry, card.juror, card.total) if isinstance(card, CardTotal) else card
+            by_juror[juror].append(Fraction(total))
+    stats = {}
+    for juror, totals in by_juror.items():
+        ordered = sorted(totals)
+        points = (ordered[0], *(_quantile(ordered, Fraction(k, 4)) for k in (1, 2, 3)), ordered[-1])
+        mean = Fraction(sum(ordered)) / len(ordered)
+        stats[juror] = (*(Fraction(v) / scale for v in points), mean / scale, len(ordered))
+    return stats
+
+
+def juror_distribution_chart(cards, maximum, juror_label=None):
+    """A box plot per juror number: lowest, quartiles, median and highest total, and the juror's mean as a red dot.
+
+    cards: a Ranking (fast: reads its scaled totals) or CardTotal / (entry, juror, total) rows; maximum: the maximum
+    weighted total. The drawing is a fixed handful of shapes per juror, whatever the number of scorecards; the data
+    table (one row per juror: cards, mean, median, lowest, highest) carries the numbers.
     """
     juror_label = juror_label or _("Juror %(number)s")
-    by_juror = defaultdict(list)
-    for card in card_totals:
-        _entry, juror, total = (card.entry, card.juror, card.total) if isinstance(card, CardTotal) else card
-        by_juror[juror].append(Fraction(total))
-    jurors = sorted(by_juror)
+    stats = _juror_stats(cards)
+    jurors = sorted(stats)
     title = _("Distribution of totals per juror")
     height = _TOP + _ROW * len(jurors) + _BOTTOM
     body = [f'<text x="{_LEFT}" y="18" font-size="12" fill="#333">{_e(title)}</text>']
     rows = []
+    words = {
+        "cards": _("scorecards"),
+        "low": _("lowest"),
+        "q1": _("lower quartile"),
+        "median": _("median"),
+        "q3": _("upper quartile"),
+        "high": _("highest"),
+        "mean": _("mean"),
+    }
     for k, juror in enumerate(jurors):
-        totals = sorted(by_juror[juror])
-        mean = sum(totals) / len(totals)
+        low, q1, median, q3, high, mean, count = stats[juror]
         name = juror_label % {"number": juror}
         y = _TOP + _ROW * k + _ROW / 2
+        xs = [_x(v, maximum) for v in (low, q1, median, q3, high, mean)]
+        tip = _e(
+            f"{name}: {words['cards']} {count}, {words['low']} {to_decimal(low)}, {words['q1']} {to_decimal(q1)}, "
+            f"{words['median']} {to_decimal(median)}, {words['q3']} {to_decimal(q3)}, {words['high']} "
+            f"{to_decimal(high)}, {words['mean']} {to_decimal(mean)}"
+        )
         body.append(
             f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{_e(name)}</text>'
         )
         body.append(
-            f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_WIDTH - _RIGHT}" y2="{y:.1f}" stroke="#ddd" stroke-width="1"/>'
-        )
-        for total in totals:
-            body.append(
-                f'<circle cx="{_x(total, maximum):.1f}" cy="{y:.1f}" r="4" fill="#1f5fa8" fill-opacity="0.5">'
-                f"<title>{_e(name)}: {_e(to_decimal(total))}</title></circle>"
+            f"<g><title>{tip}</title>"
+            f'<line x1="{xs[0]:.1f}" y1="{y:.1f}" x2="{xs[4]:.1f}" y2="{y:.1f}" stroke="#555" stroke-width="1"/>'
+            + "".join(
+                f'<line x1="{x:.1f}" y1="{y - 5:.1f}" x2="{x:.1f}" y2="{y + 5:.1f}" stroke="#555" stroke-width="1"/>'
+                for x in (xs[0], xs[4])
             )
-        x = _x(mean, maximum)
-        body.append(
-            f'<line x1="{x:.1f}" y1="{y - 8:.1f}" x2="{x:.1f}" y2="{y + 8:.1f}" stroke="#b22222" stroke-width="2">'
-            f"<title>{_e(name)}: {_e(_('mean'))} {_e(to_decimal(mean))}</title></line>"
+            + f'<rect x="{xs[1]:.1f}" y="{y - 7:.1f}" width="{max(xs[3] - xs[1], 1):.1f}" height="14" fill="#1f5fa8" '
+            f'fill-opacity="0.35" stroke="#1f5fa8" stroke-width="1"/>'
+            f'<line x1="{xs[2]:.1f}" y1="{y - 7:.1f}" x2="{xs[2]:.1f}" y2="{y + 7:.1f}" stroke="#0b2e57" '
+            f'stroke-width="2"/>'
+            f'<circle cx="{xs[5]:.1f}" cy="{y:.1f}" r="4" fill="#b22222"/></g>'
         )
-        rows.append((name, len(totals), to_decimal(totals[0]), to_decimal(mean), to_decimal(totals[-1])))
+        rows.append((name, count, to_decimal(mean), to_decimal(median), to_decimal(low), to_decimal(high)))
     body.extend(_axis(height, maximum))
-    description = _("One row per juror: each dot is one scorecard's total, the red tick is the juror's mean.")
-    header = (_("Juror"), _("Scorecards"), _("Lowest"), _("Mean"), _("Highest"))
+    description = _(
+        "One row per juror: the whisker runs from the lowest to the highest total, the box from the lower to the upper "
+        "quartile, the dark line is the median and the red dot the juror's mean."
+    )
+    header = (_("Juror"), _("Scorecards"), _("Mean"), _("Median"), _("Lowest"), _("Highest"))
     return Chart(_svg(title, description, height, body), title, header, tuple(rows))
 
 
@@ -814,6 +882,7 @@ def entry_spread_chart(rows, maximum):
     rows: EntryResult (e.g. ``ranking.rows`` or the flagged ones); maximum: the maximum weighted total.
     """
     title = _("Spread of jurors' totals per entry")
+    mean_word = _e(_("mean"))
     height = _TOP + _ROW * len(rows) + _BOTTOM
     body = [f'<text x="{_LEFT}" y="18" font-size="12" fill="#333">{_e(title)}</text>']
     table = []
@@ -824,22 +893,20 @@ def entry_spread_chart(rows, maximum):
         body.append(
             f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{_e(row.code)}</text>'
         )
+        lowest, highest, mean_text = to_decimal(row.lowest), to_decimal(row.highest), to_decimal(row.mean)
         body.append(
+            f"<g><title>{_e(row.code)}: {_e(lowest)}–{_e(highest)}, {mean_word} {_e(mean_text)}</title>"
             f'<rect x="{low:.1f}" y="{y - 4:.1f}" width="{max(high - low, 1):.1f}" height="8" fill="{colour}" '
-            f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"><title>{_e(row.code)}: '
-            f"{_e(to_decimal(row.lowest))}–{_e(to_decimal(row.highest))}</title></rect>"
-        )
-        body.append(
-            f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"><title>{_e(row.code)}: {_e(_("mean"))} '
-            f"{_e(to_decimal(row.mean))}</title></circle>"
+            f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"/>'
+            f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"/></g>'
         )
         table.append(
             (
                 row.code,
                 row.cards,
-                to_decimal(row.lowest),
-                to_decimal(row.mean),
-                to_decimal(row.highest),
+                lowest,
+                mean_text,
+                highest,
                 to_decimal(row.spread),
                 row.flagged,
             )

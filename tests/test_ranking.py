@@ -331,8 +331,8 @@ def test_juror_chart_is_accessible_svg_without_style_attributes():
     assert chart.svg.startswith("<svg") and 'role="img"' in chart.svg and "<title>" in chart.svg
     assert "style=" not in chart.svg
     assert chart.rows == (
-        ("Juror 1", 2, Decimal("10.00"), Decimal("11.00"), Decimal("12.00")),
-        ("Juror 2", 2, Decimal("16.00"), Decimal("17.00"), Decimal("18.00")),
+        ("Juror 1", 2, Decimal("11.00"), Decimal("11.00"), Decimal("10.00"), Decimal("12.00")),
+        ("Juror 2", 2, Decimal("17.00"), Decimal("17.00"), Decimal("16.00"), Decimal("18.00")),
     )
 
 

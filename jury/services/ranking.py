@@ -68,21 +68,6 @@ def _ranking_settings(settings):
     )
 
 
-def _rank(cards, criteria, options, *, codes, entries, effects=None):
-    """jury.ranking.rank, and an empty Ranking for a pool without any counted card (rank() needs at least one)."""
-    if cards:
-        return ranking.rank(cards, criteria, options, codes=codes, entries=entries, effects=effects)
-    return ranking.Ranking(
-        options,
-        ranking.max_total(criteria),
-        rows=(),
-        unscored=tuple(sorted(entries)),
-        effects=effects,
-        reliability=ranking.reliability(()),
-        codes=codes,
-    )
-
-
 def compute(settings, scores):
     """The pure part: rank from plain settings (with "criteria" and "entries") and score rows."""
     criteria = tuple(
@@ -106,13 +91,15 @@ def compute(settings, scores):
     options = _ranking_settings(settings)
     entries = [code for code, _category in settings["entries"]]
     codes = {code: code for code in entries}
-    overall = _rank(cards, criteria, options, codes=codes, entries=entries)
+    overall = ranking.rank(cards, criteria, options, codes=codes, entries=entries)
     entries_of = defaultdict(list)
     for code, category in settings["entries"]:
         entries_of[category].append(code)
     categories = []
     for name, members in entries_of.items():
-        result = _rank(by_category[name], criteria, options, codes=codes, entries=members, effects=overall.effects)
+        result = ranking.rank(
+            by_category[name], criteria, options, codes=codes, entries=members, effects=overall.effects
+        )
         categories.append(CategoryRanking(name, result, ranking.stability(result)))
     return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 

@@ -61,6 +61,7 @@ def home(request):
 def dashboard(request, edition, member):
     rows = blind.build_rows(queries.juror_assignments(member))
     done = sum(1 for r in rows if r.is_submitted)
+    chair = bool(member.is_chair)
     return render(
         request,
         "jury/dashboard.html",
@@ -69,6 +70,9 @@ def dashboard(request, edition, member):
             "rows": rows,
             "done": done,
             "scoring_open": phases.can_score(edition),
+            # The chair's links (plain booleans: juror pages get no model instances).
+            "show_ranking": chair and permissions.scoring_ended(edition),
+            "show_decisions": chair,
         },
     )
 

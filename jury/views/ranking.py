@@ -112,7 +112,7 @@ def ranking_page(request, edition):
     current = services.ranking_for(edition)
     overall = current.overall
     juror_chart = (
-        ranking.juror_distribution_chart(overall.cards, overall.max_total, labels) if overall.rows else None
+        ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
     )
     settings = current.settings
     return render(
@@ -124,7 +124,7 @@ def ranking_page(request, edition):
             "show_names": show_names,
             "method": METHOD_LABELS[settings["method"]],
             "standardise": settings["standardise"],
-            "tie_rules": ", ".join(settings["tie_rules"]),
+            "tie_rules": ranking.tie_rules_text(settings["tie_rules"]),
             "disagreement_percent": ranking.to_decimal(Fraction(settings["disagreement_share"]) * 100, 0),
             "max_total": ranking.to_decimal(overall.max_total),
             "categories": [_category_context(category) for category in current.categories],
