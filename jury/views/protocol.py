@@ -119,12 +119,17 @@ def protocol(request, edition):
 
     current, snapshot = _current(edition)
     settings = current.settings
-    members = [
-        {"number": number, "name": full_name or email, "is_chair": is_chair}
-        for number, full_name, email, is_chair in JuryMember.objects.filter(edition=edition, is_active=True)
-        .order_by("-is_chair", "number")
-        .values_list("number", "user__full_name", "user__email", "is_chair")
-    ]
+    # Names without juror numbers, in alphabetical order: the chair may download the protocol, and a name beside a
+    # number (or in number order) would tell them whose totals the ranking's juror numbers carry.
+    members = sorted(
+        (
+            {"name": full_name or email, "is_chair": is_chair}
+            for full_name, email, is_chair in JuryMember.objects.filter(edition=edition, is_active=True).values_list(
+                "user__full_name", "user__email", "is_chair"
+            )
+        ),
+        key=lambda member: (not member["is_chair"], member["name"].casefold()),
+    )
     categories = [{"name": name, "rows": rows, "unscored": unscored} for name, rows, unscored in _ranking_rows(current)]
     decisions = _decision_values(edition)
     flagged = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import is_organiser
 from contest.errors import ServiceError
 
-from .. import ranking, services
+from .. import blind, ranking, services
 from ..models import JuryMember
 from ..permissions import permission_required
 
@@ -119,7 +119,8 @@ def ranking_page(request, edition):
         request,
         "jury/ranking.html",
         {
-            "edition": edition,
+            # The chair is a juror: the page holds plain values only, never a model (jury.blind).
+            "edition": blind.blind_edition(edition),
             "organiser": organiser,
             "show_names": show_names,
             "method": METHOD_LABELS[settings["method"]],
