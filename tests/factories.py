@@ -460,7 +460,11 @@ def ranked_edition(phase="deliberation"):
     first = CriterionFactory(edition=edition, max_points=10, weight=1, order=1)
     second = CriterionFactory(edition=edition, max_points=10, weight=2, order=2)
     entries = [jury_entry(edition, number, category=category) for number in (1, 2, 3)]
-    jurors = [declared_juror(edition, is_chair=k == 0) for k in range(3)]
+    # Named "Sędzia Nazwisko1..3" so pages and PDFs can be searched for names (the chair is the first).
+    jurors = [
+        declared_juror(edition, is_chair=k == 0, user=UserFactory(full_name=f"Sędzia Nazwisko{k + 1}"))
+        for k in range(3)
+    ]
     given = [
         [(8, 7), (6, 5), (9, 9)],
         [(5, 5), (4, 4), (6, 6)],

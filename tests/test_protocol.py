@@ -21,11 +21,7 @@ def _no_mfa(settings):
 
 @pytest.fixture
 def ranked():
-    edition, entries, jurors = f.ranked_edition()
-    for k, juror in enumerate(jurors):
-        juror.user.full_name = f"Sędzia Nazwisko{k + 1}"
-        juror.user.save(update_fields=["full_name"])
-    return edition, entries, jurors
+    return f.ranked_edition()
 
 
 @pytest.fixture
