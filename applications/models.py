@@ -94,6 +94,13 @@ class Application(models.Model):
     # Content (jury-visible after redaction)
     title = models.CharField(_("project title"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    public_summary = models.TextField(
+        _("public summary"),
+        blank=True,
+        help_text=_(
+            "Shown on the public results page if the entry is awarded. The summary above is for the jury only."
+        ),
+    )
     problem = models.TextField(_("the problem addressed"), blank=True)
     goals = models.TextField(_("goals"), blank=True)
     cooperation_method = models.TextField(_("method of cooperation"), blank=True)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "contest",
     "applications",
     "jury",
+    "results",
 ]
 
 MIDDLEWARE = [

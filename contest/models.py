@@ -13,7 +13,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from .phases import Phase, phase_at
+from .phases import phase_at, results_visible
 
 
 class FileType(NamedTuple):
@@ -120,6 +120,22 @@ class Edition(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Entries whose jurors' totals spread more than this share of the maximum are flagged."),
     )
+    results_withdrawn_at = models.DateTimeField(
+        _("results withdrawn"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by unpublishing: the results are hidden again until they are published anew."),
+    )
+    results_withdrawn_reason = models.TextField(_("reason for withdrawing the results"), blank=True, editable=False)
+    publish_jury_feedback = models.BooleanField(
+        _("applicants see the jury's feedback"),
+        default=False,
+        help_text=_(
+            "After publication each applicant sees per-criterion averages and the jurors' justifications, "
+            "with no juror named or numbered."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,7 +210,7 @@ class Edition(models.Model):
 
     @property
     def results_visible(self):
-        return self.phase() in (Phase.RESULTS, Phase.ARCHIVED)
+        return results_visible(self)
 
 
 class Category(models.Model):
@@ -258,6 +274,14 @@ class AttachmentRequirement(models.Model):
     )
     visible_to_jury = models.BooleanField(
         _("shown to the jury"), default=True, help_text=_("Turn off for attachments that identify the applicant.")
+    )
+    published_for_awarded = models.BooleanField(
+        _("published for awarded entries"),
+        default=False,
+        help_text=_(
+            "Photos or a presentation shown on the laureate page of a laureate or distinguished entry after "
+            "publication. Pictures are published as resized copies without their metadata."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

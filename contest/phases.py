@@ -62,4 +62,8 @@ def can_score(edition, at=None):
 
 
 def results_visible(edition, at=None):
+    """Whether the results of an edition are public at a moment: from results_at (to the second) on, unless an
+    organiser withdrew them (unpublishing). Every public surface and the applicants' dashboards ask this."""
+    if getattr(edition, "results_withdrawn_at", None) is not None:
+        return False
     return phase_at(edition, at) in (Phase.RESULTS, Phase.ARCHIVED)

@@ -13,6 +13,7 @@ from contest.audit import record
 from contest.models import Edition
 
 from ..models import Decision, DecisionLock
+from ..signals import decisions_changed
 from .errors import JuryError
 
 # Decisions are recorded after scoring has ended and before the results are published.
@@ -117,6 +118,7 @@ def lock_decisions(edition, *, reason, by, stage=""):
             stage=stage,
             decisions=Decision.objects.filter(edition=edition, stage=stage).count(),
         )
+        decisions_changed.send(sender=Decision, edition=edition, stage=stage, locked=True, by=by)
     return lock
 
 
@@ -142,3 +144,4 @@ def unlock_decisions(edition, *, reason, by, stage=""):
             reason=reason,
             stage=stage,
         )
+        decisions_changed.send(sender=Decision, edition=edition, stage=stage, locked=False, by=by)
