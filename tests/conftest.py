@@ -105,3 +105,38 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`seed_demo` once for a whole module, rolled back after its last test: each test of the module then runs in
+    a savepoint inside this transaction (pytest-django's `db`), sees the demo and cannot change it for the next.
+    Seeding takes seconds, so modules that only read the demo share one. Its files go to a folder of the module's;
+    tests of it read the database, not those files (each test gets its own media folder)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    storages = {**_settings().STORAGES}
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["default"] = {**storages["default"], "OPTIONS": {"location": media}}
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, STORAGES=storages, MEDIA_ROOT=media):
+        factories.ensure_terc()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _settings():
+    from django.conf import settings
+
+    return settings

@@ -12,11 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(seeded_demo, settings):
+    settings.DEBUG = True  # seed_demo runs only in development
+    return seeded_demo
 
 
 def test_seed_demo_2025_has_a_numbered_jury_with_a_chair(seeded):
