@@ -416,7 +416,7 @@ class InfoPage(models.Model):
         ACCESSIBILITY = "deklaracja-dostepnosci", _("accessibility statement")
         PRIVACY = "ochrona-danych", _("personal-data information clause")
 
-    slug = models.SlugField(_("address"), max_length=60, unique=True, choices=Slug.choices)
+    slug = models.SlugField(_("page address"), max_length=60, unique=True, choices=Slug.choices)
     title_pl = models.CharField(_("title (Polish)"), max_length=200)
     body_pl = models.TextField(
         _("text (Polish)"),

@@ -28,7 +28,7 @@ def edition_with_results_at(results_at, **extra):
         "archived_at": None,
     }
     year = extra.pop("year", None) or next(_years)
-    return factories.EditionFactory(is_draft=False, year=year, number=year - 1900, **{**dates, **extra})
+    return factories.EditionFactory(**{"is_draft": False, "year": year, "number": year - 1900, **dates, **extra})
 
 
 def published_entry(edition, slug, *, outcome="laureate", place=1, partners=("0201011", "0201022"), category=None,

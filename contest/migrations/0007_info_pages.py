@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='InfoPage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(choices=[('deklaracja-dostepnosci', 'accessibility statement'), ('ochrona-danych', 'personal-data information clause')], max_length=60, unique=True, verbose_name='address')),
+                ('slug', models.SlugField(choices=[('deklaracja-dostepnosci', 'accessibility statement'), ('ochrona-danych', 'personal-data information clause')], max_length=60, unique=True, verbose_name='page address')),
                 ('title_pl', models.CharField(max_length=200, verbose_name='title (Polish)')),
                 ('body_pl', models.TextField(help_text='Plain text. A blank line starts a new paragraph; a line starting with “## ” is a heading, one starting with “- ” an item of a list. Addresses (https://…) and e-mail addresses become links. HTML is shown as text.', verbose_name='text (Polish)')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='title (English)')),
