@@ -222,5 +222,7 @@ def csv_bytes(edition, entries):
             "partners_terc": LIST_SEPARATOR.join(partner["terc"] or "" for partner in partners),
             "partners_voivodeship": LIST_SEPARATOR.join(partner["voivodeship"] or "" for partner in partners),
         }
-        writer.writerow([safe_cell(values[key]) if isinstance(values[key], str) else values[key] for key in CSV_COLUMNS])
+        writer.writerow(
+            [safe_cell(values[key]) if isinstance(values[key], str) else values[key] for key in CSV_COLUMNS]
+        )
     return out.getvalue().encode("utf-8")

@@ -34,7 +34,9 @@ def edition_with_results_at(results_at, **extra):
 def published_entry(edition, slug, *, outcome="laureate", place=1, partners=("0201011", "0201022"), category=None,
                     **fields):
     """A PublishedEntry of `edition` with its application and partners (TERC codes; the first one leads)."""
-    category = category or edition.categories.first() or factories.CategoryFactory(edition=edition, name="Partnerstwa gmin")
+    category = (
+        category or edition.categories.first() or factories.CategoryFactory(edition=edition, name="Partnerstwa gmin")
+    )
     application = factories.ApplicationFactory(edition=edition, category=category, status="jury_review")
     defaults = {
         "partnership_name": "Partnerstwo Gmin Doliny Bobru",
@@ -78,3 +80,12 @@ class Clock:
 
     def set(self, moment):
         self.moment = moment
+
+
+def ensure_info_pages():
+    """The information pages the migration seeds, put back if a transactional test elsewhere flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("contest.migrations.0008_seed_info_pages").seed(apps, None)

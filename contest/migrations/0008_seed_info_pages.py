@@ -235,7 +235,10 @@ PAGES = [
 def seed(apps, schema_editor):
     InfoPage = apps.get_model("contest", "InfoPage")
     for page in PAGES:
-        InfoPage.objects.get_or_create(slug=page["slug"], defaults=page)
+        # Stripped as the admin's form strips them, so a first save changes only what the organiser changed.
+        InfoPage.objects.get_or_create(
+            slug=page["slug"], defaults={key: value.strip() for key, value in page.items()}
+        )
 
 
 class Migration(migrations.Migration):
