@@ -406,3 +406,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class InfoPage(models.Model):
+    """A page the organisers write in the admin: the accessibility statement and the personal-data clause. The body
+    is plain text with a small markup (see contest.infotext), escaped on output: no HTML of anyone's reaches a page."""
+
+    class Slug(models.TextChoices):
+        ACCESSIBILITY = "deklaracja-dostepnosci", _("accessibility statement")
+        PRIVACY = "ochrona-danych", _("personal-data information clause")
+
+    slug = models.SlugField(_("page address"), max_length=60, unique=True, choices=Slug.choices)
+    title_pl = models.CharField(_("title (Polish)"), max_length=200)
+    body_pl = models.TextField(
+        _("text (Polish)"),
+        help_text=_(
+            "Plain text. A blank line starts a new paragraph; a line starting with “## ” is a heading, one starting "
+            "with “- ” an item of a list. Addresses (https://…) and e-mail addresses become links. HTML is shown "
+            "as text."
+        ),
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_en = models.TextField(
+        _("text (English)"), blank=True, help_text=_("Empty: the Polish text is shown in English too.")
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title_pl
+
+    def in_language(self, language):
+        """(title, body) in the language, falling back to Polish where the English text is empty."""
+        if language == "en" and self.body_en.strip():
+            return self.title_en or self.title_pl, self.body_en
+        return self.title_pl, self.body_pl
