@@ -210,3 +210,14 @@ def test_chair_with_a_conflict_is_refused_as_before(client, edition, entry):
     response = _save(client, edition, entry, "", outcome="finalist")
 
     assert (response.status_code, Decision.objects.count()) == (403, 0)
+
+
+@pytest.mark.polish
+def test_stale_save_message_reads_in_polish(client, edition, entry, organiser):
+    client.force_login(organiser)
+    stale = _version_in(_page(client, edition).text, entry)
+    services.record_decision(entry, outcome="laureate", place=1, citation=FIRST, by=organiser)
+
+    response = _save(client, edition, entry, stale, outcome="finalist")
+
+    assert (response.status_code, "niczego nie nadpisano" in response.text) == (409, True)

@@ -240,3 +240,18 @@ def test_protocol_without_changes_has_no_warning(client, ranked, organiser):
     text = _pdf_text(client.get(reverse("jury:protocol", args=[edition.year])))
 
     assert (WARNING in text, "recorded when the ranking was frozen" in text) == (False, True)
+
+
+@pytest.mark.polish
+def test_ranking_page_warning_reads_in_polish_with_the_plural(client, ranked, organiser):
+    edition, entries, jurors = ranked
+    services.freeze_ranking(edition, by=organiser)
+    _revise(jurors[0], entries[1], 9)
+    _revise(jurors[1], entries[1], 9)
+    client.force_login(organiser)
+
+    response = _page(client, edition)
+
+    assert response.status_code == 200
+    assert "od tego czasu 2 karty oceny zostały złożone, poprawione lub zmienione." in response.text
+    assert "Zamroź ranking ponownie" in response.text
