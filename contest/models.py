@@ -367,6 +367,40 @@ class TerritorialUnit(models.Model):
         return self.woj
 
 
+APPEND_ONLY = (
+    "Audit events are appended with contest.audit.record(), which chains each to the one before it by hash; "
+    "AuditEvent.objects.{verb}() would {what}. Call contest.audit.record(action, actor=..., target=..., ...) instead."
+)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses every way around contest.audit.record(): a row written without it has no place in the chain
+    (verify_audit would report it as inserted), and rows are never changed or removed (the database refuses too)."""
+
+    def create(self, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="create", what="write an event outside the hash chain"))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="bulk_create", what="write events outside the hash chain"))
+
+    def get_or_create(self, defaults=None, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="get_or_create", what="write an event outside the hash chain"))
+
+    def update_or_create(self, defaults=None, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="update_or_create", what="change events of the chain"))
+
+    def update(self, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="update", what="change events of the chain"))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise TypeError(APPEND_ONLY.format(verb="bulk_update", what="change events of the chain"))
+
+    def delete(self):
+        raise TypeError(APPEND_ONLY.format(verb="delete", what="remove events from the chain"))
+
+    delete.queryset_only = True
+
+
 class AuditEvent(models.Model):
     """An append-only record of a change that matters: who, when, what, from, to, why."""
 
@@ -389,6 +423,8 @@ class AuditEvent(models.Model):
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
