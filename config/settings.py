@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "applications",
     "jury",
     "results",
+    "news",
 ]
 
 MIDDLEWARE = [
