@@ -82,10 +82,11 @@ def confirm(request, token):
 def unsubscribe(request, token):
     """GET shows a button; POST (the button, or a mail client's one-click request) ends the subscription."""
     try:
-        if request.method == "POST":
-            services.unsubscribe(token)
-            return render(request, "news/unsubscribed.html")
         subscription = services.subscription_for_token(token)
+        if request.method == "POST":
+            earlier = subscription.unsubscribed_at is not None
+            services.unsubscribe(token)
+            return render(request, "news/unsubscribed.html", {"earlier": earlier})
     except services.NewsError as error:
         return _invalid(request, error)
     if subscription.unsubscribed_at:
