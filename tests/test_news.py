@@ -487,3 +487,11 @@ def test_hostile_addresses_get_a_clear_error_and_nothing_is_stored(client, mailo
     body = response.content.decode()
     assert (response.status_code, error in body, "<script>alert(1)" in body) == (200, True, False)
     assert (Subscription.objects.count(), SubscriptionConsent.objects.count(), mailoutbox) == (0, 0, [])
+
+
+@pytest.mark.polish
+def test_the_pages_are_polish_first(client):
+    page = client.get(reverse("news:subscribe")).content.decode()
+    home = client.get(reverse("contest:home")).content.decode()
+    assert ("<h1>Powiadomienia e-mailem</h1>" in page, "Chcę otrzymywać e-mailem" in page) == (True, True)
+    assert f'href="{reverse("news:subscribe")}"' in home
