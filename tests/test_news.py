@@ -347,7 +347,8 @@ def test_results_are_announced_at_the_second_they_are_public_and_not_one_second_
     assert (Dispatch.objects.count(), announcements(mailoutbox)) == (0, [])
     run_on_commit(services.send_due_announcements, at=moment)
     [message] = announcements(mailoutbox)
-    assert (Dispatch.objects.get().kind, Dispatch.objects.get().edition, f"edition {edition.number}" in message.subject) == (
+    dispatch = Dispatch.objects.get()
+    assert (dispatch.kind, dispatch.edition, f"edition {edition.number}" in message.subject) == (
         "results_published",
         edition,
         True,
