@@ -258,6 +258,10 @@ def due_announcements(at=None):
             edition__in=editions, kind=Dispatch.Kind.CALL_PUBLISHED, created_at__gt=at - timedelta(days=1)
         ).values_list("edition_id", flat=True)
     )
+    # The results app's own rule for what is public (its SQL twin of results_visible), so both always agree.
+    from results.visibility import public_result_editions
+
+    public = set(public_result_editions(at).filter(pk__in=[e.pk for e in editions]).values_list("pk", flat=True))
     due = []
     for edition in editions:
         phase = phase_at(edition, at)
@@ -276,7 +280,8 @@ def due_announcements(at=None):
         ):
             due.append((Dispatch.Kind.DEADLINE_APPROACHING, edition))
         if (
-            results_visible(edition, at)
+            edition.pk in public
+            and results_visible(edition, at)
             and _to_second(edition.results_at) > at - results_recent()
             and (Dispatch.Kind.RESULTS_PUBLISHED, edition.pk) not in done
         ):
