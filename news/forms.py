@@ -16,8 +16,9 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
         error_messages={"invalid": _("Enter an e-mail address such as name@example.pl.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # The page shows the whole text beside the box (news/subscribe.html); the short label names it in the error summary.
     consent = forms.BooleanField(
-        label=consent_text.TEXT,
+        label=_("consent to the announcements"),
         error_messages={"required": _("Tick the box to give your consent: without it we cannot send announcements.")},
     )
     consent_version = forms.CharField(widget=forms.HiddenInput, max_length=20, initial=consent_text.VERSION)

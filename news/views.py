@@ -41,7 +41,8 @@ def subscribe(request):
             form = _consent_changed(form, error)
         else:
             return redirect("news:check_inbox")
-    return render(request, "news/subscribe.html", {"form": form, "consent_version": consent.VERSION}, status=status)
+    context = {"form": form, "consent_version": consent.VERSION, "consent_text": consent.TEXT}
+    return render(request, "news/subscribe.html", context, status=status)
 
 
 def _consent_changed(form, error):
