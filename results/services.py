@@ -83,7 +83,11 @@ def unique_slug(base, taken):
     return slug
 
 
-def _base_slug(application, leader_name):
+def _base_slug(application, leader):
+    # The leader's own name ("Łódź"), not its register label ("Łódź (gmina miejska, woj. łódzkie)").
+    leader_name = ""
+    if leader is not None:
+        leader_name = leader.name or (leader.territorial_unit.name if leader.territorial_unit_id else "")
     for source in (application.partnership_name, leader_name, application.title, application.code):
         slug = slugify(source or "", max_length=MAX_SLUG, word_boundary=True)
         if slug:
@@ -236,7 +240,7 @@ def prepare_publication(edition):
                 edition=edition,
                 application=application,
                 category=application.category,
-                slug=unique_slug(_base_slug(application, leader_name), taken),
+                slug=unique_slug(_base_slug(application, leader), taken),
                 outcome=decision.outcome,
                 place=decision.place,
                 prize_tier=decision.prize_tier,
