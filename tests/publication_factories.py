@@ -35,11 +35,19 @@ def photo_bytes(width=3000, height=2000, fmt="JPEG"):
 
 def awarded_requirements(edition):
     photos = f.AttachmentRequirementFactory(
-        edition=edition, name="Zdjęcia z realizacji", allowed_types=["jpeg", "png"], published_for_awarded=True,
-        is_required=False, order=1,
+        edition=edition,
+        name="Zdjęcia z realizacji",
+        allowed_types=["jpeg", "png"],
+        published_for_awarded=True,
+        is_required=False,
+        order=1,
     )
     presentation = f.AttachmentRequirementFactory(
-        edition=edition, name="Prezentacja", allowed_types=["pdf"], published_for_awarded=True, is_required=False,
+        edition=edition,
+        name="Prezentacja",
+        allowed_types=["pdf"],
+        published_for_awarded=True,
+        is_required=False,
         order=2,
     )
     private = f.AttachmentRequirementFactory(
@@ -96,8 +104,14 @@ def decided_edition(*, owners=None, with_files=True, extra_laureates=0):
     owners = owners or [f.UserFactory(email=f"applicant{k}@example.com") for k in range(6)]
     photos, presentation, private = awarded_requirements(edition)
     first = entry(edition, 1, partnership_name="Partnerstwo Łódzkie", category=category, owner=owners[0])
-    second = entry(edition, 2, partnership_name="Ząbkowice i Partnerzy", category=category, owner=owners[1],
-                   units=("0224053", "0208011"))
+    second = entry(
+        edition,
+        2,
+        partnership_name="Ząbkowice i Partnerzy",
+        category=category,
+        owner=owners[1],
+        units=("0224053", "0208011"),
+    )
     distinction = entry(edition, 3, partnership_name="Partnerstwo Łódzkie", category=category, owner=owners[2])
     finalist = entry(edition, 4, partnership_name="Finaliści Razem", category=category, owner=owners[3])
     loser = entry(edition, 5, partnership_name="Nienagrodzeni", category=category, owner=owners[4])
@@ -113,13 +127,22 @@ def decided_edition(*, owners=None, with_files=True, extra_laureates=0):
     decide(loser, "not_awarded", by=organiser)
     extra = []
     for k in range(extra_laureates):
-        more = entry(edition, 7 + k, partnership_name=f"Partnerstwo Dodatkowe {k}", category=category,
-                     owner=f.UserFactory(email=f"extra{k}@example.com"))
+        more = entry(
+            edition,
+            7 + k,
+            partnership_name=f"Partnerstwo Dodatkowe {k}",
+            category=category,
+            owner=f.UserFactory(email=f"extra{k}@example.com"),
+        )
         decide(more, "laureate", by=organiser, place=3 + k)
         extra.append(more)
     lock(edition, organiser)
     entries = {
-        "first": first, "second": second, "distinction": distinction, "finalist": finalist, "loser": loser,
+        "first": first,
+        "second": second,
+        "distinction": distinction,
+        "finalist": finalist,
+        "loser": loser,
         "undecided": undecided,
     }
     return edition, entries, organiser

@@ -320,7 +320,10 @@ ROWS = {
         lambda w: reverse("results_organiser:publication", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY
     ),
     "results_organiser:publish": Row(
-        lambda w: reverse("results_organiser:publish", args=[w.edition.year]), MANAGE, MANAGE, lambda w: {"confirm": "on"}
+        lambda w: reverse("results_organiser:publish", args=[w.edition.year]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"confirm": "on"},
     ),
     "results_organiser:unpublish": Row(
         lambda w: reverse("results_organiser:unpublish", args=[w.edition.year]),

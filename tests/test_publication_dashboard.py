@@ -112,9 +112,15 @@ def test_feedback_shows_averages_and_sorted_justifications_without_jurors(client
     feedback = applicant.feedback_for(_with_edition(entries[0]))
     assert response.status_code == 200
     assert [(row.average, row.cards) for row in feedback.criteria] == [(Decimal("7.7"), 3), (Decimal("7.0"), 3)]
-    assert feedback.criteria[0].justifications == ("Bardzo ciekawy projekt", "Mocne strony i słabe", "Zdecydowanie dobre")
+    assert feedback.criteria[0].justifications == (
+        "Bardzo ciekawy projekt",
+        "Mocne strony i słabe",
+        "Zdecydowanie dobre",
+    )
     assert html.index("Bardzo ciekawy projekt") < html.index("Mocne strony i słabe") < html.index("Zdecydowanie dobre")
-    leaks = [name for name in ("Sędzia", "Nazwisko1", "Juror 1", "Juror 2", "Juror 3", jurors[0].user.email) if name in html]
+    leaks = [
+        name for name in ("Sędzia", "Nazwisko1", "Juror 1", "Juror 2", "Juror 3", jurors[0].user.email) if name in html
+    ]
     assert leaks == []
 
 
