@@ -32,7 +32,7 @@ BADGES = {
 
 
 # Phases in which a formally accepted entry is with the jury, until the results are published.
-JURY_PHASES = frozenset({"scoring", "deliberation", "results", "archived"})
+JURY_PHASES = frozenset({"scoring", "deliberation"})
 
 
 def applicant_status(application):
