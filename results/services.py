@@ -109,11 +109,13 @@ def outcomes_announced(edition):
 
 
 def _refuse_if_public(edition):
-    if phases.results_visible(edition):
+    """Nothing public may change. Decisions locked after results_at (a late committee) are prepared and so become
+    public at once: there was nothing public to change yet."""
+    if phases.results_visible(edition) and PublishedEntry.objects.filter(edition=edition).exists():
         raise PublicationError(
             _(
                 "The results of this edition are already public: what is published can no longer change. "
-                "Unpublish them first, or move the announcement date before locking the decisions."
+                "Unpublish them first."
             )
         )
     if outcomes_announced(edition):

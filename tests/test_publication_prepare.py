@@ -156,6 +156,20 @@ def test_prepare_refused_when_results_already_public():
     assert PublishedEntry.objects.filter(edition=edition).count() == 3
 
 
+def test_decisions_locked_after_results_at_are_prepared_at_once():
+    edition = f.EditionFactory(phase="deliberation")
+    organiser = f.UserFactory(is_organiser=True)
+    application = pf.entry(edition, 1, partnership_name="Spóźnione Partnerstwo")
+    pf.decide(application, "laureate", by=organiser, place=1)
+    pf.move_results_at(edition, timezone.now() - timezone.timedelta(seconds=1))
+
+    pf.lock(edition, organiser)
+
+    assert list(PublishedEntry.objects.filter(edition=edition).values_list("slug", flat=True)) == [
+        "spoznione-partnerstwo"
+    ]
+
+
 def test_unlock_refused_once_outcomes_were_announced_even_if_withdrawn():
     edition, entries, organiser = pf.decided_edition(with_files=False)
     services.publish(edition, by=organiser, now=True)
