@@ -30,6 +30,7 @@ STAFF_EXPIRY_SESSION_KEY = "accounts_staff_expiry"
 STAFF_NAMESPACES = {
     "jury": {"invitation"},  # the invitation page is how a new juror arrives, before any second factor exists
     "admin": set(),
+    "results_organiser": set(),
 }
 # Single staff pages inside apps that otherwise serve applicants.
 STAFF_URL_NAMES = {

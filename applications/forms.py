@@ -64,6 +64,11 @@ class ApplicationForm(AccessibleFormMixin, forms.ModelForm):
         limit = application.edition.summary_max_length
         self.fields["summary"].help_text = _("At most %(limit)s characters.") % {"limit": limit}
         self.fields["summary"].widget.attrs["data-maxlength"] = str(limit)
+        self.fields["public_summary"].help_text = _(
+            "Shown on the public results page if the entry is awarded; the jury never sees it. You may name the "
+            "partnership and its members here. At most %(limit)s characters."
+        ) % {"limit": limit}
+        self.fields["public_summary"].widget.attrs["data-maxlength"] = str(limit)
         for name in JURY_VISIBLE_FIELDS:
             if name in self.fields:
                 self.fields[name].jury_visible = True
@@ -97,11 +102,12 @@ class ApplicationForm(AccessibleFormMixin, forms.ModelForm):
 
     def field_sections(self):
         """Fields grouped for the template: (heading, [bound fields])."""
-        from .services import CONTACT_FIELDS, CONTENT_FIELDS, PARTNERSHIP_FIELDS
+        from .services import CONTACT_FIELDS, CONTENT_FIELDS, PARTNERSHIP_FIELDS, PUBLIC_FIELDS
 
         return [
             (_("The partnership"), [self["category"], *(self[n] for n in PARTNERSHIP_FIELDS)]),
             (_("The project"), [self[n] for n in CONTENT_FIELDS]),
+            (_("For the public results page"), [self[n] for n in PUBLIC_FIELDS]),
             (_("Contact person"), [self[n] for n in CONTACT_FIELDS]),
         ]
 

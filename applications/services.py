@@ -47,8 +47,10 @@ PARTNERSHIP_FIELDS = ["partnership_name", "legal_form", "formed_on", "partnershi
 # Jury-visible content first (models.JURY_VISIBLE_FIELDS), then the period of implementation.
 CONTENT_FIELDS = [*JURY_VISIBLE_FIELDS, "implementation_start", "implementation_end"]
 CONTACT_FIELDS = ["contact_name", "contact_position", "contact_email", "contact_phone"]
-FORM_FIELDS = PARTNERSHIP_FIELDS + CONTENT_FIELDS + CONTACT_FIELDS
-OPTIONAL_FIELDS = {"partnership_krs", "contact_position"}
+# Text for the public results page if the entry is awarded: never shown to the jury.
+PUBLIC_FIELDS = ["public_summary"]
+FORM_FIELDS = PARTNERSHIP_FIELDS + CONTENT_FIELDS + PUBLIC_FIELDS + CONTACT_FIELDS
+OPTIONAL_FIELDS = {"partnership_krs", "contact_position", "public_summary"}
 # Parts that an organiser can ask to correct besides single fields.
 SECTIONS = {
     "partners": gettext_lazy("partners"),
@@ -121,8 +123,10 @@ class Problem:
 # --- status changes ---------------------------------------------------------------------------
 
 
-def change_status(application, to, *, by, reason="", **fields):
-    """The one way to change an application's status."""
+def change_status(application, to, *, by, reason="", notify=True, email_note="", **fields):
+    """The one way to change an application's status. `notify=False` for an intermediate step whose news is the
+    next change (publication moves an accepted entry through jury review to its outcome: one e-mail, the outcome);
+    `email_note` is extra text for the applicant's e-mail (the committee's citation at publication)."""
     to = Status(to)
     from_status = Status(application.status)
     if to not in TRANSITIONS[from_status]:
@@ -147,12 +151,13 @@ def change_status(application, to, *, by, reason="", **fields):
         application_changed.send(sender=Application, application=application, by=by)
         application_id = application.pk
 
-        def notify():
+        def send():
             from .tasks import send_status_email
 
-            send_status_email.enqueue(application_id, str(to), reason)
+            send_status_email.enqueue(application_id, str(to), reason, email_note)
 
-        transaction.on_commit(notify)
+        if notify:
+            transaction.on_commit(send)
     return application
 
 
@@ -331,6 +336,10 @@ def validate_for_submission(application):
     limit = application.edition.summary_max_length
     if len(application.summary or "") > limit:
         problems.append(Problem("summary", _("The summary is longer than %(limit)s characters.") % {"limit": limit}))
+    if len(application.public_summary or "") > limit:
+        problems.append(
+            Problem("public_summary", _("The public summary is longer than %(limit)s characters.") % {"limit": limit})
+        )
     start, end = application.implementation_start, application.implementation_end
     if start and end and end < start:
         problems.append(Problem("implementation_end", _("The end of implementation is before its start.")))

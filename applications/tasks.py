@@ -19,12 +19,12 @@ def recipients(application):
 
 
 @task
-def send_status_email(application_id, status, reason=""):
+def send_status_email(application_id, status, reason="", note=""):
     from .models import Application, Status
     from .receipts import receipt_filename, receipt_pdf
 
     application = Application.objects.select_related("edition", "category", "owner").get(pk=application_id)
-    context = {"application": application, "status": Status(status), "reason": reason}
+    context = {"application": application, "status": Status(status), "reason": reason, "note": note}
     message = emails.message("applications/email/status", context, recipients(application))
     if status == Status.SUBMITTED:
         with translation.override(settings.LANGUAGE_CODE):

@@ -21,6 +21,7 @@ from contest.errors import add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
+from results.applicant import attach_outcomes, feedback_for
 
 from . import exports, files, permissions, queries, receipts, services
 from .forms import (
@@ -45,7 +46,7 @@ from .uploads import HashingUploadHandler
 
 @login_required
 def dashboard(request):
-    applications = list(queries.dashboard(request.user))
+    applications = attach_outcomes(list(queries.dashboard(request.user)))
     open_editions = [e for e in Edition.objects.public().prefetch_related("categories") if phases.can_submit(e)]
     organised = list(Edition.objects.order_by("-year")) if permissions.can(request.user, "organise") else []
     return render(
@@ -72,8 +73,10 @@ def start(request, edition):
 
 @permission_required("view")
 def detail(request, application):
+    attach_outcomes([application])
     context = {
         "application": application,
+        "feedback": feedback_for(application),
         "can": permissions.actions_for(request.user, application),
         "problems": services.validate_for_submission(application) if application.is_editable else [],
         "invite_form": InviteForm(),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("wnioski/", include("applications.urls")),
     path("jury/", include("jury.urls")),
     path("powiadomienia/", include("news.urls")),
+    path("wyniki/organizator/<int:year>/", include("results.urls_organiser")),
     path("admin/", admin.site.urls),
     path("", include("results.opendata_urls")),
     path("", include("contest.urls")),

@@ -37,6 +37,13 @@ class AttachmentRequirementInline(admin.StackedInline):
     model = AttachmentRequirement
     form = AttachmentRequirementForm
     extra = 0
+    fields = [
+        ("name", "order"),
+        "help_text",
+        ("is_required", "visible_to_jury", "published_for_awarded"),
+        "allowed_types",
+        "max_size_mb",
+    ]
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -77,6 +84,7 @@ class EditionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Publication"), {"fields": ["publish_jury_feedback"]}),
     ]
 
     @admin.display(description=_("phase"))

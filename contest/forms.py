@@ -63,7 +63,16 @@ class AttachmentRequirementForm(forms.ModelForm):
 
     class Meta:
         model = AttachmentRequirement
-        fields = ["name", "help_text", "is_required", "allowed_types", "max_size_mb", "visible_to_jury", "order"]
+        fields = [
+            "name",
+            "help_text",
+            "is_required",
+            "allowed_types",
+            "max_size_mb",
+            "visible_to_jury",
+            "published_for_awarded",
+            "order",
+        ]
 
 
 class CriterionForm(forms.ModelForm):

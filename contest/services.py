@@ -39,6 +39,7 @@ def copy_edition(source, *, number, year, by=None, shift_dates=True):
         summary_max_length=source.summary_max_length,
         min_justification_length=source.min_justification_length,
         jurors_per_entry=source.jurors_per_entry,
+        publish_jury_feedback=source.publish_jury_feedback,
     )
     for field in Edition.DATE_FIELDS:
         value = getattr(source, field)

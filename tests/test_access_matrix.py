@@ -344,6 +344,23 @@ ROWS = {
     "jury:protocol": Row(jury_url("protocol"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
     "jury:ranking_export": Row(jury_url("ranking_export", fmt=lambda w: "csv"), MANAGE, MANAGE_POST_ONLY),
     "jury:decisions_export": Row(jury_url("decisions_export", fmt=lambda w: "xlsx"), MANAGE, MANAGE_POST_ONLY),
+    # The publication of the results: organisers only (the world is still scoring with no lock, so publishing now is
+    # refused on its form, a 400 the view serves; withdrawing is allowed at any time).
+    "results_organiser:publication": Row(
+        lambda w: reverse("results_organiser:publication", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY
+    ),
+    "results_organiser:publish": Row(
+        lambda w: reverse("results_organiser:publish", args=[w.edition.year]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"confirm": "on"},
+    ),
+    "results_organiser:unpublish": Row(
+        lambda w: reverse("results_organiser:unpublish", args=[w.edition.year]),
+        MANAGE_POST_ONLY,
+        MANAGE,
+        lambda w: {"reason": "Wstrzymanie publikacji"},
+    ),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(

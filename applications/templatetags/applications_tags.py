@@ -38,12 +38,25 @@ JURY_PHASES = frozenset({"scoring", "deliberation"})
 def applicant_status(application):
     """The status an applicant sees: the stored one, except that a formally accepted entry reads "in jury review"
     from the start of scoring until publication (nothing moves the stored status before publication, and decisions
-    must not show through). Only the display changes; the stored status is left alone."""
+    must not show through), and an outcome shows only while the results are public (an organiser may withdraw
+    them). Views set `published_outcome` (results.applicant.attach_outcomes): the outcome from the locked decision,
+    from results_at to the second. Only the display changes; the stored status is left alone."""
     from contest import phases
 
-    if application.status == Status.ACCEPTED and phases.phase_at(application.edition) in JURY_PHASES:
+    outcome = getattr(application, "published_outcome", None)
+    if outcome:
+        return Status(outcome)
+    status = Status(application.status)
+    if status in Status.DECIDED and not phases.results_visible(application.edition):
         return Status.IN_JURY_REVIEW
-    return Status(application.status)
+    if status == Status.ACCEPTED and phases.phase_at(application.edition) in JURY_PHASES:
+        return Status.IN_JURY_REVIEW
+    return status
+
+
+@register.filter
+def applicant_status_value(application):
+    return applicant_status(application).value
 
 
 @register.filter
