@@ -315,18 +315,18 @@ PROJECTS_2024 = [
         ),
     ),
     (
-        "Wspólny system informacji przestrzennej Metropolii Poznań",
-        "Metropolia Poznań",
+        "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej",
+        "Aglomeracja Kalisko-Ostrowska",
         "stowarzyszenie",
         2,
-        ["3064011", "3021", "3021011", "3021163"],
+        ["3061011", "3017", "3017011", "3017023"],
         ("university", "Uniwersytet im. Adama Mickiewicza w Poznaniu", "7770006350", "000001293", ""),
         (
             "planowanie przestrzenne",
             "niespójne plany miejscowe sąsiadujących gmin",
             "liczba gmin w jednym geoportalu",
-            "3",
-            "22",
+            "2",
+            "13",
         ),
     ),
     (
@@ -472,9 +472,10 @@ PUBLIC_SUMMARIES = {
         "stacjach powstały parkingi „parkuj i jedź”. Jeden bilet obejmuje pociąg i komunikację miejską. "
         "Codziennie koleją dojeżdża prawie trzy razy więcej osób niż przed projektem."
     ),
-    "Wspólny system informacji przestrzennej Metropolii Poznań": (
-        "Plany miejscowe, mapy i wnioski o warunki zabudowy z 22 gmin Metropolii Poznań są w jednym geoportalu. "
-        "Mieszkaniec sprawdza działkę w kilka minut, a gminy planują drogi i szkoły, widząc plany sąsiadów."
+    "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej": (
+        "Plany miejscowe, mapy i wnioski o warunki zabudowy z 13 gmin wokół Kalisza i Ostrowa Wielkopolskiego są "
+        "w jednym geoportalu. Mieszkaniec sprawdza działkę w kilka minut, a gminy planują drogi i szkoły, widząc "
+        "plany sąsiadów."
     ),
     "Czyste powietrze Subregionu Zachodniego – wspólny program termomodernizacji": (
         "Wspólny punkt doradczy pomaga mieszkańcom Rybnika, Żor i sąsiednich gmin wymienić piec i ocieplić dom: "

@@ -206,7 +206,7 @@ CITATIONS = {
         "Za kolej, która stała się kręgosłupem dojazdów w całym obszarze metropolitalnym, i wzorową współpracę "
         "województwa z miastami i gminami."
     ),
-    "Wspólny system informacji przestrzennej Metropolii Poznań": (
+    "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej": (
         "Za planowanie przestrzeni ponad granicami gmin i geoportal, z którego korzystają mieszkańcy i inwestorzy."
     ),
     "Czyste powietrze Subregionu Zachodniego – wspólny program termomodernizacji": (

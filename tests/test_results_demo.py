@@ -152,23 +152,3 @@ def test_second_seed_changes_nothing_and_sends_no_email(seeded, mailoutbox, djan
     assert state() == before
     assert mailoutbox == []
 
-
-@pytest.mark.django_db(transaction=False)
-def test_fresh_seed_sends_each_finished_entry_one_outcome_email_and_a_second_seed_none(
-    settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    settings.DEBUG = True
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    codes = list(Application.objects.filter(edition__year__in=FINISHED).values_list("code", flat=True))
-    subjects = [message.subject for message in mailoutbox]
-    assert len(codes) == 17
-    assert all(sum(f"{code}:" in subject for subject in subjects) == 1 for code in codes), subjects
-    laureate = Application.objects.filter(edition__year=2024, status=Status.LAUREATE).first()
-    [message] = [m for m in mailoutbox if f"{laureate.code}:" in m.subject]
-    assert message.to == [laureate.owner.email] and laureate.decisions.get().citation in message.body
-
-    mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    assert mailoutbox == []
