@@ -8,7 +8,7 @@ from contest.forms import AccessibleFormMixin
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
-from contest.validators import SingleLineMixin
+from contest.validators import SingleLineMixin, validate_no_contact_details
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
@@ -270,6 +270,8 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when rejecting or asking for corrections; the applicant receives it by e-mail."),
+        # Kept for good in the hash-chained audit trail: no e-mail addresses, no phone numbers.
+        validators=[validate_no_contact_details],
     )
     deadline = forms.DateTimeField(
         label=_("Corrections deadline"),

@@ -20,6 +20,7 @@ from contest import audit, phases
 from contest.errors import add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
+from contest.validators import validate_no_contact_details
 
 from . import exports, files, permissions, queries, receipts, services
 from .forms import (
@@ -316,7 +317,9 @@ def check(request, application):
 def withdraw(request, application):
     try:
         # No page sends a reason today; one sent by hand is checked like any text field (NUL, length).
-        reason = forms.CharField(required=False, max_length=2000).clean(request.POST.get("reason", ""))
+        reason = forms.CharField(required=False, max_length=2000, validators=[validate_no_contact_details]).clean(
+            request.POST.get("reason", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("applications:detail", application.pk)

@@ -1,11 +1,23 @@
-"""Admin for organisers: editions with their set-up as inlines, TERC units, the audit trail (read-only)."""
+"""Admin for organisers: editions with their set-up as inlines, the information pages, TERC units, the audit trail
+(read-only)."""
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .errors import ServiceError
 from .forms import AttachmentRequirementForm, CopyEditionForm, CriterionForm
-from .models import AttachmentRequirement, AuditEvent, Category, ChecklistItem, Criterion, Edition, TerritorialUnit
+from .models import (
+    AttachmentRequirement,
+    AuditEvent,
+    Category,
+    ChecklistItem,
+    Criterion,
+    Edition,
+    InfoPage,
+    TerritorialUnit,
+)
 from .services import copy_edition
 
 
@@ -149,3 +161,27 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "edition"]
     search_fields = ["action", "reason", "actor__email", "target_id"]
     date_hierarchy = "at"
+
+
+@admin.register(InfoPage)
+class InfoPageAdmin(admin.ModelAdmin):
+    """The two fixed pages the organisers write (seeded by a migration): edited, never added or deleted here."""
+
+    list_display = ["title_pl", "slug", "updated_at"]
+    readonly_fields = ["slug", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["slug", "updated_at"]}),
+        (_("Polish"), {"fields": ["title_pl", "body_pl"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record("info_page.changed", actor=request.user, target=obj, fields=sorted(form.changed_data))

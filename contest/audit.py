@@ -4,7 +4,6 @@ back. Each event is chained to the one before it by hash (contest.audit_chain)."
 import csv
 import datetime
 import json
-import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -14,18 +13,23 @@ from django.utils import timezone
 
 from . import audit_chain
 from .models import AuditEvent
+from .validators import EMAIL
 
 # Any number works as long as nothing else in the project takes the same advisory lock.
 CHAIN_LOCK = 0x534C5A_4155  # "SLZ" "AU"
 
-# An e-mail address anywhere in a string: hashed records outlive the accounts they mention (RODO erasure).
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# EMAIL (contest.validators) finds an e-mail address anywhere in a string: hashed records outlive the accounts they
+# mention (RODO erasure).
+
+
+class PersonalDataInAudit(ValueError):
+    """A programmer's error: personal data was about to enter the hash chain, where it could never be erased."""
 
 
 def _refuse_personal_data(value, path="data"):
     if isinstance(value, str):
         if EMAIL.search(value):
-            raise ValueError(f"Audit data must not hold e-mail addresses ({path}); record an id instead.")
+            raise PersonalDataInAudit(f"Audit data must not hold e-mail addresses ({path}); record an id instead.")
     elif isinstance(value, dict):
         for key, item in value.items():
             _refuse_personal_data(item, f"{path}.{key}")
@@ -46,6 +50,12 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
     # Stored as the JSON it will be read back as (tuples become lists), so the hash survives the round trip.
     data = json.loads(json.dumps(data, allow_nan=False))
     _refuse_personal_data(data)
+    if EMAIL.search(str(reason or "")):
+        # The form that took the reason should have refused it (contest.validators.validate_no_contact_details).
+        raise PersonalDataInAudit(
+            f"The reason of an audit event ({action}) must not hold e-mail addresses: it is hashed into the chain and "
+            "can never be erased. Validate the form's reason with contest.validators.validate_no_contact_details."
+        )
     event = AuditEvent(
         at=timezone.now(),
         action=action,

@@ -68,6 +68,10 @@ class Verdict:
     def ok(self):
         return self.broken is None
 
+    def __bool__(self):
+        """True when the chain is intact, so that `if verify(...):` reads as it should (a dataclass is always true)."""
+        return self.ok
+
 
 def verify(rows):
     """Check a chain given its rows in sequence order (dicts with HASHED_FIELDS plus "id" and "hash").

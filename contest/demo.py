@@ -24,6 +24,7 @@ ORGANISER_SETUP_MODELS = {
     "criterion": ["add", "change", "delete"],
     "attachmentrequirement": ["add", "change", "delete"],
     "checklistitem": ["add", "change", "delete"],
+    "infopage": ["change"],  # the accessibility statement and the personal-data clause
 }
 
 CATEGORIES = [

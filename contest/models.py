@@ -367,6 +367,40 @@ class TerritorialUnit(models.Model):
         return self.woj
 
 
+APPEND_ONLY = (
+    "Audit events are appended with contest.audit.record(), which chains each to the one before it by hash; "
+    "AuditEvent.objects.{verb}() would {what}. Call contest.audit.record(action, actor=..., target=..., ...) instead."
+)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses every way around contest.audit.record(): a row written without it has no place in the chain
+    (verify_audit would report it as inserted), and rows are never changed or removed (the database refuses too)."""
+
+    def create(self, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="create", what="write an event outside the hash chain"))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="bulk_create", what="write events outside the hash chain"))
+
+    def get_or_create(self, defaults=None, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="get_or_create", what="write an event outside the hash chain"))
+
+    def update_or_create(self, defaults=None, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="update_or_create", what="change events of the chain"))
+
+    def update(self, **kwargs):
+        raise TypeError(APPEND_ONLY.format(verb="update", what="change events of the chain"))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise TypeError(APPEND_ONLY.format(verb="bulk_update", what="change events of the chain"))
+
+    def delete(self):
+        raise TypeError(APPEND_ONLY.format(verb="delete", what="remove events from the chain"))
+
+    delete.queryset_only = True
+
+
 class AuditEvent(models.Model):
     """An append-only record of a change that matters: who, when, what, from, to, why."""
 
@@ -390,6 +424,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -406,3 +442,42 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class InfoPage(models.Model):
+    """A page the organisers write in the admin: the accessibility statement and the personal-data clause. The body
+    is plain text with a small markup (see contest.infotext), escaped on output: no HTML of anyone's reaches a page."""
+
+    class Slug(models.TextChoices):
+        ACCESSIBILITY = "deklaracja-dostepnosci", _("accessibility statement")
+        PRIVACY = "ochrona-danych", _("personal-data information clause")
+
+    slug = models.SlugField(_("page address"), max_length=60, unique=True, choices=Slug.choices)
+    title_pl = models.CharField(_("title (Polish)"), max_length=200)
+    body_pl = models.TextField(
+        _("text (Polish)"),
+        help_text=_(
+            "Plain text. A blank line starts a new paragraph; a line starting with “## ” is a heading, one starting "
+            "with “- ” an item of a list. Addresses (https://…) and e-mail addresses become links. HTML is shown "
+            "as text."
+        ),
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_en = models.TextField(
+        _("text (English)"), blank=True, help_text=_("Empty: the Polish text is shown in English too.")
+    )
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title_pl
+
+    def in_language(self, language):
+        """(title, body) in the language, falling back to Polish where the English text is empty."""
+        if language == "en" and self.body_en.strip():
+            return self.title_en or self.title_pl, self.body_en
+        return self.title_pl, self.body_pl

@@ -4,6 +4,7 @@ A line break in a title reaches e-mail subjects, CSV cells and headings; Django 
 subject holds one, so the message would be lost. Refusing it where it is typed is the one clear place.
 """
 
+import re
 import unicodedata
 
 from django import forms
@@ -82,3 +83,79 @@ class SingleLineMixin:
             if is_single_line(field) and not field.disabled and validate_single_line not in field.validators:
                 field.validators.append(validate_single_line)
         super().full_clean()
+
+
+# Personal data in texts that are kept for good --------------------------------------------------------------------
+#
+# Reasons typed when a decision is locked, a conflict lifted or an entry rejected go into the audit trail, whose
+# events are hashed into a chain and can never be changed or erased. Under RODO a person may ask for their data to be
+# erased; the trail survives that only if it holds none. E-mail addresses and phone numbers are the personal data
+# people actually type there ("as agreed with jan.kowalski@…", "call 600 700 800"), so those forms refuse them.
+
+# An e-mail address anywhere in a text: something@domain.tld, however it ends.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+# A run of digits joined by at most two separators (spaces, dots, hyphens, slashes, brackets), optionally after an
+# international prefix. Dates (8 digits), postcodes (5), NIP (10), KRS (10), years and amounts are not phone numbers
+# by the rules in _is_phone.
+_DIGIT_RUN = re.compile(r"(?<![\w+])(?P<prefix>\+|00(?=[ \u00a0]?[1-9]))?[ \u00a0]?\(?\d(?:[ \u00a0.\-/()]{0,2}\d)+\)?")
+_SEPARATORS = re.compile(r"[ \u00a0.\-/()]")
+# Words that say the digits after them are a phone number, so that even an unbroken "600700800" counts.
+_PHONE_CUE = re.compile(r"(?:tel|telefon\w*|phone|mobile|kom|komórk\w*|fax|gsm|sms|nr)\W{0,4}$", re.IGNORECASE)
+# Words that say the digits before them are an amount ("150 000 000 zł"), not a number to call.
+_AMOUNT_AFTER = re.compile(r"\s*(?:zł|złotych|pln|eur|euro|usd|%|proc)", re.IGNORECASE)
+
+
+def _is_phone(match, text):
+    digits = re.sub(r"\D", "", match.group(0))
+    if match.group("prefix"):
+        # +48 600 700 800, 0048 22 123 45 67, +44 20 7946 0958: country code and number, 8 to 15 digits.
+        count = len(digits) - (2 if match.group("prefix") == "00" else 0)
+        return 8 <= count <= 15
+    if _AMOUNT_AFTER.match(text, match.end()):
+        return False
+    grouped = bool(_SEPARATORS.search(match.group(0).strip(" \u00a0()")))
+    if len(digits) == 9:
+        # 600 700 800, 600-700-800, (22) 123 45 67, 22 123 45 67; an unbroken nine digits may be a REGON, so only
+        # after a word such as "tel." does it count.
+        return grouped or bool(_PHONE_CUE.search(text[max(0, match.start() - 16) : match.start()]))
+    # 48 600 700 800: the country code without its plus.
+    return len(digits) == 11 and digits.startswith("48") and grouped
+
+
+def find_email(text):
+    """The first e-mail address in `text`, or None."""
+    found = EMAIL.search(str(text or ""))
+    return found.group(0) if found else None
+
+
+def find_phone(text):
+    """The first phone number in `text`, or None."""
+    text = str(text or "")
+    return next((match.group(0).strip() for match in _DIGIT_RUN.finditer(text) if _is_phone(match, text)), None)
+
+
+def validate_no_contact_details(value):
+    """For texts kept in the hash-chained audit trail (reasons): no e-mail addresses, no phone numbers.
+
+    Used by every form that takes such a reason; contest.audit.record refuses an e-mail in a reason as well, as a
+    guard for programmers (a form should have refused it first, with this message).
+    """
+    if find_email(value):
+        raise ValidationError(
+            _(
+                "Remove the e-mail address: this reason is kept for good in the audit trail, which cannot be changed "
+                "or erased, so it must not hold personal data. Refer to people by their role (for example “the "
+                "juror”, “the applicant”)."
+            ),
+            code="email_in_reason",
+        )
+    if find_phone(value):
+        raise ValidationError(
+            _(
+                "Remove the phone number: this reason is kept for good in the audit trail, which cannot be changed "
+                "or erased, so it must not hold personal data. Refer to people by their role (for example “the "
+                "juror”, “the applicant”)."
+            ),
+            code="phone_in_reason",
+        )

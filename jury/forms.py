@@ -9,6 +9,7 @@ from contest.errors import add_to_form
 from contest.forms import AccessibleFormMixin
 from contest.models import TerritorialUnit
 from contest.teryt import SearchField
+from contest.validators import validate_no_contact_details
 
 from .models import Affiliation
 from .services import JuryError, check_affiliation_dates, justification_field, parse_emails, points_field
@@ -189,10 +190,13 @@ class ChoiceOfPairForm(AccessibleFormMixin, forms.Form):
 
 
 class ConflictAddForm(ChoiceOfPairForm):
+    # Every reason below goes into the hash-chained audit trail: no e-mail addresses, no phone numbers.
     reason = forms.CharField(
+        label=_("Reason"),
         required=False,
         max_length=2000,
         error_messages={"max_length": _("The reason is longer than %(limit_value)d characters.")},
+        validators=[validate_no_contact_details],
     )
 
 
@@ -201,11 +205,21 @@ class AssignmentChangeForm(ChoiceOfPairForm):
 
 
 class ConflictForm(AccessibleFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[validate_no_contact_details],
+    )
 
 
 class LiftConflictForm(AccessibleFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for lifting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason for lifting"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        validators=[validate_no_contact_details],
+    )
 
 
 class AssignmentForm(AccessibleFormMixin, forms.Form):

@@ -17,7 +17,15 @@ from contest import phases
 
 from .models import Assignment, ConflictOfInterest, ImpartialityDeclaration, JuryMember
 
-__all__ = ["Verdict", "check", "entry_visible", "is_organiser", "membership", "permission_required"]
+__all__ = [
+    "Verdict",
+    "check",
+    "conflicted_entries",
+    "entry_visible",
+    "is_organiser",
+    "membership",
+    "permission_required",
+]
 
 LOGIN = Verdict(False, _("Log in to continue."), "login")
 
@@ -111,19 +119,36 @@ def _organise(user, edition=None, application=None):
     return ALLOWED
 
 
+def conflicted_entries(user, edition):
+    """The ids of the edition's entries `user` has an active conflict of interest with, under any of their jury
+    memberships of the edition (an organiser may sit on the jury too; a deactivated member's conflict still holds)."""
+    if not user.is_authenticated or edition is None:
+        return set()
+    return set(
+        ConflictOfInterest.objects.filter(
+            member__edition=edition, member__user=user, lifted_at__isnull=True
+        ).values_list("application_id", flat=True)
+    )
+
+
+def _conflicted(user, edition, application):
+    return ConflictOfInterest.objects.filter(
+        member__edition=edition, member__user=user, application=application, lifted_at__isnull=True
+    ).exists()
+
+
 def _decide(user, edition, application=None):
-    """Recording decisions: organisers and the chair of the edition."""
+    """Recording decisions: organisers and the chair of the edition; for one entry, nobody (organiser or chair) who
+    has an active conflict of interest with it."""
     if not user.is_authenticated:
         return LOGIN
     if is_organiser(user):
-        return ALLOWED
-    member = membership(user, edition)
-    if member is None or not member.is_chair:
-        return Verdict(False, _("Only the chair of the committee and organisers record decisions."), "hidden")
-    if (
-        application is not None
-        and ConflictOfInterest.objects.filter(member=member, application=application, lifted_at__isnull=True).exists()
-    ):
+        member = None
+    else:
+        member = membership(user, edition)
+        if member is None or not member.is_chair:
+            return Verdict(False, _("Only the chair of the committee and organisers record decisions."), "hidden")
+    if application is not None and _conflicted(user, edition, application):
         return Verdict(False, _("You have a conflict of interest with this entry."), "denied", member=member)
     return Verdict(True, member=member)
 

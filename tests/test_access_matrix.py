@@ -28,6 +28,7 @@ from applications.models import ApplicationVersion, CoEditorInvitation
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
 from tests import factories as f
+from tests.discovery_factories import ensure_info_pages
 from tests.mfa import activate_totp, login_with_mfa, login_with_password
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ ADMIN_MODELS = [
     "contest.edition",
     "contest.territorialunit",
     "contest.auditevent",
+    "contest.infopage",
     "applications.application",
     "jury.jurymember",
     "jury.invitation",
@@ -90,6 +92,8 @@ SUPERUSER_REFUSED = {
     **{label: READ_ONLY for label in ADMIN_MODELS if label.startswith("jury.")},
     "contest.territorialunit": {("add", "GET"), ("add", "POST"), ("delete", "GET"), ("delete", "POST")},
     "accounts.user": {("delete", "GET"), ("delete", "POST")},
+    # The two information pages are seeded by a migration: changed, never added or deleted.
+    "contest.infopage": {("add", "GET"), ("add", "POST"), ("delete", "GET"), ("delete", "POST")},
 }
 
 
@@ -159,6 +163,24 @@ ROWS = {
     "contest:archive": Row(lambda w: reverse("contest:archive"), PUBLIC, PUBLIC),
     "contest:edition": Row(lambda w: reverse("contest:edition", args=[w.edition.year]), PUBLIC, PUBLIC),
     "contest:rules": Row(lambda w: reverse("contest:rules", args=[w.edition.year]), PUBLIC, PUBLIC),
+    # Discovery: read-only public files (GET and HEAD only); the edition's results are not public in the world, so
+    # its open data answers 404 to everyone.
+    "contest:edition_calendar": Row(
+        lambda w: reverse("contest:edition_calendar", args=[w.edition.year]), PUBLIC, answers(M405)
+    ),
+    "contest:feed": Row(lambda w: reverse("contest:feed"), PUBLIC, answers(M405)),
+    "contest:sitemap": Row(lambda w: reverse("contest:sitemap"), PUBLIC, answers(M405)),
+    "contest:robots": Row(lambda w: reverse("contest:robots"), PUBLIC, answers(M405)),
+    "contest:accessibility": Row(lambda w: reverse("contest:accessibility"), PUBLIC, answers(M405)),
+    "contest:privacy": Row(lambda w: reverse("contest:privacy"), PUBLIC, answers(M405)),
+    "opendata:edition_json": Row(
+        lambda w: reverse("opendata:edition_json", args=[w.edition.year]), answers(NO), answers(M405)
+    ),
+    "opendata:edition_csv": Row(
+        lambda w: reverse("opendata:edition_csv", args=[w.edition.year]), answers(NO), answers(M405)
+    ),
+    "opendata:schema": Row(lambda w: reverse("opendata:schema"), PUBLIC, answers(M405)),
+    "opendata:docs": Row(lambda w: reverse("opendata:docs"), PUBLIC, answers(M405)),
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
     # Applicants' pages.
     "applications:dashboard": Row(lambda w: reverse("applications:dashboard"), SIGNED_IN, SIGNED_IN),
@@ -427,6 +449,7 @@ class World:
         from jury.models import ReminderLog
 
         f.ensure_terc()
+        ensure_info_pages()
         self.edition = f.EditionFactory(phase="scoring")
         self.edition.rules_document.save("regulamin.pdf", ContentFile(f.pdf_bytes("Regulamin")))
         f.CriterionFactory(edition=self.edition)

@@ -14,6 +14,7 @@ from applications.templatetags.applications_tags import applicant_status
 from contest.models import AuditEvent
 from jury import services
 from jury.models import Decision, DecisionLock
+from jury.services.decisions import decision_version
 from tests import factories as f
 from tests.test_jury_blind_context import Rendered, model_paths
 
@@ -163,10 +164,10 @@ def test_decision_post_by_chair_saved_no_status_change_no_email(client, chair, e
 
 
 def test_decision_post_change_by_organiser_no_status_change_no_email(client, organiser, entry, edition):
-    services.record_decision(entry, outcome="laureate", place=1, citation=CITATION, by=organiser)
+    decision = services.record_decision(entry, outcome="laureate", place=1, citation=CITATION, by=organiser)
     client.force_login(organiser)
 
-    _post(client, edition, entry, outcome="finalist", place="", citation="")
+    _post(client, edition, entry, outcome="finalist", place="", citation="", version=decision_version(decision))
 
     entry.refresh_from_db()
     assert (Decision.objects.get().outcome, entry.status, len(mail.outbox)) == ("finalist", Status.ACCEPTED, 0)

@@ -3,6 +3,8 @@ organisers with a reason. A decision changes neither the application's status no
 (applications.services.change_status e-mails the applicant at once, which would break the embargo): statuses and
 outcome e-mails change at publication."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,8 +65,37 @@ def validate_decision(*, outcome, place=None, prize_tier="", citation=""):
     return {"outcome": outcome, "place": place, "prize_tier": prize_tier, "citation": citation}
 
 
-def record_decision(application, *, outcome, place=None, prize_tier="", citation="", by, stage=""):
-    """Record or change the decision on one formally accepted entry. Two laureates may share a place (ex aequo)."""
+class StaleDecision(JuryError):
+    """The decision changed after the form was opened (another tab, another person): nothing was overwritten.
+    `current` is the decision as it is now (None if it was never recorded)."""
+
+    def __init__(self, message, current):
+        super().__init__(message)
+        self.current = current
+
+
+def decision_version(decision):
+    """The version a decision form carries: the moment of its last change, to the microsecond ("" for none yet).
+    A form sent with another version was opened before someone else saved (applications' drafts do the same with
+    Application.version)."""
+    if decision is None:
+        return ""
+    return decision.updated_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def _same_values(decision, values):
+    return decision is not None and all(getattr(decision, name) == value for name, value in values.items())
+
+
+def record_decision(
+    application, *, outcome, place=None, prize_tier="", citation="", by, stage="", expected_version=None
+):
+    """Record or change the decision on one formally accepted entry. Two laureates may share a place (ex aequo).
+
+    `expected_version` (decision_version of the decision the form was opened on, "" for none) refuses a stale save
+    with StaleDecision instead of silently overwriting what someone else saved meanwhile; None skips the check.
+    Sending again exactly what is already stored is not a conflict (a double click, two tabs agreeing).
+    """
     values = validate_decision(outcome=outcome, place=place, prize_tier=prize_tier, citation=citation)
     edition = application.edition
     with transaction.atomic():
@@ -76,6 +107,18 @@ def record_decision(application, *, outcome, place=None, prize_tier="", citation
         if decisions_locked(edition, stage):
             raise JuryError(_("The decisions of this edition are locked: an organiser must unlock them first."))
         decision = Decision.objects.filter(application=application, stage=stage).first()
+        if expected_version is not None and decision_version(decision) != expected_version:
+            if _same_values(decision, values):
+                return decision
+            raise StaleDecision(
+                _(
+                    "Someone else saved the decision on %(code)s after you opened this page; nothing was "
+                    "overwritten. The decision as it is now is shown above, and your text is still in the form: "
+                    "save it again to replace the current decision, or change it first."
+                )
+                % {"code": application.code},
+                current=decision,
+            )
         before = decision.outcome if decision else ""
         now = timezone.now()
         if decision is None:

@@ -13,12 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contest.audit import record
+from contest.audit import chain_rows, record
+from contest.audit_chain import event_hash
+from contest.models import AuditEvent
 
 from .. import ranking
 from ..models import CriterionScore, RankingSnapshot
@@ -165,9 +168,31 @@ def canonical(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def digest(settings, scores, result):
-    payload = canonical({"settings": settings, "scores": scores, "result": result})
+def digest(settings, scores, result, *, edition_id, edition_number, number):
+    """The SHA-256 of a snapshot: its settings, scores and result, bound to its edition (id and number) and its own
+    number, so that a snapshot's content copied under another number or edition no longer gives its hash."""
+    payload = canonical(
+        {
+            "edition": {"id": edition_id, "number": edition_number},
+            "number": number,
+            "settings": settings,
+            "scores": scores,
+            "result": result,
+        }
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def snapshot_digest(snapshot, result=None):
+    """digest() of a stored snapshot, over `result` (its stored result when None)."""
+    return digest(
+        snapshot.settings,
+        snapshot.scores,
+        snapshot.result if result is None else result,
+        edition_id=snapshot.edition_id,
+        edition_number=snapshot.edition.number,
+        number=snapshot.number,
+    )
 
 
 def freeze_ranking(edition, *, by, at=None):
@@ -182,16 +207,23 @@ def freeze_ranking(edition, *, by, at=None):
         # Sorted lists, as they read back from JSON: the snapshot computes, serialises and hashes the same way later.
         current = compute(settings, sorted(list(row) for row in scores))
         result = current.result()
-        last = RankingSnapshot.objects.filter(edition=edition).aggregate(n=Max("number"))["n"] or 0
+        number = (RankingSnapshot.objects.filter(edition=edition).aggregate(n=Max("number"))["n"] or 0) + 1
         snapshot = RankingSnapshot.objects.create(
             edition=edition,
-            number=last + 1,
+            number=number,
             created_at=at,
             created_by=by,
             settings=current.settings,
             scores=current.scores,
             result=result,
-            sha256=digest(current.settings, current.scores, result),
+            sha256=digest(
+                current.settings,
+                current.scores,
+                result,
+                edition_id=edition.pk,
+                edition_number=edition.number,
+                number=number,
+            ),
         )
         record(
             "jury.ranking_frozen",
@@ -207,17 +239,103 @@ def freeze_ranking(edition, *, by, at=None):
 
 @dataclass(frozen=True)
 class Recomputed:
+    """What checking a snapshot found. `result_matches`: its scores and settings give its stored result again;
+    `hash_matches`: that result, with its scores, settings, edition and number, gives its stored hash;
+    `audit_matches`: the audit trail's "jury.ranking_frozen" event, itself intact, recorded this hash for this
+    snapshot at freeze time. The first two only show the row agrees with itself: whoever rewrites payload and hash
+    together passes them, not the third (the audit table refuses changes and chains its events by hash)."""
+
     result_matches: bool
     hash_matches: bool
+    audit_matches: bool = False
 
     def __bool__(self):
-        return self.result_matches and self.hash_matches
+        return self.result_matches and self.hash_matches and self.audit_matches
+
+
+FROZEN_ACTION = "jury.ranking_frozen"
+
+
+def frozen_event(snapshot):
+    """The audit row recorded when `snapshot` was frozen (a dict as contest.audit.chain_rows gives it), or None."""
+    events = AuditEvent.objects.filter(
+        action=FROZEN_ACTION,
+        target_type=ContentType.objects.get_for_model(RankingSnapshot),
+        target_id=str(snapshot.pk),
+    )
+    return next(chain_rows(events), None)
+
+
+def _audit_matches(snapshot):
+    event = frozen_event(snapshot)
+    if event is None or event_hash(event) != event["hash"]:  # missing, or edited behind the database's back
+        return False
+    data = event["data"]
+    return (
+        event["edition_id"] == snapshot.edition_id
+        and data.get("number") == snapshot.number
+        and data.get("sha256") == snapshot.sha256
+    )
 
 
 def recompute(snapshot):
-    """Compute the ranking again from the snapshot's own scores and settings; whether it matches what was stored."""
+    """Compute the ranking again from the snapshot's own scores and settings; whether it matches what was stored
+    and what the audit trail recorded when it was frozen."""
     result = compute(snapshot.settings, [list(row) for row in snapshot.scores]).result()
     return Recomputed(
         result_matches=canonical(result) == canonical(snapshot.result),
-        hash_matches=digest(snapshot.settings, snapshot.scores, result) == snapshot.sha256,
+        hash_matches=snapshot_digest(snapshot, result) == snapshot.sha256,
+        audit_matches=_audit_matches(snapshot),
+    )
+
+
+def latest_snapshot(edition):
+    return RankingSnapshot.objects.filter(edition=edition).select_related("edition").order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class SinceFreeze:
+    """How the live scores differ from the latest snapshot: the scorecards submitted, revised or otherwise changed
+    after it (a card added, re-opened, rescored, or counted again after a lifted conflict), and whether the settings
+    or the entries changed. False when the snapshot still holds."""
+
+    number: int
+    frozen_at: object
+    cards: int
+    settings_changed: bool
+
+    def __bool__(self):
+        return bool(self.cards or self.settings_changed)
+
+
+def _cards(rows):
+    cards = defaultdict(dict)
+    for code, juror, criterion, points in rows:
+        cards[(code, juror)][criterion] = points
+    return cards
+
+
+def changes_since_freeze(edition, current=None, snapshot=None):
+    """What changed in the live ranking's inputs after the latest snapshot (None when it was never frozen).
+
+    `current` is the live EditionRanking when the caller has it (the ranking page: no query to read the scores
+    again); otherwise the inputs are read (three queries). Two more: the latest snapshot, and the counted cards
+    submitted after it (a revision with the same points counts too: someone changed a card after the freeze).
+    """
+    snapshot = snapshot or latest_snapshot(edition)
+    if snapshot is None:
+        return None
+    settings, scores = (current.settings, current.scores) if current is not None else _inputs(edition)
+    then, now = _cards(snapshot.scores), _cards(scores)
+    changed = {key for key in then.keys() | now.keys() if then.get(key) != now.get(key)}
+    changed.update(
+        counted_scorecards(edition)
+        .filter(submitted_at__gt=snapshot.created_at)
+        .values_list("application__code", "member__number")
+    )
+    return SinceFreeze(
+        number=snapshot.number,
+        frozen_at=snapshot.created_at,
+        cards=len(changed),
+        settings_changed=canonical(settings) != canonical(snapshot.settings),
     )

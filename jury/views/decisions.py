@@ -18,12 +18,13 @@ from applications.models import Status
 from contest import phases
 from contest.errors import add_to_form
 from contest.forms import AccessibleFormMixin
+from contest.validators import validate_no_contact_details
 
 from .. import blind, queries, services
-from ..models import ConflictOfInterest, Decision, DecisionLock
-from ..permissions import permission_required
+from ..models import Decision, DecisionLock
+from ..permissions import conflicted_entries, permission_required
 from ..services import JuryError
-from ..services.decisions import DECISION_PHASES, MAX_CITATION, MAX_PRIZE_TIER
+from ..services.decisions import DECISION_PHASES, MAX_CITATION, MAX_PRIZE_TIER, StaleDecision, decision_version
 
 
 class DecisionForm(AccessibleFormMixin, forms.Form):
@@ -43,10 +44,18 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("Required for a laureate and a distinction; it will appear on public pages."),
     )
+    # The decision the form was opened on (services.decisions.decision_version): a stale save is refused, not lost.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class LockForm(AccessibleFormMixin, forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    # Kept for good in the hash-chained audit trail: no e-mail addresses, no phone numbers.
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        validators=[validate_no_contact_details],
+    )
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,9 @@ class LockState:
 
 
 def _form_for(decision, code):
-    initial = {}
+    initial = {"version": decision_version(decision)}
     if decision is not None:
-        initial = {
+        initial |= {
             "outcome": decision.outcome,
             "place": decision.place,
             "prize_tier": decision.prize_tier,
@@ -91,13 +100,8 @@ def _page(request, edition, *, bound=None, lock_form=None, status=200):
         queries.accepted_entries(edition).select_related("category").only("id", "code", "title", "category__name")
     )
     decisions = {d.application_id: d for d in Decision.objects.filter(edition=edition, stage="")}
-    conflicted = set()
-    if not organiser:
-        conflicted = set(
-            ConflictOfInterest.objects.filter(
-                member__edition=edition, member__user=request.user, lifted_at__isnull=True
-            ).values_list("application_id", flat=True)
-        )
+    # Whoever has a conflict with an entry (a chair, or an organiser who also sits on the jury) gets no form for it.
+    conflicted = conflicted_entries(request.user, edition)
     lock = DecisionLock.objects.filter(edition=edition, stage="").first()
     open_for_decisions = lock is None and phases.phase_at(edition) in DECISION_PHASES
     rows = []
@@ -158,7 +162,11 @@ def decision_record(request, edition, application):
                 prize_tier=data["prize_tier"],
                 citation=data["citation"],
                 by=request.user,
+                # A form without a version (an old page, a hand-made POST) is checked as opened on no decision.
+                expected_version=data["version"] or "",
             )
+        except StaleDecision as error:
+            return _stale(request, edition, application, form, error)
         except JuryError as error:
             add_to_form(form, error)
             form.decorate()
@@ -169,6 +177,17 @@ def decision_record(request, edition, application):
     refused = _("The decision on %(code)s is not saved: %(reasons)s")
     messages.error(request, refused % {"code": application.code, "reasons": reasons})
     return _page(request, edition, bound=(application.code, form), status=400)
+
+
+def _stale(request, edition, application, form, error):
+    """409: the typed text stays in the form, the row shows the decision as it is now, and the form now carries the
+    current version, so that saving again replaces it knowingly."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = decision_version(error.current)
+    form.add_error(None, error.message)
+    form.decorate()
+    messages.error(request, error.message)
+    return _page(request, edition, bound=(application.code, form), status=409)
 
 
 def _url(edition):

@@ -225,7 +225,8 @@ def conflict_add(request, edition):
 
 
 def _form_refused(request, edition, form, page):
-    """A tampered or stale organiser form: 400 with what was wrong and a way back, nothing changed."""
+    """A tampered or stale organiser form: 400 with what was wrong and a way back, nothing changed. A reason that
+    was typed (and refused, e.g. for an e-mail address in it) is shown again to copy and correct."""
     return render(
         request,
         "jury/organiser/form_refused.html",
@@ -238,6 +239,7 @@ def _form_refused(request, edition, form, page):
                 for message in errors
             ),
             "back_url": reverse(f"jury:{page}", args=[edition.year]),
+            "typed": form.data.get("reason", "") if "reason" in form.fields else "",
         },
         status=400,
     )

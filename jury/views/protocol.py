@@ -15,14 +15,16 @@ from fractions import Fraction
 
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.access import is_organiser
 from applications.exports import safe_cell
 
 from .. import blind, ranking
-from ..models import Decision, DecisionLock, JuryMember, RankingSnapshot
+from ..models import Decision, DecisionLock, JuryMember
 from ..permissions import permission_required
 from ..services import ranking as ranking_service
 from .ranking import METHOD_LABELS
@@ -31,13 +33,9 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _latest_snapshot(edition):
-    return RankingSnapshot.objects.filter(edition=edition).order_by("-number").first()
-
-
 def _current(edition):
     """(EditionRanking, snapshot or None): the latest snapshot's ranking, computed from it, or the live one."""
-    snapshot = _latest_snapshot(edition)
+    snapshot = ranking_service.latest_snapshot(edition)
     if snapshot is None:
         return ranking_service.ranking_for(edition), None
     return ranking_service.compute(snapshot.settings, [list(row) for row in snapshot.scores]), snapshot
@@ -145,6 +143,9 @@ def protocol(request, edition):
     ]
     lock = DecisionLock.objects.filter(edition=edition, stage="").values("locked_at", "reason").first()
     reliability = current.overall.reliability
+    checked = ranking_service.recompute(snapshot) if snapshot else None
+    # Scores changed after the snapshot this protocol prints: it says so, with the count and (organisers) a link.
+    since_freeze = ranking_service.changes_since_freeze(edition, snapshot=snapshot) if snapshot else None
     html = render_to_string(
         "jury/protocol.html",
         {
@@ -158,7 +159,17 @@ def protocol(request, edition):
             "snapshot": {"number": snapshot.number, "created_at": snapshot.created_at, "sha256": snapshot.sha256}
             if snapshot
             else None,
-            "recomputed": bool(ranking_service.recompute(snapshot)) if snapshot else None,
+            "recomputed": bool(checked) if snapshot else None,
+            "checked": {
+                "result_matches": checked.result_matches,
+                "hash_matches": checked.hash_matches,
+                "audit_matches": checked.audit_matches,
+            }
+            if snapshot
+            else None,
+            "since_freeze": since_freeze if since_freeze else None,
+            "organiser": is_organiser(request.user),
+            "freeze_url": request.build_absolute_uri(reverse("jury:ranking", args=[edition.year])) + "#ranking-freeze",
             "categories": categories,
             "incomplete": current.incomplete,
             "alpha": ranking.to_decimal(reliability.alpha, 3),

@@ -17,6 +17,7 @@ from contest.errors import ServiceError
 from .. import blind, ranking, services
 from ..models import JuryMember
 from ..permissions import permission_required
+from ..services import ranking as ranking_service
 
 NAMES_SESSION_KEY = "jury_ranking_names"
 METHOD_LABELS = {
@@ -110,6 +111,8 @@ def ranking_page(request, edition):
         }
     labels = _Labels(names)
     current = services.ranking_for(edition)
+    # Scores changed after the last freeze: a warning with the count, and (organisers) the way to freeze again.
+    since_freeze = ranking_service.changes_since_freeze(edition, current)
     overall = current.overall
     juror_chart = (
         ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
@@ -135,5 +138,6 @@ def ranking_page(request, edition):
             "incomplete": current.incomplete,
             "components": len(overall.effects.components) if overall.effects else 0,
             "snapshots": list(edition.ranking_snapshots.order_by("-number")) if organiser else [],
+            "since_freeze": since_freeze,
         },
     )
