@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "jury",
     "results",
+    "news",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,12 @@ REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", not DEBUG)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Organisers can remind jurors with unfinished scorecards at most once per this many hours.
 JURY_REMINDER_INTERVAL_HOURS = int(os.environ.get("JURY_REMINDER_INTERVAL_HOURS", "24"))
+# Announcements by e-mail (news): recipients per task, days before the deadline for its reminder, the shortest
+# interval between two confirmation e-mails to one address, subscription requests per network address per hour.
+NEWS_BATCH_SIZE = int(os.environ.get("NEWS_BATCH_SIZE", "100"))
+NEWS_DEADLINE_NOTICE_DAYS = int(os.environ.get("NEWS_DEADLINE_NOTICE_DAYS", "7"))
+NEWS_CONFIRMATION_INTERVAL_MINUTES = int(os.environ.get("NEWS_CONFIRMATION_INTERVAL_MINUTES", "10"))
+NEWS_SUBSCRIBE_PER_IP_PER_HOUR = int(os.environ.get("NEWS_SUBSCRIBE_PER_IP_PER_HOUR", "20"))
 # /healthz runs its full check (a probe file written to storage) only for callers presenting this token.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 

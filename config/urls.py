@@ -19,6 +19,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("wnioski/", include("applications.urls")),
     path("jury/", include("jury.urls")),
+    path("powiadomienia/", include("news.urls")),
     path("admin/", admin.site.urls),
     path("", include("results.opendata_urls")),
     path("", include("contest.urls")),

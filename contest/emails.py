@@ -1,5 +1,6 @@
 """E-mails of every app, made one way: subject and body from the templates `<name>_subject.txt` and
-`<name>_body.txt`, rendered in the site's language (recipients have no language of their own), with links built
+`<name>_body.txt`, rendered in the site's language (or the recipient's own, for those who chose one, such as
+subscribers to the announcements), with links built
 from SITE_URL (templates get it as `site_url`). Callers send the message after the commit: through a task when the
 arguments hold no secret, directly in the process when the message carries a token (a task stores its arguments)."""
 
@@ -15,9 +16,10 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def message(template, context, to):
-    """The EmailMessage for `template` (e.g. "jury/email/reminder") to the addresses `to`; callers may attach."""
-    with translation.override(settings.LANGUAGE_CODE):
+def message(template, context, to, *, language=None):
+    """The EmailMessage for `template` (e.g. "jury/email/reminder") to the addresses `to`, in `language` (the site's
+    by default); callers may attach or add headers."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         # Without a trailing slash, like absolute_url: templates write {{ site_url }}{% url ... %}.
         context = {"site_url": absolute_url(""), **context}
         # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.

@@ -80,6 +80,7 @@ ADMIN_MODELS = [
     "jury.assignment",
     "jury.scorecard",
     "jury.reminderlog",
+    "news.dispatch",
 ]
 # Admin pages the admin itself refuses to the superuser: records that only services write (the admin is read-only
 # wherever a service exists), the register, and accounts, which are anonymised, never deleted.
@@ -90,6 +91,7 @@ SUPERUSER_REFUSED = {
     "accounts.consent": READ_ONLY,
     "applications.application": READ_ONLY,
     **{label: READ_ONLY for label in ADMIN_MODELS if label.startswith("jury.")},
+    "news.dispatch": READ_ONLY,
     "contest.territorialunit": {("add", "GET"), ("add", "POST"), ("delete", "GET"), ("delete", "POST")},
     "accounts.user": {("delete", "GET"), ("delete", "POST")},
     # The two information pages are seeded by a migration: changed, never added or deleted.
@@ -182,6 +184,12 @@ ROWS = {
     "opendata:schema": Row(lambda w: reverse("opendata:schema"), PUBLIC, answers(M405)),
     "opendata:docs": Row(lambda w: reverse("opendata:docs"), PUBLIC, answers(M405)),
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
+    # Announcements by e-mail: public; the links from the e-mails work for anyone holding the token (the world has
+    # a pending subscription whose confirmation token also cancels it; each request is rolled back).
+    "news:subscribe": Row(lambda w: reverse("news:subscribe"), PUBLIC, PUBLIC),
+    "news:check_inbox": Row(lambda w: reverse("news:check_inbox"), PUBLIC, answers(M405)),
+    "news:confirm": Row(lambda w: reverse("news:confirm", args=[w.news_token]), PUBLIC, PUBLIC),
+    "news:unsubscribe": Row(lambda w: reverse("news:unsubscribe", args=[w.news_token]), PUBLIC, PUBLIC),
     # Applicants' pages.
     "applications:dashboard": Row(lambda w: reverse("applications:dashboard"), SIGNED_IN, SIGNED_IN),
     "applications:start": Row(
@@ -447,6 +455,7 @@ class World:
         from accounts.models import Consent
         from applications.models import Application
         from jury.models import ReminderLog
+        from news.models import Dispatch, Subscription
 
         f.ensure_terc()
         ensure_info_pages()
@@ -498,6 +507,9 @@ class World:
         Group.objects.create(name="Organisers")
         Consent.objects.create(user=self.owner, kind="rodo", text_version="1", text="Zgoda")
         ReminderLog.objects.create(edition=self.edition)
+        self.news_token = "matrix-news-subscription-token-0123456789abc"
+        Subscription.objects.create(email="reader@example.com", language="pl", token_hash=hash_token(self.news_token))
+        Dispatch.objects.create(kind=Dispatch.Kind.CALL_PUBLISHED, edition=self.edition)
         DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
             task_path="applications.tasks.noop",

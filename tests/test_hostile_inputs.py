@@ -429,3 +429,14 @@ def test_public_forms_survive_hostile_input():
     ]
     forms = fuzz_everything(_client(), pages, paths=["/jury/invitation/{}/", "/edycje/{}/"])
     assert reverse("jury:invitation", args=[token]) in {urlsplit(form.action).path for form in forms}
+
+
+def test_news_forms_survive_hostile_input():
+    from accounts.tokens import hash_token
+    from news.models import Subscription
+
+    token = "hostile-news-subscription-token-0123456789ab"
+    Subscription.objects.create(email="reader@example.com", language="pl", token_hash=hash_token(token))
+    pages = [reverse("news:subscribe"), *(reverse(f"news:{name}", args=[token]) for name in ("confirm", "unsubscribe"))]
+    forms = fuzz_everything(_client(), pages, paths=["/powiadomienia/potwierdz/{}/", "/powiadomienia/wypisz/{}/"])
+    assert reverse("news:subscribe") in {urlsplit(form.action).path for form in forms}
