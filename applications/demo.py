@@ -9,11 +9,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from contest.demo import ensure_user
+from contest.demo import FINISHED_YEARS, ensure_user
 from contest.models import TerritorialUnit
 
 from . import declarations as declaration_texts
-from . import services
+from . import demo_media, services
 from .models import Application, ApplicationVersion, Attachment, Declaration, Partner, ResultIndicator, Status
 
 SEED_CONTEXT = ("editions", "organiser")
@@ -251,7 +251,266 @@ PROJECTS_2025 = [
         None,
         ("usługi społeczne", "rozproszone usługi", "liczba usług", "3", "11"),
     ),
+    (
+        "Wspólne centrum zarządzania kryzysowego Ziemi Nyskiej",
+        "Partnerstwo Ziemi Nyskiej",
+        "porozumienie międzygminne",
+        0,
+        ["1607053", "1607", "1607063", "1607073"],
+        None,
+        (
+            "zarządzanie kryzysowe",
+            "brak wspólnego systemu ostrzegania przed powodzią",
+            "czas powiadomienia mieszkańców (godz.)",
+            "6",
+            "0,5",
+        ),
+    ),
+    (
+        "Kaszubska sieć dziennych domów seniora",
+        "Partnerstwo Kartuskie",
+        "porozumienie",
+        1,
+        ["2205023", "2205", "2205083", "2205042"],
+        ("ngo", "Kaszubskie Stowarzyszenie Seniorów „Złoty Wiek”", "", "", "0000387211"),
+        (
+            "opieka dzienna nad seniorami",
+            "samotność starszych mieszkańców wsi",
+            "liczba miejsc w domach seniora",
+            "25",
+            "160",
+        ),
+    ),
+    (
+        "Krośnieńskie laboratoria STEM dla szkół",
+        "Partnerstwo Edukacyjne Krosna",
+        "porozumienie",
+        1,
+        ["1861011", "1807", "1807072", "1807052"],
+        ("university", "Państwowa Akademia Nauk Stosowanych w Krośnie", "6842361635", "370440488", ""),
+        (
+            "edukacja przyrodnicza i techniczna",
+            "brak pracowni w małych szkołach",
+            "liczba uczniów korzystających z laboratoriów",
+            "0",
+            "3 800",
+        ),
+    ),
 ]
+# The edition before: ten partnerships of every kind of unit, each led from another voivodeship.
+PROJECTS_2024 = [
+    (
+        "Kolej aglomeracyjna dla dojazdów do pracy w regionie łódzkim",
+        "Łódzki Obszar Metropolitalny",
+        "porozumienie",
+        2,
+        ["1061011", "10", "1020031", "1008021", "1006073"],
+        None,
+        (
+            "kolej aglomeracyjna",
+            "długie dojazdy samochodem do pracy w Łodzi",
+            "liczba pasażerów dziennie",
+            "9 000",
+            "26 500",
+        ),
+    ),
+    (
+        "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej",
+        "Aglomeracja Kalisko-Ostrowska",
+        "stowarzyszenie",
+        2,
+        ["3061011", "3017", "3017011", "3017023"],
+        ("university", "Uniwersytet im. Adama Mickiewicza w Poznaniu", "7770006350", "000001293", ""),
+        (
+            "planowanie przestrzenne",
+            "niespójne plany miejscowe sąsiadujących gmin",
+            "liczba gmin w jednym geoportalu",
+            "2",
+            "13",
+        ),
+    ),
+    (
+        "Czyste powietrze Subregionu Zachodniego – wspólny program termomodernizacji",
+        "Porozumienie Rybnickie",
+        "porozumienie międzygminne",
+        1,
+        ["2473011", "2479011", "2412013", "2412022"],
+        ("business", "Przedsiębiorstwo Energetyki Cieplnej w Rybniku Sp. z o.o.", "6420001446", "", ""),
+        (
+            "termomodernizacja domów",
+            "smog z pieców węglowych",
+            "liczba zmodernizowanych domów",
+            "150",
+            "2 300",
+        ),
+    ),
+    (
+        "Białostocka sieć żłobków gminnych",
+        "Białostocki Obszar Funkcjonalny",
+        "porozumienie",
+        0,
+        ["2061011", "2002133", "2002013", "2002052"],
+        None,
+        ("opieka nad małymi dziećmi", "brak miejsc w żłobkach poza Białymstokiem", "liczba miejsc", "120", "610"),
+    ),
+    (
+        "Retencja wód opadowych na Pomorzu Zachodnim",
+        "Szczeciński Obszar Metropolitalny",
+        "stowarzyszenie",
+        1,
+        ["3262011", "3211043", "3211012", "3211022"],
+        ("university", "Zachodniopomorski Uniwersytet Technologiczny w Szczecinie", "8522575324", "320588161", ""),
+        (
+            "gospodarka wodami opadowymi",
+            "podtopienia po nawalnych deszczach",
+            "pojemność retencyjna (m³)",
+            "2 000",
+            "41 000",
+        ),
+    ),
+    (
+        "Świętokrzyskie Centrum Kształcenia Zawodowego",
+        "Partnerstwo Kieleckie",
+        "porozumienie",
+        1,
+        ["2604", "2661011", "2604092", "2604033"],
+        ("business", "Świętokrzyska Izba Rzemiosła i Przedsiębiorczości", "6570130530", "", ""),
+        (
+            "kształcenie zawodowe",
+            "niedopasowanie szkół do potrzeb pracodawców",
+            "liczba uczniów na praktykach u pracodawców",
+            "80",
+            "540",
+        ),
+    ),
+    (
+        "Cyfrowy urząd gmin powiatu toruńskiego",
+        "Partnerstwo Powiatu Toruńskiego",
+        "porozumienie",
+        0,
+        ["0415", "0415011", "0415042", "0415072"],
+        None,
+        ("e-usługi", "kolejki w urzędach i papierowe wnioski", "odsetek spraw załatwianych online (%)", "7", "58"),
+    ),
+    (
+        "Teleopieka dla seniorów Ziemi Płockiej",
+        "Partnerstwo Płockie",
+        "porozumienie",
+        1,
+        ["1462011", "1419", "1419132", "1419063"],
+        ("ngo", "Stowarzyszenie „Aktywni Seniorzy Mazowsza”", "", "", "0000456789"),
+        ("teleopieka", "samotnie mieszkający seniorzy bez pomocy w nagłych sytuacjach", "liczba opasek", "0", "820"),
+    ),
+    (
+        "Bieszczady bez barier – przewozy dla osób z niepełnosprawnościami",
+        "Partnerstwo Bieszczadzkie",
+        "porozumienie międzygminne",
+        0,
+        ["1821033", "1821", "1801083", "1821022"],
+        None,
+        (
+            "transport indywidualny",
+            "brak dojazdu do lekarza i pracy dla osób z niepełnosprawnościami",
+            "liczba przejazdów rocznie",
+            "0",
+            "6 900",
+        ),
+    ),
+    (
+        "Wspólna ochrona przeciwpowodziowa Doliny Soły",
+        "Partnerstwo Doliny Soły",
+        "porozumienie",
+        0,
+        ["1213011", "12", "1213043", "1213062", "2417011"],
+        None,
+        (
+            "ochrona przeciwpowodziowa",
+            "powodzie i brak wspólnego monitoringu rzeki",
+            "liczba czujników poziomu wody",
+            "2",
+            "34",
+        ),
+    ),
+]
+# What each partnership wrote for the public results page (`public_summary`), for the finished editions: plain
+# language for residents, unlike the jury's summary.
+PUBLIC_SUMMARIES = {
+    "Lubelska wspólna komunikacja miejska": (
+        "Jednym biletem dojedziesz z Lublina do Świdnika i z powrotem. Autobusy miejskie i podmiejskie mają wspólny "
+        "rozkład, a przesiadki są zgrane co do minuty. W pierwszym roku z linii skorzystało ponad cztery miliony "
+        "pasażerów."
+    ),
+    "Wspólne zakupy energii gmin kłodzkich": (
+        "Gminy Ziemi Kłodzkiej kupują prąd razem, w jednym przetargu dla szkół, urzędów i oświetlenia ulic. "
+        "Dzięki temu w dwa lata zaoszczędziły 870 tys. zł, które trafiły na remonty świetlic."
+    ),
+    "Ełcki program profilaktyki zdrowotnej": (
+        "Mobilny gabinet dojeżdża do wsi, w których najbliższa przychodnia jest kilkanaście kilometrów dalej. "
+        "Mieszkańcy badają się bez skierowania, a pielęgniarki z organizacji partnerskiej umawiają dalsze wizyty. "
+        "Liczba badań wzrosła z 300 do ponad 4 tysięcy rocznie."
+    ),
+    "Gorzowskie centrum usług społecznych": (
+        "W jednym miejscu mieszkańcy Gorzowa i gminy Bogdaniec załatwiają opiekę wytchnieniową, asystenta osoby "
+        "z niepełnosprawnością i pomoc psychologa. Centrum prowadzą wspólnie oba samorządy."
+    ),
+    "Wspólne centrum zarządzania kryzysowego Ziemi Nyskiej": (
+        "Po powodzi gminy powiatu nyskiego zbudowały wspólne centrum, które śledzi stan rzek i ostrzega "
+        "mieszkańców SMS-em. Ostrzeżenie dociera dziś w pół godziny zamiast w sześć. Strażacy i urzędnicy "
+        "ćwiczą razem dwa razy w roku."
+    ),
+    "Kaszubska sieć dziennych domów seniora": (
+        "W czterech gminach powiatu kartuskiego działa sieć dziennych domów seniora ze wspólnym transportem. "
+        "Seniorzy z małych wsi spędzają w nich dzień: gimnastyka, warsztaty, obiad i rozmowa. Miejsc jest sześć "
+        "razy więcej niż przed projektem."
+    ),
+    "Krośnieńskie laboratoria STEM dla szkół": (
+        "Uczniowie małych szkół z okolic Krosna robią doświadczenia w prawdziwych laboratoriach. Autobus "
+        "dowozi klasy do pracowni prowadzonych z uczelnią, a nauczyciele przechodzą wspólne szkolenia."
+    ),
+    "Kolej aglomeracyjna dla dojazdów do pracy w regionie łódzkim": (
+        "Pociągi Łódzkiej Kolei Aglomeracyjnej jeżdżą co pół godziny do Zgierza, Pabianic i Koluszek, a przy "
+        "stacjach powstały parkingi „parkuj i jedź”. Jeden bilet obejmuje pociąg i komunikację miejską. "
+        "Codziennie koleją dojeżdża prawie trzy razy więcej osób niż przed projektem."
+    ),
+    "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej": (
+        "Plany miejscowe, mapy i wnioski o warunki zabudowy z 13 gmin wokół Kalisza i Ostrowa Wielkopolskiego są "
+        "w jednym geoportalu. Mieszkaniec sprawdza działkę w kilka minut, a gminy planują drogi i szkoły, widząc "
+        "plany sąsiadów."
+    ),
+    "Czyste powietrze Subregionu Zachodniego – wspólny program termomodernizacji": (
+        "Wspólny punkt doradczy pomaga mieszkańcom Rybnika, Żor i sąsiednich gmin wymienić piec i ocieplić dom: "
+        "od audytu po wniosek o dotację. Zmodernizowano już ponad 2 300 domów, a dni ze smogiem jest o połowę mniej."
+    ),
+    "Białostocka sieć żłobków gminnych": (
+        "Białystok i trzy sąsiednie gminy prowadzą żłobki według wspólnego standardu i wspólnej rekrutacji. "
+        "Rodzic zapisuje dziecko do żłobka najbliżej pracy albo domu, niezależnie od gminy zamieszkania."
+    ),
+    "Retencja wód opadowych na Pomorzu Zachodnim": (
+        "Zielone dachy, ogrody deszczowe i zbiorniki pod boiskami zatrzymują deszczówkę w Szczecinie i gminach "
+        "wokół niego. Ulice, które co roku zalewało, po ostatnich ulewach pozostały suche."
+    ),
+    "Świętokrzyskie Centrum Kształcenia Zawodowego": (
+        "Szkoły zawodowe powiatu kieleckiego i Kielc uczą razem z rzemieślnikami i firmami regionu. Uczniowie "
+        "odbywają praktyki w zakładach, a pracodawcy współtworzą programy nauczania."
+    ),
+    "Cyfrowy urząd gmin powiatu toruńskiego": (
+        "Mieszkańcy powiatu toruńskiego złożą ponad sto rodzajów wniosków przez internet, w jednym systemie "
+        "wspólnym dla powiatu i gmin. Ponad połowę spraw załatwia się już bez wizyty w urzędzie."
+    ),
+    "Teleopieka dla seniorów Ziemi Płockiej": (
+        "Seniorzy mieszkający samotnie noszą opaskę z przyciskiem SOS, a centrum teleopieki całą dobę wzywa "
+        "pomoc i dzwoni do rodziny. Z usługi korzysta ponad 800 osób z Płocka i gmin powiatu."
+    ),
+    "Bieszczady bez barier – przewozy dla osób z niepełnosprawnościami": (
+        "Przystosowane busy wożą osoby z niepełnosprawnościami do lekarza, pracy i urzędu w całych Bieszczadach. "
+        "Przejazd zamawia się telefonicznie dzień wcześniej, a koszty dzielą się gminy i powiat."
+    ),
+    "Wspólna ochrona przeciwpowodziowa Doliny Soły": (
+        "Gminy z obu brzegów Soły, z Małopolski i ze Śląska, mają wspólną sieć czujników poziomu wody i wspólny "
+        "plan na czas powodzi. Mieszkańcy dostają ostrzeżenia w aplikacji, a magazyny przeciwpowodziowe są "
+        "rozmieszczone wzdłuż całej rzeki."
+    ),
+}
 
 
 def content(project):
@@ -305,6 +564,7 @@ def content(project):
             "implementation_end": datetime.date(2024, 10, 31),
             "contact_position": "koordynator projektu",
             "contact_phone": "+48 600 100 200",
+            "public_summary": PUBLIC_SUMMARIES.get(title, ""),
         },
         codes,
         other,
@@ -335,9 +595,10 @@ def _jpeg():
     return buffer.getvalue()
 
 
-def _store(application, requirement, data, name, content_type, owner):
+def _store(application, requirement, data, name, content_type, owner, number=1):
     extension = "pdf" if content_type == "application/pdf" else "jpg"
-    key = f"attachments/{application.edition_id}/{application.pk}/demo-{requirement.pk}.{extension}"
+    suffix = "" if number == 1 else f"-{number}"
+    key = f"attachments/{application.edition_id}/{application.pk}/demo-{requirement.pk}{suffix}.{extension}"
     if not default_storage.exists(key):
         key = default_storage.save(key, ContentFile(data))
     Attachment.objects.create(
@@ -362,6 +623,8 @@ def _create(edition, owner, project, index, status, files, now):
     categories = list(edition.categories.all())
     application = Application.objects.filter(edition=edition, title=fields["title"]).first()
     if application is not None:
+        if fields["public_summary"] and not application.public_summary:  # a demo seeded before the field
+            Application.objects.filter(pk=application.pk).update(public_summary=fields["public_summary"])
         return application
     application = Application.objects.create(
         edition=edition,
@@ -404,7 +667,8 @@ def _create(edition, owner, project, index, status, files, now):
         achieved="82",
         source="Badanie ankietowe",
     )
-    requirements = list(edition.attachment_requirements.all())
+    # Files for publication are drawn for each project (_publication_files), not the shared placeholders.
+    requirements = [r for r in edition.attachment_requirements.all() if not r.published_for_awarded]
     if status != Status.DRAFT or index % 2:
         for requirement in requirements:
             if "pdf" in requirement.allowed_types:
@@ -433,6 +697,28 @@ def _create(edition, owner, project, index, status, files, now):
                 application.corrections_deadline = now + datetime.timedelta(days=7)
             application.save()
     return application
+
+
+def _publication_files(application, project):
+    """The photos (with their camera's EXIF) and the presentation the partnership gave for publication, if it is
+    awarded; drawn only when missing, so a second seed draws nothing."""
+    requirements = [r for r in application.edition.attachment_requirements.all() if r.published_for_awarded]
+    if not requirements:
+        return
+    present = set(Attachment.objects.filter(application=application).values_list("requirement_id", flat=True))
+    _fields, _codes, _other, (indicator, baseline, achieved) = content(project)
+    title, caption, subject, problem = project[0], project[1], project[6][0], project[6][1]
+    for requirement in requirements:
+        if requirement.pk in present:
+            continue
+        if "jpeg" in requirement.allowed_types:
+            for number in range(1, demo_media.PHOTOS_PER_ENTRY + 1):
+                data = demo_media.photo(caption, subject, number)
+                name = f"IMG_20240{5 + number}1{number}_10{number}2.jpg"  # as a phone names it
+                _store(application, requirement, data, name, "image/jpeg", application.owner, number)
+        elif "pdf" in requirement.allowed_types:
+            data = demo_media.presentation(caption, title, problem, indicator, baseline, achieved)
+            _store(application, requirement, data, "prezentacja.pdf", "application/pdf", application.owner)
 
 
 def _submit(application, owner, at):
@@ -534,6 +820,7 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
             )
         ),
         2025: [(p, Status.ACCEPTED) for p in PROJECTS_2025],
+        2024: [(p, Status.ACCEPTED) for p in PROJECTS_2024],
     }
     for year, plan in plans.items():
         edition = editions.get(year)
@@ -543,6 +830,9 @@ def seed(password="demo", applications=None, jurors=None, stdout=None, editions=
             _create(edition, applicants[index % len(applicants)], project, index, status, files, now)
             for index, (project, status) in enumerate(plan)
         ]
+        if year in FINISHED_YEARS:
+            for application, (project, _status) in zip(created[year], plan, strict=True):
+                _publication_files(application, project)
     if applications and editions.get(2026):
         _bulk_accepted(editions[2026], applicants[0], applications, stdout)
     accepted = (

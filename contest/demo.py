@@ -1,8 +1,13 @@
-"""Demo data for the contest: accounts and three editions (results published, jury scoring, submissions open)."""
+"""Demo data for the contest: accounts and four editions (two with results published, jury scoring, submissions
+open)."""
 import datetime
+import hashlib
+import hmac
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db.models import Q
@@ -39,6 +44,27 @@ REQUIREMENTS = [
     ("Dokumentacja fotograficzna", "Do 10 MB; bez podpisów z nazwami gmin.", False, ["jpeg", "png"], 10, True),
     ("Materiały o rezultatach projektu", "Raporty, ulotki, publikacje.", False, ["pdf", "docx"], 20, True),
 ]
+# Asked of every entry of the finished editions, published for the awarded ones only (results.services makes the
+# public copies: pictures resized and stripped of metadata). Not shown to the jury: photos may name the partners.
+PUBLISHED_REQUIREMENTS = [
+    (
+        "Zdjęcia z realizacji projektu",
+        "Do publikacji na stronie laureatów, jeśli projekt zostanie nagrodzony. Przed publikacją usuwamy z plików "
+        "metadane (EXIF, położenie GPS).",
+        False,
+        ["jpeg"],
+        10,
+        False,
+    ),
+    (
+        "Prezentacja projektu",
+        "Kilka slajdów o projekcie do publikacji, jeśli zostanie nagrodzony.",
+        False,
+        ["pdf"],
+        20,
+        False,
+    ),
+]
 CHECKLIST = [
     "Wniosek złożony w terminie",
     "Partnerstwo spełnia warunki regulaminu (co najmniej dwie JST lub JST i partner innego sektora)",
@@ -47,6 +73,7 @@ CHECKLIST = [
     "Projekt zrealizowany w okresie wskazanym w regulaminie",
 ]
 THEMES = {
+    2024: "Partnerstwa samorządów dla mieszkańców – usługi, przestrzeń i klimat",
     2025: "Współpraca samorządów na rzecz usług publicznych",
     2026: "Razem dla rozwoju lokalnego – partnerstwa dla klimatu i mieszkańców",
     2027: "Partnerstwa dla odporności i usług przyszłości",
@@ -60,6 +87,8 @@ def _aware(day, hour=0, minute=0, second=0):
 def demo_timeline(year, today):
     """Dates relative to today so each demo edition is in its intended phase whenever the demo is seeded."""
     day = datetime.timedelta(days=1)
+    if year == 2024:  # results published a year before 2025's
+        return _timeline(today - 665 * day, today - 395 * day)
     if year == 2025:  # results published
         start = today - 300 * day
         return _timeline(start, today - 30 * day)
@@ -99,11 +128,26 @@ def _timeline(start, results):
     }
 
 
+_DEMO_HASHES = {}
+
+
+def demo_password_hash(password):
+    """The demo accounts' one password hashed once per run: a slow hash per account made most of seed_demo's time.
+    The salt comes from SECRET_KEY, so the hash is the same within an installation (a second seed compares strings
+    instead of hashing again) and differs between installations."""
+    key = (password, tuple(settings.PASSWORD_HASHERS), settings.SECRET_KEY)
+    if key not in _DEMO_HASHES:
+        salt = hmac.new(settings.SECRET_KEY.encode(), b"slz-demo-accounts", hashlib.sha256).hexdigest()[:22]
+        _DEMO_HASHES[key] = make_password(password, salt=salt)
+    return _DEMO_HASHES[key]
+
+
 def ensure_user(email, password, **extra):
     User = get_user_model()
     user, created = User.objects.get_or_create(email=email, defaults=extra)
-    if created or not user.check_password(password):
-        user.set_password(password)
+    hashed = demo_password_hash(password)
+    if user.password != hashed:
+        user.password = hashed
     for key, value in extra.items():
         setattr(user, key, value)
     user.save()
@@ -128,10 +172,14 @@ def organisers_group():
     return group
 
 
+# Editions whose results the demo has published (results.demo locks, prepares and publishes them).
+FINISHED_YEARS = (2024, 2025)
+
+
 def seed_editions(today=None):
     today = today or timezone.localdate()
     editions = {}
-    for number, year in ((9, 2025), (10, 2026), (11, 2027)):
+    for number, year in ((8, 2024), (9, 2025), (10, 2026), (11, 2027)):
         edition, _created = Edition.objects.update_or_create(
             year=year,
             defaults={
@@ -143,6 +191,7 @@ def seed_editions(today=None):
                 ),
                 "is_draft": False,
                 "jurors_per_entry": 3 if year == 2026 else None,
+                "publish_jury_feedback": year in FINISHED_YEARS,
                 **demo_timeline(year, today),
             },
         )
@@ -156,7 +205,8 @@ def seed_editions(today=None):
                 name=name,
                 defaults={"description": description, "max_points": points, "weight": weight, "order": order},
             )
-        for order, (name, help_text, required, types, size, visible) in enumerate(REQUIREMENTS):
+        requirements = REQUIREMENTS + (PUBLISHED_REQUIREMENTS if year in FINISHED_YEARS else [])
+        for order, (name, help_text, required, types, size, visible) in enumerate(requirements):
             AttachmentRequirement.objects.update_or_create(
                 edition=edition,
                 name=name,
@@ -166,6 +216,7 @@ def seed_editions(today=None):
                     "allowed_types": types,
                     "max_size_mb": size,
                     "visible_to_jury": visible,
+                    "published_for_awarded": order >= len(REQUIREMENTS),
                     "order": order,
                 },
             )

@@ -1,10 +1,12 @@
 """Demo jury for the 2026 edition (in scoring): a chair and jurors with affiliations, one automatic conflict,
 signed declarations, a balanced assignment (k = 3) and scorecards in every state (none, draft, submitted, revised).
 
-The 2025 edition (results published) gets its whole past: a chair and five jurors, every one scoring every accepted
-entry (deterministic pseudo-random totals, a harsh and a lenient juror, one entry the jurors disagree on), a frozen
-ranking snapshot, a decision for every entry and the decisions locked with a reason. Its phase is past scoring and
-deliberation, so the rows the services would refuse now are written directly (the snapshot goes through the service).
+The 2024 and 2025 editions (results published) get their whole past: a chair and five jurors, every one scoring
+every accepted entry (deterministic pseudo-random totals, a harsh and a lenient juror, one entry the jurors disagree
+on), a frozen ranking snapshot and a decision for every entry: laureates with places and citations, distinctions with
+citations, finalists, the rest not awarded. Their phase is past scoring and deliberation, so the rows the services
+would refuse now are written directly (the snapshot goes through the service). results.demo then locks the decisions
+and publishes them, in the order publication requires.
 """
 
 import random
@@ -12,7 +14,7 @@ import random
 from django.utils import timezone
 
 from applications.models import Application, Status
-from contest.demo import ensure_user
+from contest.demo import FINISHED_YEARS, ensure_user
 from contest.models import TerritorialUnit
 from contest.phases import can_score
 
@@ -22,7 +24,6 @@ from .models import (
     Assignment,
     CriterionScore,
     Decision,
-    DecisionLock,
     Invitation,
     JuryMember,
     RankingSnapshot,
@@ -80,8 +81,9 @@ def _write(stdout, text):
 
 def seed(password="demo", applications=None, jurors=None, stdout=None, editions=None, organiser=None, **_):
     editions = editions or {}
-    if editions.get(2025) is not None and organiser is not None:
-        _seed_2025(editions[2025], organiser, password, stdout)
+    for year in FINISHED_YEARS:
+        if editions.get(year) is not None and organiser is not None:
+            _seed_finished(editions[year], organiser, password, stdout)
     edition = editions.get(2026)
     if edition is None or organiser is None:
         return {}
@@ -173,22 +175,73 @@ def _scorecards(edition, members):
                 )
 
 
-# --- 2025: the finished edition ---------------------------------------------------------------------------------------
+# --- 2024 and 2025: the finished editions ----------------------------------------------------------------------------
 
-JURORS_2025 = 6  # the chair (juror1) and five jurors
-LENIENCY_2025 = {1: 0, 2: -2, 3: 2, 4: 0, 5: 1, 6: -1}  # juror 2 harsh, juror 3 lenient (points per criterion)
-LOCK_REASON_2025 = "Posiedzenie Komisji Konkursowej zakończone; wyniki zatwierdzone protokołem."
-CITATIONS_2025 = [
-    "Za wspólny bilet i komunikację, która połączyła miasto z gminami ościennymi i przywróciła mieszkańcom dojazdy.",
-    "Za wspólne zakupy energii, które obniżyły rachunki gmin i pokazały, że współpraca się opłaca.",
-    "Za program, który pokazał, jak kilka samorządów może wspólnie zadbać o usługi dla mieszkańców.",
-]
-DISTINCTION_2025 = "Za konsekwentną współpracę partnerów i rzetelnie zmierzone rezultaty."
+JURORS_FINISHED = 6  # the chair (juror1) and five jurors
+LENIENCY = {1: 0, 2: -2, 3: 2, 4: 0, 5: 1, 6: -1}  # juror 2 harsh, juror 3 lenient (points per criterion)
+# The committee's citations, by project title (which entries win depends on the seeded scores).
+CITATIONS = {
+    "Lubelska wspólna komunikacja miejska": (
+        "Za wspólny bilet i komunikację, która połączyła miasto z gminami ościennymi i przywróciła mieszkańcom dojazdy."
+    ),
+    "Wspólne zakupy energii gmin kłodzkich": (
+        "Za wspólne zakupy energii, które obniżyły rachunki gmin i pokazały, że współpraca się opłaca."
+    ),
+    "Ełcki program profilaktyki zdrowotnej": (
+        "Za profilaktykę, która dojechała do mieszkańców najmniejszych wsi, i za partnerstwo z organizacją pacjentów."
+    ),
+    "Gorzowskie centrum usług społecznych": (
+        "Za jedno miejsce, w którym mieszkańcy miasta i gminy wiejskiej dostają całą pomoc, której potrzebują."
+    ),
+    "Wspólne centrum zarządzania kryzysowego Ziemi Nyskiej": (
+        "Za wyciągnięcie wniosków z powodzi: wspólne ostrzeganie, które skróciło czas reakcji z godzin do minut."
+    ),
+    "Kaszubska sieć dziennych domów seniora": (
+        "Za sieć dziennych domów seniora, która przełamała samotność starszych mieszkańców kaszubskich wsi."
+    ),
+    "Krośnieńskie laboratoria STEM dla szkół": (
+        "Za wyrównywanie szans uczniów małych szkół dzięki współpracy miasta, powiatu, gmin i uczelni."
+    ),
+    "Kolej aglomeracyjna dla dojazdów do pracy w regionie łódzkim": (
+        "Za kolej, która stała się kręgosłupem dojazdów w całym obszarze metropolitalnym, i wzorową współpracę "
+        "województwa z miastami i gminami."
+    ),
+    "Wspólny system informacji przestrzennej Aglomeracji Kalisko-Ostrowskiej": (
+        "Za planowanie przestrzeni ponad granicami gmin i geoportal, z którego korzystają mieszkańcy i inwestorzy."
+    ),
+    "Czyste powietrze Subregionu Zachodniego – wspólny program termomodernizacji": (
+        "Za konsekwentną walkę ze smogiem: tysiące ocieplonych domów i mierzalnie czystsze powietrze."
+    ),
+    "Białostocka sieć żłobków gminnych": (
+        "Za wspólną rekrutację do żłobków, dzięki której granica gminy przestała być przeszkodą dla rodziców."
+    ),
+    "Retencja wód opadowych na Pomorzu Zachodnim": (
+        "Za mądre gospodarowanie deszczówką i współpracę samorządów z uczelnią w adaptacji do zmian klimatu."
+    ),
+    "Świętokrzyskie Centrum Kształcenia Zawodowego": (
+        "Za szkołę zawodową tworzoną razem z pracodawcami regionu i praktyki, które dają uczniom zawód."
+    ),
+    "Cyfrowy urząd gmin powiatu toruńskiego": (
+        "Za wspólny cyfrowy urząd, w którym mieszkańcy małych gmin załatwiają sprawy jak w dużym mieście."
+    ),
+    "Teleopieka dla seniorów Ziemi Płockiej": (
+        "Za poczucie bezpieczeństwa setek seniorów i współpracę miasta, powiatu i organizacji pozarządowej."
+    ),
+    "Bieszczady bez barier – przewozy dla osób z niepełnosprawnościami": (
+        "Za usuwanie barier tam, gdzie odległości są największe: transport, który przywraca samodzielność."
+    ),
+    "Wspólna ochrona przeciwpowodziowa Doliny Soły": (
+        "Za współpracę ponad granicą województw: jedna rzeka, jeden system ostrzegania i jeden plan działania."
+    ),
+}
+CITATION = "Za program, który pokazał, jak kilka samorządów może wspólnie zadbać o usługi dla mieszkańców."
+DISTINCTION = "Za konsekwentną współpracę partnerów i rzetelnie zmierzone rezultaty."
 
 
-def _seed_2025(edition, organiser, password, stdout):
+def _seed_finished(edition, organiser, password, stdout):
+    """The jury's past of a finished edition, up to the decisions; results.demo locks and publishes them."""
     members = []
-    for number in range(1, JURORS_2025 + 1):
+    for number in range(1, JURORS_FINISHED + 1):
         user = ensure_user(f"juror{number}@example.com", password, full_name=NAMES[(number - 1) % len(NAMES)])
         member, _created = JuryMember.objects.get_or_create(
             edition=edition, user=user, defaults={"is_chair": number == 1}
@@ -198,26 +251,25 @@ def _seed_2025(edition, organiser, password, stdout):
     if not entries:
         return
     if not Scorecard.objects.filter(member__edition=edition).exists():
-        _scorecards_2025(edition, members, entries)
+        _finished_scorecards(edition, members, entries)
     if not RankingSnapshot.objects.filter(edition=edition).exists():
         services.freeze_ranking(edition, by=organiser)
     current = services.ranking_for(edition)
     if not Decision.objects.filter(edition=edition).exists():
-        _decisions_2025(edition, entries, current.overall, members[0].user)
-    if not DecisionLock.objects.filter(edition=edition, stage="").exists():
-        services.lock_decisions(edition, reason=LOCK_REASON_2025, by=organiser)
+        _finished_decisions(edition, entries, current.overall, members[0].user)
     alpha = current.overall.reliability.alpha
     flagged = ", ".join(row.code for row in current.overall.flagged) or "-"
     _write(
         stdout,
-        f"2025 jury: {len(members)} jurors, {len(entries)} entries; Krippendorff's alpha "
+        f"{edition.year} jury: {len(members)} jurors, {len(entries)} entries; Krippendorff's alpha "
         f"{'-' if alpha is None else f'{alpha:.3f}'}; flagged for disagreement: {flagged}.",
     )
 
 
-def _scorecards_2025(edition, members, entries):
-    """Every juror scores every entry: an entry's quality, the juror's leniency and a little noise (seeded)."""
-    rng = random.Random(2025)
+def _finished_scorecards(edition, members, entries):
+    """Every juror scores every entry: an entry's quality, the juror's leniency and a little noise (seeded by the
+    year, so each edition has its own ranking and the same one on every seed)."""
+    rng = random.Random(edition.year)
     criteria = list(edition.criteria.all())
     submitted = edition.scoring_ends_at or timezone.now()
     disputed = entries[len(entries) // 2]  # the jurors disagree strongly on this one
@@ -239,7 +291,7 @@ def _scorecards_2025(edition, members, entries):
                     share = 0.95 if member.number % 2 else 0.2
                     points = round(criterion.max_points * share)
                 else:
-                    points = round(criterion.max_points * quality) + LENIENCY_2025[member.number] + rng.randint(-1, 1)
+                    points = round(criterion.max_points * quality) + LENIENCY[member.number] + rng.randint(-1, 1)
                 scores.append(
                     CriterionScore(
                         scorecard=card,
@@ -251,23 +303,33 @@ def _scorecards_2025(edition, members, entries):
             CriterionScore.objects.bulk_create(scores)
 
 
-def _decisions_2025(edition, entries, overall, chair_user):
-    """By the ranking, in quarters: laureates (places, citations), distinctions, finalists; the rest not awarded."""
+def award_counts(count):
+    """(laureates, distinctions, finalists) for an edition of `count` ranked entries; the rest are not awarded.
+    4 entries: 1, 1, 1 (one not awarded); 7: 2, 2, 1; 10: 3, 2, 2."""
+    laureates = min(3, max(1, count // 3))
+    distinctions = max(1, (count + 1) // 4)
+    finalists = max(1, count // 5)
+    return laureates, distinctions, finalists
+
+
+def _finished_decisions(edition, entries, overall, chair_user):
+    """By the ranking: laureates (places 1-3, citations), distinctions (citations), finalists; the rest not
+    awarded."""
     by_code = {entry.code: entry for entry in entries}
     ordered = [by_code[row.code] for row in overall.rows if row.code in by_code]
     ordered += [entry for entry in entries if entry not in ordered]
-    share = max(1, len(ordered) // 4)
+    laureates, distinctions, finalists = award_counts(len(ordered))
     for position, entry in enumerate(ordered):
         fields = {"outcome": Decision.Outcome.NOT_AWARDED}
-        if position < share:
+        if position < laureates:
             fields = {
                 "outcome": Decision.Outcome.LAUREATE,
                 "place": position + 1,
                 "prize_tier": f"{position + 1}. miejsce",
-                "citation": CITATIONS_2025[position % len(CITATIONS_2025)],
+                "citation": CITATIONS.get(entry.title, CITATION),
             }
-        elif position < 2 * share:
-            fields = {"outcome": Decision.Outcome.DISTINCTION, "citation": DISTINCTION_2025}
-        elif position < 3 * share:
+        elif position < laureates + distinctions:
+            fields = {"outcome": Decision.Outcome.DISTINCTION, "citation": CITATIONS.get(entry.title, DISTINCTION)}
+        elif position < laureates + distinctions + finalists:
             fields = {"outcome": Decision.Outcome.FINALIST}
         Decision.objects.create(edition=edition, application=entry, recorded_by=chair_user, **fields)

@@ -108,21 +108,33 @@ def _empty_cache():
 
 
 @pytest.fixture(scope="module")
-def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def seeded_demo_media(tmp_path_factory):
+    """The folder `seeded_demo` writes its files to."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def seeded_demo_storages(seeded_demo_media):
+    """The STORAGES `seeded_demo` writes with: a test that reads the demo's files sets settings.STORAGES to it."""
+    storages = {**_settings().STORAGES}
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["default"] = {**storages["default"], "OPTIONS": {"location": seeded_demo_media}}
+    return storages
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, seeded_demo_media, seeded_demo_storages):
     """`seed_demo` once for a whole module, rolled back after its last test: each test of the module then runs in
     a savepoint inside this transaction (pytest-django's `db`), sees the demo and cannot change it for the next.
-    Seeding takes seconds, so modules that only read the demo share one. Its files go to a folder of the module's;
-    tests of it read the database, not those files (each test gets its own media folder)."""
+    Seeding takes seconds, so modules that only read the demo share one. Its files go to a folder of the module's
+    (each test gets its own media folder): a test that reads them sets settings.STORAGES to `seeded_demo_storages`."""
     import io
 
     from django.core.management import call_command
     from django.db import transaction
     from django.test.utils import override_settings
 
-    media = tmp_path_factory.mktemp("demo-media")
-    storages = {**_settings().STORAGES}
-    if storages["default"]["BACKEND"].endswith("FileSystemStorage"):
-        storages["default"] = {**storages["default"], "OPTIONS": {"location": media}}
+    media, storages = seeded_demo_media, seeded_demo_storages
     with django_db_blocker.unblock(), override_settings(DEBUG=True, STORAGES=storages, MEDIA_ROOT=media):
         factories.ensure_terc()
         atomic = transaction.atomic()

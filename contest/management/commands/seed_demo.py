@@ -1,4 +1,4 @@
-"""Fill an idempotent, realistic demo: editions, accounts, applications and the jury."""
+"""Fill an idempotent, realistic demo: editions, accounts, applications, the jury and the published results."""
 import importlib
 
 from django.conf import settings
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app contributes its part of the demo, in this order; later parts build on earlier ones.
-DEMO_MODULES = ["contest.demo", "applications.demo", "jury.demo"]
+DEMO_MODULES = ["contest.demo", "applications.demo", "jury.demo", "results.demo"]
 
 
 class Command(BaseCommand):
