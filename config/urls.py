@@ -20,5 +20,6 @@ urlpatterns = [
     path("wnioski/", include("applications.urls")),
     path("jury/", include("jury.urls")),
     path("admin/", admin.site.urls),
+    path("", include("results.urls_public")),
     path("", include("contest.urls")),
 ]
