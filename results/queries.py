@@ -61,7 +61,7 @@ def entry(edition_id, slug, at):
     return _with_details(public_entries(at).filter(edition_id=edition_id, slug=slug)).first()
 
 
-def archive_entries(at, *, q="", voivodeship="", unit_type="", category=None, year=None, outcome=""):
+def archive_entries(at, *, q="", voivodeship="", unit="", category=None, year=None, outcome=""):
     """Public entries across editions matching the archive's filters (each already validated), newest first."""
     queryset = public_entries(at)
     for term in search_terms(q):
@@ -69,8 +69,8 @@ def archive_entries(at, *, q="", voivodeship="", unit_type="", category=None, ye
     partner = Q()
     if voivodeship:
         partner &= Q(voivodeship__woj=voivodeship)
-    if unit_type:
-        partner &= Q(unit_kind__in=UNIT_TYPES[unit_type][1])
+    if unit:
+        partner &= Q(unit_kind__in=UNIT_TYPES[unit][1])
     if partner:
         # One partner matches both: "a rural gmina from łódzkie", not "someone rural, someone from łódzkie".
         queryset = queryset.filter(id__in=PublishedPartner.objects.filter(partner).values("entry_id"))
