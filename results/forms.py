@@ -33,7 +33,11 @@ class ArchiveForm(AccessibleFormMixin, forms.Form):
             *((str(year), list(group)) for year, group in categories),
         ]
         self.fields["year"].choices = [("", _("all years")), *((year, str(year)) for year in years)]
-        self.fields["outcome"].choices = [("", _("all outcomes")), *PublishedEntry.Outcome.choices]
+        self.fields["outcome"].choices = [
+            ("", _("all outcomes")),
+            (PublishedEntry.Outcome.LAUREATE, _("Laureates")),
+            (PublishedEntry.Outcome.DISTINCTION, _("Distinctions")),
+        ]
         self.decorate(validate=False)
 
     def values(self):

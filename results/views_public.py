@@ -114,7 +114,8 @@ def entry_detail(request, year, slug):
         entry = queries.entry(edition_id, slug, at)
         if entry is None:
             raise Http404
-        body = render_to_string("results/entry_detail.html", {"entry": _with_files(entry), "edition": entry.edition})
+        context = {"entry": _with_files(entry), "edition": entry.edition}
+        body = render_to_string("results/entry_detail.html", context)
         return {"title": entry.partnership_name, "body": body}
 
     return _cached_page(request, fingerprint, ["entry", year, slug], build)
@@ -231,6 +232,7 @@ def voivodeship_map(request):
                 "stroke": geo.STROKE,
                 "legend": legend,
                 "any_results": bool(editions),
+                "years": [year for _pk, year in editions],
             },
         )
         return {"title": title, "body": body}

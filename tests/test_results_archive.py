@@ -110,7 +110,9 @@ def test_city_with_county_rights_counts_as_urban_municipality_and_as_county(clie
 def test_archive_year_filter_offers_only_public_years(client, archive):
     response = client.get("/dobre-praktyki/")
 
-    years = re.findall(r'<option value="(\d{4})"', re.search(r'<select name="year".*?</select>', text(response), re.S)[0])
+    years = re.findall(
+        r'<option value="(\d{4})"', re.search(r'<select name="year".*?</select>', text(response), re.S)[0]
+    )
     assert years == ["2025", "2024"]
 
 
@@ -175,7 +177,11 @@ def test_archive_is_paginated_with_a_count(client, many):
     first, page = names_on(client, "")
     second, second_page = names_on(client, "?page=2")
 
-    assert (len(first), first[0], second) == (20, "Partnerstwo numer 01", [f"Partnerstwo numer {n}" for n in range(21, 26)])
+    assert (len(first), first[0], second) == (
+        20,
+        "Partnerstwo numer 01",
+        [f"Partnerstwo numer {n}" for n in range(21, 26)],
+    )
     assert "Found 25 good practices" in page and "Page 1 of 2" in page
     assert 'href="?page=2"' in page
 
@@ -210,8 +216,12 @@ def test_archive_without_any_published_results_says_so(client):
 @pytest.mark.polish
 @pytest.mark.parametrize(
     ("count", "sentence"),
-    [(1, "Znaleziono 1 dobrą praktykę"), (3, "Znaleziono 3 dobre praktyki"), (12, "Znaleziono 12 dobrych praktyk"),
-     (22, "Znaleziono 22 dobre praktyki")],
+    [
+        (1, "Znaleziono 1 dobrą praktykę"),
+        (3, "Znaleziono 3 dobre praktyki"),
+        (12, "Znaleziono 12 dobrych praktyk"),
+        (22, "Znaleziono 22 dobre praktyki"),
+    ],
 )
 def test_archive_count_in_polish_plural_forms(client, count, sentence):
     edition = rf.results_edition()
@@ -230,7 +240,9 @@ def test_archive_count_in_polish_plural_forms(client, count, sentence):
 def test_map_counts_each_entry_once_per_voivodeship_of_any_partner(client, archive):
     response = client.get("/mapa/")
 
-    rows = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th><td class="text-end">(\d+)</td>', text(response))
+    rows = re.findall(
+        r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th><td class="text-end">(\d+)</td>', text(response)
+    )
     counts = {name: int(count) for _url, name, count in rows}
     assert response.status_code == 200
     assert len(rows) == 16
@@ -241,7 +253,9 @@ def test_map_counts_each_entry_once_per_voivodeship_of_any_partner(client, archi
 def test_map_regions_link_to_the_filtered_archive_with_a_title_and_a_fill(client, archive):
     page = text(client.get("/mapa/"))
 
-    regions = re.findall(r'<a href="([^"]+)" class="map-region"><title>([^<]+)</title><path d="[^"]+" fill="(#[0-9a-f]{6})"', page)
+    regions = re.findall(
+        r'<a href="([^"]+)" class="map-region"><title>([^<]+)</title><path d="[^"]+" fill="(#[0-9a-f]{6})"', page
+    )
     assert len(regions) == 16
     assert ("/dobre-praktyki/?voivodeship=10", "łódzkie: 2 awarded partnerships", geo.CLASSES[2][2]) in regions
     assert ("/dobre-praktyki/?voivodeship=14", "mazowieckie: 0 awarded partnerships", geo.CLASSES[0][2]) in regions
