@@ -352,3 +352,31 @@ def test_results_page_in_polish(client, edition_with_results):
     assert "Laureat, miejsce 1" in page
     assert "Gmina Kluki, województwo łódzkie" in page
     assert ">Wyróżnienia</h3>" in page
+
+
+# --- navigation -------------------------------------------------------------------------------------------------
+
+
+def test_home_and_main_navigation_link_to_the_archive_and_the_map(client):
+    page = text(client.get("/"))
+
+    assert '<a class="nav-link" href="/dobre-praktyki/">Good practices</a>' in page
+    assert '<a href="/dobre-praktyki/">Browse the good practices of every edition</a>' in page
+    assert '<a href="/mapa/">See on the map where the awarded partnerships come from</a>' in page
+
+
+def test_edition_page_links_to_its_laureates_only_once_they_are_public(client):
+    public = rf.results_edition(year=2025, number=19)
+    scoring = f.EditionFactory(phase="scoring", year=2026, number=20)
+
+    public_page = text(client.get(f"/edycje/{public.year}/"))
+    scoring_page = text(client.get(f"/edycje/{scoring.year}/"))
+
+    assert 'href="/laureaci/2025/">Laureates of 2025</a>' in public_page
+    assert "/laureaci/" not in scoring_page
+
+
+def test_editions_archive_links_to_the_good_practices(client):
+    page = text(client.get("/edycje/"))
+
+    assert '<a href="/dobre-praktyki/">Good practices of all editions</a>' in page
