@@ -357,10 +357,9 @@ def test_results_page_in_polish(client, edition_with_results):
 # --- navigation -------------------------------------------------------------------------------------------------
 
 
-def test_home_and_main_navigation_link_to_the_archive_and_the_map(client):
+def test_home_page_links_to_the_archive_and_the_map(client):
     page = text(client.get("/"))
 
-    assert '<a class="nav-link" href="/dobre-praktyki/">Good practices</a>' in page
     assert '<a href="/dobre-praktyki/">Browse the good practices of every edition</a>' in page
     assert '<a href="/mapa/">See on the map where the awarded partnerships come from</a>' in page
 
