@@ -274,27 +274,37 @@ def serve_attachment(request, attachment, *, filename=None, file=None):
     """Send an attachment's bytes as a download. No permission check here: every caller checks first.
 
     `file` is another file field of the attachment to send instead of the original (the jurors' cleaned copy).
-    Local storage streams the file; S3 redirects to a presigned URL valid for about a minute.
     """
     name = filename or download_name(attachment)
     file = attachment.file if file is None else file
+    return serve_file(file, filename=name, content_type=attachment.content_type)
+
+
+def serve_file(file, *, filename, content_type, inline=False):
+    """Send a stored file (a FieldFile). No permission check here: every caller checks first.
+
+    Local storage streams the file; S3 redirects to a presigned URL valid for about a minute. `inline` lets a
+    browser show it in place (a public picture in an <img>); otherwise it is a download.
+    """
     if not file:
         raise ValueError("no stored file to serve")
     storage = file.storage
+    disposition_type = "inline" if inline else "attachment"
     if is_remote_storage(storage):
         from urllib.parse import quote
 
-        disposition = f"attachment; filename=\"{_ascii_fallback(name)}\"; filename*=UTF-8''{quote(name)}"
+        fallback = _ascii_fallback(filename)
+        disposition = f"{disposition_type}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
         url = storage.url(
             file.name,
-            parameters={"ResponseContentDisposition": disposition, "ResponseContentType": attachment.content_type},
+            parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
             expire=getattr(settings, "PRESIGNED_URL_SECONDS", 60),
         )
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "no-store"
         return response
     handle = storage.open(file.name, "rb")
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

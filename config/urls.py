@@ -23,5 +23,6 @@ urlpatterns = [
     path("wyniki/organizator/<int:year>/", include("results.urls_organiser")),
     path("admin/", admin.site.urls),
     path("", include("results.opendata_urls")),
+    path("", include("results.urls_public")),
     path("", include("contest.urls")),
 ]

@@ -48,9 +48,7 @@ class PublishedPartner(models.Model):
     name = models.CharField(_("name"), max_length=300)
     unit = models.ForeignKey(TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The voivodeship unit (TERC woj code, kind voivodeship) for the map and the archive filter.
-    voivodeship = models.ForeignKey(
-        TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    voivodeship = models.ForeignKey(TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     unit_kind = models.CharField(_("kind of unit"), max_length=20, blank=True)
     is_leader = models.BooleanField(_("leading partner"), default=False)
     order = models.PositiveSmallIntegerField(default=0)

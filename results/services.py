@@ -33,6 +33,7 @@ from jury.sanitise import CannotSanitise, sanitise
 from . import cache
 from .models import PublicFile, PublishedEntry, PublishedPartner
 from .pictures import public_picture
+from .text import polish_sort_key, search_form
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +58,9 @@ class PublicationError(ServiceError):
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
-POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
-_POLISH_RANK = {letter: index for index, letter in enumerate(POLISH_ALPHABET)}
-
-
-def polish_sort_key(text):
-    """Polish alphabetical order without the database's collation: ą after a, ł after l, ż last; case ignored."""
-    return tuple((_POLISH_RANK.get(ch, 100 + ord(ch)), ch) for ch in (text or "").strip().lower())
-
-
 def search_text(*parts):
     """Lower case, Polish letters transliterated (Łódź -> lodz), for a search that ignores both on any database."""
-    return " ".join(slugify(str(part), separator=" ") for part in parts if part)
+    return " ".join(search_form(part) for part in parts if part)
 
 
 def unique_slug(base, taken):

@@ -29,6 +29,7 @@ from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
 from tests import factories as f
 from tests.discovery_factories import ensure_info_pages
+from tests import results_factories as rf
 from tests.mfa import activate_totp, login_with_mfa, login_with_password
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,7 @@ def admin_page(**given):
 Row = namedtuple("Row", "url get post data", defaults=(None,))
 
 PUBLIC = answers(OK)
+GET_ONLY = answers(M405)
 SIGNED_IN = answers(OK, anonymous=LOGIN)
 APPLICATION = answers(
     anonymous=LOGIN, members=OK, other_applicant=NO, jurors=NO, organiser_without_mfa=MFA, organisers=OK
@@ -183,6 +185,18 @@ ROWS = {
     ),
     "opendata:schema": Row(lambda w: reverse("opendata:schema"), PUBLIC, answers(M405)),
     "opendata:docs": Row(lambda w: reverse("opendata:docs"), PUBLIC, answers(M405)),
+    # Public result pages of an edition whose results are public; every method but GET and HEAD is refused.
+    "results:edition": Row(lambda w: reverse("results:edition", args=[w.results.edition.year]), PUBLIC, GET_ONLY),
+    "results:entry": Row(
+        lambda w: reverse("results:entry", args=[w.results.edition.year, w.results.slug]), PUBLIC, GET_ONLY
+    ),
+    "results:file": Row(
+        lambda w: reverse("results:file", args=[w.results.edition.year, w.results.slug, w.results_file.pk]),
+        PUBLIC,
+        GET_ONLY,
+    ),
+    "results:archive": Row(lambda w: reverse("results:archive") + "?q=lodz&voivodeship=10", PUBLIC, GET_ONLY),
+    "results:map": Row(lambda w: reverse("results:map"), PUBLIC, GET_ONLY),
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
     # Announcements by e-mail: public; the links from the e-mails work for anyone holding the token (the world has
     # a pending subscription whose confirmation token also cancels it; each request is rolled back).
@@ -520,6 +534,11 @@ class World:
             self.edition, ["invitee@example.com"], by=self.organiser
         )
         f.ScorecardFactory(member=self.juror, application=self.application)
+        # An earlier edition whose results are public, with a laureate and its public picture.
+        self.results = rf.published_entry(
+            f.EditionFactory(phase="results"), "Partnerstwo Łódzkie Macierzy", units=[rf.LODZ], images=1
+        )
+        self.results_file = self.results.files.get()
         f.sign_off(self.application, by=self.organiser)
         Group.objects.create(name="Organisers")
         Consent.objects.create(user=self.owner, kind="rodo", text_version="1", text="Zgoda")
