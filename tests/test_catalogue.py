@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SOURCES = ["accounts", "applications", "config", "contest", "jury", "news", "results", "templates", "locale"]
+# Every app (a folder with apps.py), the project's templates and settings, and the catalogues themselves.
+SOURCES = sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py")) + ["config", "templates", "locale"]
 
 
 @pytest.mark.skipif(shutil.which("msgattrib") is None, reason="gettext is installed by make test (system-deps)")
