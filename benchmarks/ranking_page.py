@@ -177,8 +177,8 @@ def main():
         )
         best, median, result, queries = timed(lambda: services.ranking_for(edition), args.rounds)
         print(
-            f"ranking_for: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.rounds}, {queries} queries, "
-            f"alpha={result.overall.reliability.alpha:.3f}, cards={len(result.overall.scaled_cards)}"
+            f"ranking_for: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.rounds}, "
+            f"{queries} queries, alpha={result.overall.reliability.alpha:.3f}, cards={len(result.overall.scaled_cards)}"
         )
         if not args.no_page:
             client = Client()

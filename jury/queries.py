@@ -1,6 +1,7 @@
 """Named querysets of the jury app, with their prefetching; views and services read through these."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import connections
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from applications.models import Application, Status
 
@@ -174,3 +175,28 @@ def score_export_rows(edition):
         .order_by("scorecard__application__code", "scorecard__member_id", "criterion__order", "criterion_id")
         .values_list(*SCORE_EXPORT_FIELDS)
     )
+
+
+def counted_card_points(edition, criterion_ids):
+    """One row per counted scorecard (jury.queries.counted_scorecards) that has any score, aggregated in SQL:
+    (application id, juror number, number of scores, points on criterion_ids[0], points on criterion_ids[1], ...),
+    None where the card has no points on that criterion, as a list of tuples. One query; grouped by integers only, so
+    that the database aggregates in memory."""
+    from .models import CriterionScore
+
+    columns = {f"c{k}": Max("points", filter=Q(criterion_id=cid)) for k, cid in enumerate(criterion_ids)}
+    rows = (
+        CriterionScore.objects.filter(
+            scorecard__in=counted_scorecards(edition).filter(application__edition=edition).values("pk")
+        )
+        .order_by()
+        .values("scorecard_id", "scorecard__application_id", "scorecard__member__number")
+        .annotate(scores=Count("pk"), **columns)
+        .values_list("scorecard__application_id", "scorecard__member__number", "scores", *columns)
+    )
+    # Plain integers come back from both databases: run the ORM's SQL on a cursor and skip the per-value converters
+    # (a third of the time at 50,000 scorecards).
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
