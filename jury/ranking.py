@@ -233,27 +233,29 @@ class EntryResult:
             (juror, Fraction(total, self.scale)) for juror, total in zip(self.jurors, self.scaled_totals, strict=True)
         )
 
+    @cached_property
     def _exact(self):
+        """(mean, median, trimmed mean) as Fractions, computed once (a page asks for them several times per row)."""
         values = sorted(self.scaled_totals)
         return tuple(Fraction(v) / self.scale for v in _methods(values, _exact_mean))
 
     @property
     def mean(self):
-        return self._exact()[0]
+        return self._exact[0]
 
     @property
     def median(self):
-        return self._exact()[1]
+        return self._exact[1]
 
     @property
     def trimmed(self):
-        return self._exact()[2]
+        return self._exact[2]
 
-    @property
+    @cached_property
     def lowest(self):
         return Fraction(min(self.scaled_totals), self.scale)
 
-    @property
+    @cached_property
     def highest(self):
         return Fraction(max(self.scaled_totals), self.scale)
 
