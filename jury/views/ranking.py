@@ -4,6 +4,7 @@ Jurors appear by their stable number ("Juror 3"); an organiser may switch names 
 their session; `?names=0` switches them off). The chair never sees names.
 """
 
+import html
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import formats
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -81,8 +82,12 @@ def _chart_rows(chart, number):
     return [
         (
             row[0],
-            format_html_join(
-                "", "<td>{}</td>", ((words[cell] if isinstance(cell, bool) else number(cell),) for cell in row[1:])
+            # Every cell is a plain str, escaped here; mark_safe once per row, not format_html once per cell.
+            mark_safe(
+                "".join(
+                    f"<td>{html.escape(words[cell] if isinstance(cell, bool) else number(cell))}</td>"
+                    for cell in row[1:]
+                )
             ),
         )
         for row in chart.rows
