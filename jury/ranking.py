@@ -291,15 +291,36 @@ class Reliability:
 
 @dataclass(frozen=True)
 class Ranking:
+    """One pool's ranking. The rows, the places under every method and alpha are worked out on first use: a service
+    that ranks the whole edition only for its juror effects and per-juror totals never pays for them."""
+
     settings: RankingSettings
     max_total: Fraction
-    rows: tuple  # EntryResult in the counting order (place, then code)
     unscored: tuple  # entries passed in `entries` without any counted card, by code
     effects: JurorEffects | None
     codes: dict = field(default_factory=dict, repr=False)
-    columns: dict = field(default_factory=dict, repr=False)  # (method, adjusted) -> {entry: place}
     scale: int = 1
     pool: object = field(default=None, repr=False, compare=False)  # the cards as arrays (_Pool), canonical order
+    build: object = field(default=None, repr=False, compare=False)  # () -> (rows, columns), called once
+
+    @cached_property
+    def _built(self):
+        return self.build()
+
+    @property
+    def rows(self):
+        """EntryResult in the counting order (place, then code)."""
+        return self._built[0]
+
+    @property
+    def columns(self):
+        """(method, adjusted) -> {entry: place}."""
+        return self._built[1]
+
+    @property
+    def scored(self):
+        """How many entries have at least one counted card (without building the rows)."""
+        return len(self.pool.entries)
 
     @cached_property
     def reliability(self):
@@ -726,85 +747,93 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
     values = pool.scaled.astype(np.float64) / pool.scale
     if effects is None and len(cards):
         effects = _pool_effects(pool, values)
-    counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
-    raw_by_method = dict(zip(METHODS, raw[:3], strict=True))
-    low, high = raw[3], raw[4]
-    share = Fraction(Decimal(settings.disagreement_share))
-    flagged = (high - low) * share.denominator > share.numerator * pool.scaled_max
-    criterion_keys = [
-        np.bincount(pool.entry_idx, weights=pool.points[:, k].astype(np.float64), minlength=n_entries) / counts
-        for k in range(pool.points.shape[1])
-    ]
-    adjusted_by_method = {}
-    if effects is not None:
-        numbers, position = np.unique(pool.jurors, return_inverse=True)
-        juror_effect = np.array([effects.effects.get(j, 0.0) for j in numbers.tolist()], dtype=np.float64)[position]
-        _n, *adjusted = _group_stats(pool.entry_idx, values - juror_effect, n_entries)
-        adjusted_by_method = {
-            m: np.round(v, ADJUSTED_DECIMALS) + 0.0 for m, v in zip(METHODS, adjusted[:3], strict=True)
-        }
-    display = np.arange(n_entries)  # canonical order is by code
 
-    def keys(method, adjusted):
-        by_method = adjusted_by_method if adjusted else raw_by_method
-        columns = [by_method[method]]
-        for rule in settings.tie_rules:
-            if rule == "criteria":
-                columns.extend(criterion_keys)
-            elif rule == "min":
-                columns.append(low)
-            else:
-                columns.append(by_method[rule])
-        return columns
+    def build():
+        counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
+        raw_by_method = dict(zip(METHODS, raw[:3], strict=True))
+        low, high = raw[3], raw[4]
+        share = Fraction(Decimal(settings.disagreement_share))
+        flagged = (high - low) * share.denominator > share.numerator * pool.scaled_max
+        criterion_keys = [
+            np.bincount(pool.entry_idx, weights=pool.points[:, k].astype(np.float64), minlength=n_entries) / counts
+            for k in range(pool.points.shape[1])
+        ]
+        adjusted_by_method = {}
+        if effects is not None:
+            numbers, position = np.unique(pool.jurors, return_inverse=True)
+            juror_effect = np.array([effects.effects.get(j, 0.0) for j in numbers.tolist()], dtype=np.float64)[position]
+            _n, *adjusted = _group_stats(pool.entry_idx, values - juror_effect, n_entries)
+            adjusted_by_method = {
+                m: np.round(v, ADJUSTED_DECIMALS) + 0.0 for m, v in zip(METHODS, adjusted[:3], strict=True)
+            }
+        display = np.arange(n_entries)  # canonical order is by code
 
-    columns = {}
-    for adjusted in (False, True) if adjusted_by_method else (False,):
-        for method in METHODS:
-            found = _places_from_keys(keys(method, adjusted), display) if n_entries else np.array([], dtype=np.int64)
-            columns[(method, adjusted)] = found
-    raw_places = columns[(settings.method, False)]
-    adjusted_places = columns.get((settings.method, True))
-    counting = adjusted_places if settings.standardise and adjusted_places is not None else raw_places
-    shared = np.bincount(counting, minlength=n_entries + 2)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()
-    counts_list = counts.tolist()
-    point_sums = [
-        np.bincount(pool.entry_idx, weights=pool.points[:, k], minlength=n_entries).astype(np.int64).tolist()
-        for k in range(pool.points.shape[1])
-    ]
-    adjusted_lists = {m: v.tolist() for m, v in adjusted_by_method.items()}
-    raw_list, counting_list, flagged_list = raw_places.tolist(), counting.tolist(), flagged.tolist()
-    adjusted_list = adjusted_places.tolist() if adjusted_places is not None else [None] * n_entries
-    scaled_list = pool.scaled.tolist()
-    criterion_sums = [tuple(zip(tie_criteria, sums, strict=True)) for sums in zip(*point_sums, strict=True)]
-    if not point_sums:
-        criterion_sums = [()] * n_entries
-    results = []
-    for k, entry in enumerate(pool.entries):
-        start, stop = starts[k], starts[k] + counts_list[k]
-        results.append(
-            EntryResult(
-                entry=entry,
-                code=pool.codes[k],
-                jurors=tuple(juror_list[start:stop]),
-                scaled_totals=tuple(scaled_list[start:stop]),
-                scale=pool.scale,
-                criterion_sums=criterion_sums[k],
-                adjusted_mean=adjusted_lists["mean"][k] if adjusted_lists else None,
-                adjusted_median=adjusted_lists["median"][k] if adjusted_lists else None,
-                adjusted_trimmed=adjusted_lists["trimmed"][k] if adjusted_lists else None,
-                flagged=flagged_list[k],
-                place_raw=raw_list[k],
-                place_adjusted=adjusted_list[k],
-                place=counting_list[k],
-                ex_aequo=bool(shared[counting_list[k]] > 1),
+        def keys(method, adjusted):
+            by_method = adjusted_by_method if adjusted else raw_by_method
+            columns = [by_method[method]]
+            for rule in settings.tie_rules:
+                if rule == "criteria":
+                    columns.extend(criterion_keys)
+                elif rule == "min":
+                    columns.append(low)
+                else:
+                    columns.append(by_method[rule])
+            return columns
+
+        columns = {}
+        for adjusted in (False, True) if adjusted_by_method else (False,):
+            for method in METHODS:
+                found = (
+                    _places_from_keys(keys(method, adjusted), display) if n_entries else np.array([], dtype=np.int64)
+                )
+                columns[(method, adjusted)] = found
+        raw_places = columns[(settings.method, False)]
+        adjusted_places = columns.get((settings.method, True))
+        counting = adjusted_places if settings.standardise and adjusted_places is not None else raw_places
+        shared = np.bincount(counting, minlength=n_entries + 2)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()
+        counts_list = counts.tolist()
+        point_sums = [
+            np.bincount(pool.entry_idx, weights=pool.points[:, k], minlength=n_entries).astype(np.int64).tolist()
+            for k in range(pool.points.shape[1])
+        ]
+        adjusted_lists = {m: v.tolist() for m, v in adjusted_by_method.items()}
+        raw_list, counting_list, flagged_list = raw_places.tolist(), counting.tolist(), flagged.tolist()
+        adjusted_list = adjusted_places.tolist() if adjusted_places is not None else [None] * n_entries
+        scaled_list = pool.scaled.tolist()
+        criterion_sums = [tuple(zip(tie_criteria, sums, strict=True)) for sums in zip(*point_sums, strict=True)]
+        if not point_sums:
+            criterion_sums = [()] * n_entries
+        results = []
+        for k, entry in enumerate(pool.entries):
+            start, stop = starts[k], starts[k] + counts_list[k]
+            results.append(
+                EntryResult(
+                    entry=entry,
+                    code=pool.codes[k],
+                    jurors=tuple(juror_list[start:stop]),
+                    scaled_totals=tuple(scaled_list[start:stop]),
+                    scale=pool.scale,
+                    criterion_sums=criterion_sums[k],
+                    adjusted_mean=adjusted_lists["mean"][k] if adjusted_lists else None,
+                    adjusted_median=adjusted_lists["median"][k] if adjusted_lists else None,
+                    adjusted_trimmed=adjusted_lists["trimmed"][k] if adjusted_lists else None,
+                    flagged=flagged_list[k],
+                    place_raw=raw_list[k],
+                    place_adjusted=adjusted_list[k],
+                    place=counting_list[k],
+                    ex_aequo=bool(shared[counting_list[k]] > 1),
+                )
             )
-        )
-    rows = tuple(results[k] for k in np.lexsort((display, counting)).tolist())
-    column_places = {column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()}
+        rows = tuple(results[k] for k in np.lexsort((display, counting)).tolist())
+        column_places = {
+            column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()
+        }
+        return rows, column_places
+
     unscored = tuple(sorted(set(entries) - set(pool.entries), key=lambda e: (codes.get(e, str(e)), str(e))))
     maximum = Fraction(pool.scaled_max, pool.scale)
-    return Ranking(settings, maximum, rows, unscored, effects, codes, column_places, pool.scale, pool)
+    return Ranking(settings, maximum, unscored, effects, codes, pool.scale, pool, build)
 
 
 def _pool_effects(pool, values):

@@ -163,7 +163,7 @@ def ranking_page(request, edition):
     labels = _Labels(names)
     current = services.ranking_for(edition)
     overall = current.overall
-    juror_chart = ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
+    juror_chart = ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.scored else None
     display = _Numbers()
     chosen = current.settings
     return render(
