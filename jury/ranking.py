@@ -851,10 +851,11 @@ def _pool_effects(pool, values):
 def stability(ranking, top_n=None):
     """The top places under every method, raw and adjusted, side by side, and who keeps their place under all."""
     top_n = top_n or ranking.settings.top_n
-    columns = tuple(ranking.columns)
+    places = ranking.columns
+    columns = tuple(places)
     rows = []
     for row in ranking.rows:
-        entry_places = tuple(ranking.columns[column][row.entry] for column in columns)
+        entry_places = tuple(places[column][row.entry] for column in columns)
         if min(entry_places) > top_n:
             continue
         rows.append(
