@@ -932,15 +932,21 @@ def _juror_stats(cards):
     scale = 1
     if isinstance(cards, Ranking):
         scale = cards.scale
-        for _entry, juror, scaled in cards.scaled_cards:
-            by_juror[juror].append(int(scaled))
+        pool = cards.pool
+        # Sorted by juror, then total, with numpy; each juror's run of ints is then already ordered.
+        order = np.lexsort((pool.scaled, pool.jurors))
+        jurors, totals = pool.jurors[order], pool.scaled[order]
+        bounds = np.flatnonzero(np.diff(jurors)) + 1
+        for run_jurors, run in zip(np.split(jurors, bounds), np.split(totals, bounds), strict=True):
+            if len(run):
+                by_juror[int(run_jurors[0])] = run.tolist()
     else:
         for card in cards:
             _entry, juror, total = (card.entry, card.juror, card.total) if isinstance(card, CardTotal) else card
             by_juror[juror].append(Fraction(total))
     stats = {}
     for juror, totals in by_juror.items():
-        ordered = sorted(totals)
+        ordered = sorted(totals)  # already sorted when read from a Ranking (cheap then)
         points = (ordered[0], *(_quantile(ordered, Fraction(k, 4)) for k in (1, 2, 3)), ordered[-1])
         mean = Fraction(sum(ordered)) / len(ordered)
         stats[juror] = (*(Fraction(v) / scale for v in points), mean / scale, len(ordered))
