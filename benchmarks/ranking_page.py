@@ -11,7 +11,8 @@ Without DATABASE_URL it uses a SQLite file in a temporary folder; with a Postgre
 (e.g. postgres://postgres@127.0.0.1:5432/slz_bench) it creates and drops the test database "test_<name>", so the
 named database is never touched. Targets (issue 9): ranking_for at 10,000 × 5 × 7 under 1 s on PostgreSQL and
 under 3 s on SQLite; the page at 1,000 × 30 under 300 ms. Times are wall clock, best and median of --rounds runs
-after one warm-up run; the query count is of the last run.
+after one warm-up run, and the median CPU time of this process and of the PostgreSQL backend (their sum is what the
+wall time would be on an idle machine); the query count is of the last run.
 """
 
 import argparse
@@ -31,19 +32,49 @@ sys.path.insert(0, str(ROOT))
 CRITERIA = [(10, "1.00"), (10, "1.50"), (5, "2.00"), (20, "0.50"), (10, "1.25"), (15, "1.00"), (5, "0.75")]
 
 
+def server_cpu():
+    """CPU seconds used so far by this connection's PostgreSQL backend (a local server: read from /proc), else 0."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(function, rounds):
-    """(best, median) seconds over `rounds` runs after one warm-up, the last result and its queries."""
+    """Best and median wall seconds over `rounds` runs after one warm-up, the median CPU seconds of this process and
+    of the database backend (on a shared machine wall time includes waiting for a core; CPU time does not), the last
+    result and its query count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     function()
-    timings = []
+    walls, cpus, servers = [], [], []
     for _ in range(rounds):
+        server = server_cpu()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = function()
-            timings.append(time.perf_counter() - started)
-    return min(timings), statistics.median(timings), result, len(queries)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+        servers.append(server_cpu() - server)
+    figures = min(walls), statistics.median(walls), statistics.median(cpus), statistics.median(servers)
+    return figures, result, len(queries)
+
+
+def report(label, figures, rounds, queries, extra):
+    best, median, cpu, server = figures
+    print(
+        f"{label}: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms wall of {rounds}; "
+        f"CPU {cpu * 1000:.0f} ms here + {server * 1000:.0f} ms database; {queries} queries; {extra}"
+    )
 
 
 def build(n_entries, n_jurors, per_entry, n_criteria, seed):
@@ -175,10 +206,13 @@ def main():
             f"cards per entry={per_entry} criteria={args.criteria} criterion scores={CriterionScore.objects.count()} "
             f"(built in {time.perf_counter() - started:.1f} s)"
         )
-        best, median, result, queries = timed(lambda: services.ranking_for(edition), args.rounds)
-        print(
-            f"ranking_for: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.rounds}, "
-            f"{queries} queries, alpha={result.overall.reliability.alpha:.3f}, cards={len(result.overall.scaled_cards)}"
+        figures, result, queries = timed(lambda: services.ranking_for(edition), args.rounds)
+        report(
+            "ranking_for",
+            figures,
+            args.rounds,
+            queries,
+            f"alpha={result.overall.reliability.alpha:.3f}, cards={len(result.overall.scaled_cards)}",
         )
         if not args.no_page:
             client = Client()
@@ -190,12 +224,9 @@ def main():
                 responses.append(client.get(url))
                 return responses[-1]
 
-            best, median, response, queries = timed(page, args.rounds)
+            figures, response, queries = timed(page, args.rounds)
             assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
-            print(
-                f"ranking page: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.rounds}, "
-                f"{queries} queries, {len(response.content)} bytes"
-            )
+            report("ranking page", figures, args.rounds, queries, f"{len(response.content)} bytes")
     finally:
         if postgres:
             connection.creation.destroy_test_db(named, verbosity=0)

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _messy_edition(entries=6, jurors=4, seed=7):
     """Two categories, three criteria with decimal weights, standardisation on; one card with an empty point, one
-    conflicted card, one draft card, and a scored entry of another edition by another jury."""
+    conflicted card, one draft card, one submitted card without any score, and a scored entry of another edition by
+    another jury."""
     rng = random.Random(seed)
     edition = f.EditionFactory(phase="deliberation", ranking_standardise=True)
     categories = [f.CategoryFactory(edition=edition, name=name, order=k) for k, name in enumerate(("Gminy", "Powiaty"))]
@@ -35,6 +36,7 @@ def _messy_edition(entries=6, jurors=4, seed=7):
     CriterionScore.objects.filter(scorecard=cards[0], criterion=criteria[1]).update(points=None)
     ConflictOfInterest.objects.create(member=members[1], application=apps[2], source="organiser")
     Scorecard.objects.filter(pk=cards[-1].pk).update(status="draft")
+    CriterionScore.objects.filter(scorecard=cards[-2]).delete()  # submitted, but without any score
     other = f.EditionFactory(phase="deliberation")
     other_criterion = f.CriterionFactory(edition=other, max_points=10)
     f.submitted_card(f.declared_juror(other), f.jury_entry(other, 1), {other_criterion: 3})
@@ -53,12 +55,12 @@ def test_ranking_for_equals_the_ranking_computed_from_score_rows():
     assert live.overall.effects == from_rows.overall.effects
 
 
-def test_ranking_for_leaves_out_the_card_with_an_empty_point_and_the_conflicted_and_draft_ones():
+def test_ranking_for_leaves_out_the_card_with_an_empty_point_the_conflicted_draft_and_empty_ones():
     edition = _messy_edition(entries=6, jurors=4)
 
     live = services.ranking_for(edition)
 
-    assert len(live.overall.scaled_cards) == 6 * 4 - 3
+    assert len(live.overall.scaled_cards) == 6 * 4 - 4
 
 
 @pytest.mark.parametrize("entries", [3, 30])

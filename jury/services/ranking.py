@@ -148,6 +148,7 @@ def ranking_for(edition):
     rows = counted_card_points(edition, ids)
     # Columns: application id, juror number, scores given, points per criterion; a missing point becomes NaN.
     table = np.array(rows, dtype=np.float64).reshape(len(rows), 3 + len(ids))
+    table = table[table[:, 2] > 0]  # a card without any score is no card at all (as in the score rows of _inputs)
     points = table[:, 3:]
     complete = (table[:, 2] == len(ids)) & ~np.isnan(points).any(axis=1)  # else a criterion added later, or empty
     kept = np.flatnonzero(complete)
@@ -157,7 +158,7 @@ def ranking_for(edition):
         points[kept].astype(np.int64),
         tuple(ids),
     )
-    return _rank_edition(settings, cards, len(rows) - len(kept), None)
+    return _rank_edition(settings, cards, len(table) - len(kept), None)
 
 
 def _decimal(value, places=2):
