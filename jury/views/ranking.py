@@ -76,19 +76,18 @@ class _Numbers:
         return format(value, "f").replace(".", self.separator) if isinstance(value, Decimal) else str(value)
 
 
+def _cells(texts, between="\n    "):
+    """Plain strings as <td> cells, escaped here, joined once (a template would render one node per cell)."""
+    return mark_safe(between.join(f"<td>{html.escape(text)}</td>" for text in texts))
+
+
 def _chart_rows(chart, number):
     """The chart's data table, ready to print: (heading, the other cells as <td> markup), booleans as yes or no."""
     words = {True: _("yes"), False: _("no")}
     return [
         (
             row[0],
-            # Every cell is a plain str, escaped here; mark_safe once per row, not format_html once per cell.
-            mark_safe(
-                "".join(
-                    f"<td>{html.escape(words[cell] if isinstance(cell, bool) else number(cell))}</td>"
-                    for cell in row[1:]
-                )
-            ),
+            _cells((words[cell] if isinstance(cell, bool) else number(cell) for cell in row[1:]), between=""),
         )
         for row in chart.rows
     ]
@@ -114,13 +113,12 @@ def _category_context(category, number):
                 "cards": row.cards,
                 "spread": spread,
                 "flagged": row.flagged,
-                # What the table prints, formatted once here (a large edition has thousands of cells).
+                # What the table prints, formatted once here (a large edition has thousands of cells): the place,
+                # and the cells from the raw result to the spread as escaped markup, one template variable per row.
                 "place_text": number(row.place),
-                "raw_text": number(raw),
-                "percent_text": number(percent),
-                "adjusted_text": number(adjusted),
-                "cards_text": number(row.cards),
-                "spread_text": number(spread),
+                "numbers": _cells(
+                    (number(raw), f"{number(percent)}%", number(adjusted), number(row.cards), number(spread))
+                ),
             }
         )
     stability = category.stability
