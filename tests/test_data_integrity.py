@@ -151,7 +151,7 @@ def _race(first, second):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_delete_attachment_racing_a_submission_waits_and_is_refused(applicant):
     application = factories.complete_application(owner=applicant)
     attachment = application.attachments.get()
@@ -168,7 +168,7 @@ def test_delete_attachment_racing_a_submission_waits_and_is_refused(applicant):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_submission_racing_an_attachment_delete_sees_the_file_missing(applicant):
     application = factories.complete_application(owner=applicant)
     attachment = application.attachments.get()
@@ -184,7 +184,7 @@ def test_submission_racing_an_attachment_delete_sees_the_file_missing(applicant)
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_delete_partner_racing_a_submission_waits_and_is_refused(applicant):
     application = factories.complete_application(owner=applicant)
     partner = application.partners.exclude(is_leader=True).get()

@@ -323,7 +323,7 @@ def test_jury_registration_repeated_with_another_password_is_refused(scoring_edi
     assert "_auth_user_id" not in stranger.session
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @only_postgresql
 def test_jury_registration_double_click_in_parallel_creates_one_account():
     organiser = f.UserFactory(email="organiser@example.com", is_organiser=True, is_staff=True)
@@ -389,7 +389,7 @@ def _file_copy_of_the_test_database(tmp_path, **options):
         connections["default"] = original
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @only_sqlite
 def test_sqlite_two_parallel_submits_submit_once_and_answer_both(tmp_path):
     applicant = f.UserFactory(email="applicant@example.com")
@@ -423,7 +423,7 @@ def test_sqlite_two_parallel_submits_submit_once_and_answer_both(tmp_path):
     assert (status, sequence, versions) == (Status.SUBMITTED, 1, 1)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @only_sqlite
 def test_sqlite_submit_while_the_database_stays_locked_answers_503_and_keeps_the_draft(tmp_path):
     applicant = f.UserFactory(email="applicant@example.com")
