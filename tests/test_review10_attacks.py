@@ -238,3 +238,80 @@ def test_public_photos_can_be_kept_by_the_browser(client):
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+# --- guards that held (kept: they protect the open data and the archive from hostile input) -------------------------
+
+
+def test_open_data_csv_keeps_a_hostile_partnership_name_as_text():
+    """A partnership named like a spreadsheet formula stays text in dane.csv (leading apostrophe), also in the list
+    cell of partners, and a newline in a name cannot start a new row."""
+    import csv
+
+    edition = rf.results_edition()
+    rf.published_entry(edition, '=HYPERLINK("http://zly.example","Kliknij")', title="Tytuł\r\n2025;=1+1;x")
+    response = Client().get(f"/laureaci/{edition.year}/dane.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header, [row] = rows[0], rows[1:]
+    cells = dict(zip(header, row, strict=True))
+    assert cells["partnership"].startswith("'=")
+    assert cells["title"] == "Tytuł\r\n2025;=1+1;x"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=" + "ł" * 5000,
+        "?q=%27%20OR%201%3D1%20--",
+        "?year=abc&year=1999&year=",
+        "?page=99999999999999999999999999",
+        "?category=1e400",
+        "?voivodeship=%3Cscript%3E",
+        "?unit=__class__",
+        "?q=%F0%9F%98%80%E2%80%AE",
+    ],
+)
+def test_archive_answers_hostile_query_strings_without_an_error_or_an_echo(client, query):
+    edition = rf.results_edition()
+    rf.published_entry(edition, "Partnerstwo Łódzkie")
+    response = client.get("/dobre-praktyki/" + query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+
+
+def test_a_public_file_id_of_another_edition_or_a_withdrawn_one_is_404(client, run_on_commit):
+    shown = rf.results_edition()
+    hidden = rf.results_edition()
+    visible_entry = rf.published_entry(shown, "Partnerstwo Jawne", images=1)
+    hidden_entry = rf.published_entry(hidden, "Partnerstwo Wycofane", images=1)
+    organiser = f.UserFactory(is_organiser=True, is_staff=True)
+    run_on_commit(services.unpublish, hidden, by=organiser, reason="Błąd w protokole")
+    hidden_image = hidden_entry.files.get()
+    for url in (
+        f"/laureaci/{shown.year}/{visible_entry.slug}/pliki/{hidden_image.pk}/",
+        f"/laureaci/{hidden.year}/{hidden_entry.slug}/pliki/{hidden_image.pk}/",
+    ):
+        assert client.get(url).status_code == 404
+        assert client.head(url).status_code == 404
+
+
+def test_jury_feedback_waits_for_the_outcome_when_the_committee_is_late(client):
+    """results_at passed but the committee has not locked its decisions: the applicant's page (rightly) shows no
+    outcome, yet it must not show the jury's scores and justifications either, from which the outcome can be
+    guessed before it exists."""
+    from contest.models import Edition
+    from jury.models import CriterionScore
+
+    edition, entries, jurors = f.ranked_edition()
+    CriterionScore.objects.filter(scorecard__application=entries[0]).update(justification="Wybitny projekt")
+    Edition.objects.filter(pk=edition.pk).update(
+        publish_jury_feedback=True, results_at=timezone.now() - SECOND
+    )
+    client.force_login(entries[0].owner)
+
+    response = client.get(reverse("applications:detail", args=[entries[0].pk]))
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert ("Wybitny projekt" in page, "data-feedback" in page) == (False, False)
