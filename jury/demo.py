@@ -325,7 +325,6 @@ def _finished_decisions(edition, entries, overall, chair_user):
             fields = {
                 "outcome": Decision.Outcome.LAUREATE,
                 "place": position + 1,
-                "prize_tier": f"{position + 1}. miejsce",
                 "citation": CITATIONS.get(entry.title, CITATION),
             }
         elif position < laureates + distinctions:

@@ -229,7 +229,7 @@ def prepare_publication(edition):
             application = decision.application
             partners = list(application.partners.all())
             leader = next((p for p in partners if p.is_leader), None)
-            leader_name = leader.display_name if leader else ""
+            leader_name = _public_name(leader) if leader else ""
             entry = PublishedEntry.objects.create(
                 edition=edition,
                 application=application,
@@ -261,7 +261,7 @@ def prepare_publication(edition):
             PublishedPartner.objects.bulk_create(
                 PublishedPartner(
                     entry=entry,
-                    name=partner.display_name,
+                    name=_public_name(partner),
                     unit=partner.territorial_unit,
                     voivodeship=voivodeships.get(partner.territorial_unit.woj) if partner.territorial_unit_id else None,
                     unit_kind=partner.territorial_unit.kind if partner.territorial_unit_id else "",
@@ -280,6 +280,15 @@ def prepare_publication(edition):
         )
         _bump_on_commit()
     return len(decisions)
+
+
+def _public_name(partner):
+    """The name the public pages show: the partner's own name, else the unit and its kind as registered
+    ("Kłodzko (gmina miejska)"); the voivodeship is shown beside it from PublishedPartner.voivodeship."""
+    if partner.name or not partner.territorial_unit_id:
+        return partner.display_name
+    unit = partner.territorial_unit
+    return f"{unit.name} ({unit.kind_label})" if unit.kind_label else unit.name
 
 
 def clear_publication(edition):

@@ -200,3 +200,14 @@ def test_polish_sort_key_puts_l_with_stroke_after_l():
     names = ["Łódź", "Lublin", "Mława", "Zabrze", "Żary", "Ząbki"]
 
     assert sorted(names, key=services.polish_sort_key) == ["Lublin", "Łódź", "Mława", "Zabrze", "Ząbki", "Żary"]
+
+
+def test_public_partner_names_are_the_unit_and_its_kind_without_the_voivodeship_twice():
+    """The page shows the voivodeship beside each partner; the full register label would repeat it."""
+    edition, entries, _organiser = pf.decided_edition(with_files=False)
+
+    entry = PublishedEntry.objects.get(application=entries["first"])
+    names = [partner.name for partner in entry.partners.all()]
+
+    assert [name.endswith("(gmina miejska)") and "woj." not in name for name in names] == [True, True]
+    assert entry.leader_name == names[0]

@@ -379,3 +379,17 @@ def test_editions_archive_links_to_the_good_practices(client):
     page = text(client.get("/edycje/"))
 
     assert '<a href="/dobre-praktyki/">Good practices of all editions</a>' in page
+
+
+@pytest.mark.polish
+def test_map_view_box_keeps_a_decimal_point_in_polish(client):
+    """Polish formats 567.3 as 567,3; an SVG viewBox with a comma is four numbers the browser cannot use."""
+    response = client.get("/mapa/")
+
+    view_box = re.search(r'<svg[^>]*class="results-map"[^>]*>', response.content.decode())
+    numbers = re.search(r'viewBox="([^"]*)"', view_box.group(0)).group(1).split()
+    assert (response.status_code, len(numbers), all(re.fullmatch(r"\d+(\.\d+)?", n) for n in numbers)) == (
+        200,
+        4,
+        True,
+    )
