@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from results.links import absolute, edition_results_path
-from results.visibility import public_entries, public_result_editions
+from results.visibility import announced_result_editions, public_entries
 
 from .phases import _to_second
 from .queries import published_editions
@@ -86,7 +86,8 @@ def announcements(at):
     counts = {}
     for row in public_entries(at).values("edition_id", "outcome").annotate(number=Count("id")):
         counts[(row["edition_id"], row["outcome"])] = row["number"]
-    for edition in public_result_editions(at):
+    # Only editions with something published: a results_at passed by a late committee announces nothing yet.
+    for edition in announced_result_editions(at):
         items.append(
             Announcement(
                 tag(edition.year, "results"),
@@ -97,7 +98,7 @@ def announcements(at):
                     "distinctions": counts.get((edition.pk, "distinction"), 0),
                 },
                 absolute(edition_results_path(edition.year)),
-                edition.results_at,
+                min(edition.public_since, at),
             )
         )
     items.sort(key=lambda item: (item.at, item.key), reverse=True)

@@ -259,9 +259,13 @@ def due_announcements(at=None):
         ).values_list("edition_id", flat=True)
     )
     # The results app's own rule for what is public (its SQL twin of results_visible), so both always agree.
-    from results.visibility import public_result_editions
+    # Only editions with something published (a late committee's results_at announces nothing), counted from the
+    # moment they became public, so the later publication is still announced.
+    from results.visibility import announced_result_editions
 
-    public = set(public_result_editions(at).filter(pk__in=[e.pk for e in editions]).values_list("pk", flat=True))
+    public = dict(
+        announced_result_editions(at).filter(pk__in=[e.pk for e in editions]).values_list("pk", "public_since")
+    )
     due = []
     for edition in editions:
         phase = phase_at(edition, at)
@@ -282,7 +286,7 @@ def due_announcements(at=None):
         if (
             edition.pk in public
             and results_visible(edition, at)
-            and _to_second(edition.results_at) > at - results_recent()
+            and _to_second(public[edition.pk]) > at - results_recent()
             and (Dispatch.Kind.RESULTS_PUBLISHED, edition.pk) not in done
         ):
             due.append((Dispatch.Kind.RESULTS_PUBLISHED, edition))

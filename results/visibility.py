@@ -3,6 +3,8 @@
 
 from datetime import timedelta
 
+from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from contest.models import Edition
@@ -20,3 +22,15 @@ def public_result_editions(at=None):
 
 def public_entries(at=None):
     return PublishedEntry.objects.filter(edition__in=public_result_editions(at))
+
+
+def announced_result_editions(at=None):
+    """Editions whose results are public and have something in them (a published entry), each annotated with
+    `public_since`: the later of results_at and its entries' preparation (a late committee's decisions are public
+    from the moment they are prepared). Announcements (the feed, the news e-mails) speak only of these, so a
+    results_at that passes with nothing prepared announces nothing, and the later publication still is announced."""
+    return (
+        public_result_editions(at)
+        .filter(published_entries__isnull=False)
+        .annotate(public_since=Greatest("results_at", Max("published_entries__prepared_at")))
+    )
