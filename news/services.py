@@ -348,11 +348,24 @@ def announcement_message(dispatch, subscription, token):
     return _with_unsubscribe(message, token)
 
 
+def _results_still_public(dispatch):
+    """Whether the results a dispatch announces are public when its batch runs (never earlier than the dispatch's
+    own moment: a batch does not run before its dispatch)."""
+    from results.visibility import announced_result_editions
+
+    at = max(timezone.now(), dispatch.created_at)
+    return announced_result_editions(at).filter(pk=dispatch.edition_id).exists()
+
+
 def send_batch(dispatch_id, subscription_ids):
     """Send one batch of a dispatch: a message with its own unsubscribe token to each subscriber of the batch who
     still receives announcements and has not had this one. A delivery is recorded before its message is sent, so
     a batch run twice sends nothing twice (at most once, never twice)."""
     dispatch = Dispatch.objects.select_related("edition").get(pk=dispatch_id)
+    if dispatch.kind == Dispatch.Kind.RESULTS_PUBLISHED and not _results_still_public(dispatch):
+        # Withdrawn between the dispatch and this batch: every page says there are no results, so the mail does not.
+        logger.info("results of %s withdrawn: batch of dispatch %s not sent", dispatch.edition.year, dispatch.pk)
+        return 0
     already = set(
         Delivery.objects.filter(dispatch=dispatch, subscription_id__in=subscription_ids).values_list(
             "subscription_id", flat=True
