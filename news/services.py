@@ -3,7 +3,8 @@ announcements are due, each created once, sent in batches by the task worker).
 
 Tokens: the confirmation e-mail carries a random token whose SHA-256 the Subscription keeps; every other message
 carries a fresh token of its own (a Delivery row keeps its hash). Either ends the subscription at the unsubscribe
-address, so an old message's link keeps working; none is ever stored as it was sent.
+address, so an old message's link keeps working (even after the reader subscribed again: it then ends the address's
+current subscription); none is ever stored as it was sent.
 """
 
 import logging
@@ -210,10 +211,21 @@ def subscription_for_token(token):
     return found
 
 
+def subscription_to_end(token):
+    """The subscription a link's unsubscribe ends: the link's own, or when that one ended already, the address's
+    current one (the reader subscribed again; a message of the old subscription still reached the same inbox, so
+    its link speaks for the address). NewsError for a link we never sent."""
+    found = subscription_for_token(token)
+    if found.unsubscribed_at is not None:
+        return Subscription.objects.active().filter(email=found.email).first() or found
+    return found
+
+
 def unsubscribe(token, at=None):
-    """End the subscription of a link (a pending one is cancelled). Unsubscribing twice changes nothing."""
+    """End the subscription of a link, or the address's current one when the link's ended earlier (a pending one
+    is cancelled). Unsubscribing twice changes nothing."""
     with transaction.atomic():
-        found = subscription_for_token(token)
+        found = subscription_to_end(token)
         subscription = Subscription.objects.select_for_update().get(pk=found.pk)
         if subscription.unsubscribed_at is None:
             subscription.unsubscribed_at = at or timezone.now()
