@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -113,6 +114,9 @@ class AnnouncementsFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = "public, max-age=60"  # short: a result item must appear soon after results_at
+        # The language comes from the language cookie (ChosenLanguageMiddleware), not Accept-Language: a shared
+        # cache must keep one copy per cookie, or a Polish reader gets the English feed a proxy kept.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     def get_object(self, request):
