@@ -194,6 +194,17 @@ def _prepare_files(entry, attachments):
     return written
 
 
+def _published_decisions(edition):
+    """The locked decisions whose entries become public: laureates and distinctions still in the competition (an
+    entry rejected after its decision is left out)."""
+    return Decision.objects.filter(
+        edition=edition,
+        stage="",
+        outcome__in=list(PUBLISHED_OUTCOMES),
+        application__status__in=Status.ACCEPTED_FOR_JURY,
+    )
+
+
 def prepare_publication(edition):
     """Copy the locked decisions of an edition (stage "") into PublishedEntry rows: laureates and distinctions, with
     their partners and the public copies of their published attachments. Replaces whatever was prepared before.
@@ -205,7 +216,7 @@ def prepare_publication(edition):
             raise PublicationError(_("Lock the decisions before preparing the publication."))
         _remove_prepared(edition)
         decisions = list(
-            Decision.objects.filter(edition=edition, stage="", outcome__in=list(PUBLISHED_OUTCOMES))
+            _published_decisions(edition)
             .select_related("application__category")
             .prefetch_related("application__partners__territorial_unit")
         )
@@ -303,11 +314,7 @@ def clear_publication(edition):
 
 
 def _prepared_in_sync(edition):
-    wanted = set(
-        Decision.objects.filter(edition=edition, stage="", outcome__in=list(PUBLISHED_OUTCOMES)).values_list(
-            "application_id", flat=True
-        )
-    )
+    wanted = set(_published_decisions(edition).values_list("application_id", flat=True))
     return wanted == set(PublishedEntry.objects.filter(edition=edition).values_list("application_id", flat=True))
 
 

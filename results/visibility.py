@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from applications.models import Status
 from contest.models import Edition
 from contest.phases import _to_second
 
@@ -21,7 +22,11 @@ def public_result_editions(at=None):
 
 
 def public_entries(at=None):
-    return PublishedEntry.objects.filter(edition__in=public_result_editions(at))
+    """Published entries of the public editions whose application is still in the competition: one rejected after
+    the record was prepared (before the jury refused that, or by hand) is never shown as awarded."""
+    return PublishedEntry.objects.filter(
+        edition__in=public_result_editions(at), application__status__in=Status.ACCEPTED_FOR_JURY
+    )
 
 
 def announced_result_editions(at=None):
@@ -31,6 +36,6 @@ def announced_result_editions(at=None):
     results_at that passes with nothing prepared announces nothing, and the later publication still is announced."""
     return (
         public_result_editions(at)
-        .filter(published_entries__isnull=False)
+        .filter(published_entries__application__status__in=Status.ACCEPTED_FOR_JURY)
         .annotate(public_since=Greatest("results_at", Max("published_entries__prepared_at")))
     )

@@ -211,3 +211,27 @@ def test_public_partner_names_are_the_unit_and_its_kind_without_the_voivodeship_
 
     assert [name.endswith("(gmina miejska)") and "woj." not in name for name in names] == [True, True]
     assert entry.leader_name == names[0]
+
+
+def test_an_entry_disqualified_late_is_rejected_after_an_unlock_and_left_out_of_the_record(
+    django_capture_on_commit_callbacks,
+):
+    """Rejecting an entry the locked decisions include is refused (the record would still call it a laureate); the
+    organiser unlocks, rejects, locks again: the record is prepared without it."""
+    from applications import services as app_services
+    from applications.models import Status
+    from jury.services import JuryError
+
+    edition, entries, organiser = pf.decided_edition(with_files=False)
+    with pytest.raises(JuryError), django_capture_on_commit_callbacks(execute=True):
+        app_services.reject(entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+    entries["second"].refresh_from_db()
+    assert entries["second"].status == Status.ACCEPTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.unlock_decisions(edition, reason="Dyskwalifikacja", by=organiser)
+        app_services.reject(entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+        jury_services.lock_decisions(edition, reason="Po dyskwalifikacji", by=organiser)
+
+    slugs = list(PublishedEntry.objects.filter(edition=edition).values_list("slug", flat=True))
+    assert "zabkowice-i-partnerzy" not in slugs and "partnerstwo-lodzkie" in slugs

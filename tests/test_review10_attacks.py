@@ -191,11 +191,18 @@ def test_a_publicly_cacheable_feed_varies_on_what_chooses_its_language(client):
 
 
 def test_an_entry_rejected_after_the_lock_is_not_published_as_a_laureate(client, run_on_commit):
-    """The services allow an accepted entry to be rejected (ACCEPTED -> REJECTED) after the committee locked its
+    """The services allowed an accepted entry to be rejected (ACCEPTED -> REJECTED) after the committee locked its
     decisions (a disqualification found late). The applicant is told "rejected"; the public page must not then call
     the same entry a laureate."""
     edition, entries, organiser = pf.decided_edition(with_files=False)
-    run_on_commit(app_services.reject, entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+    # Fixed: the jury refuses the rejection of an entry its locked decisions include (unlock, reject, decide again).
+    from applications.models import Application, Status
+    from contest.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        run_on_commit(app_services.reject, entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+    # A row rejected anyway (before the refusal existed, or by hand) is still never published as a laureate.
+    Application.objects.filter(pk=entries["second"].pk).update(status=Status.REJECTED)
     run_on_commit(services.publish, edition, by=organiser, now=True)
 
     response = client.get(f"/laureaci/{edition.year}/")
