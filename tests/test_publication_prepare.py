@@ -235,3 +235,21 @@ def test_an_entry_disqualified_late_is_rejected_after_an_unlock_and_left_out_of_
 
     slugs = list(PublishedEntry.objects.filter(edition=edition).values_list("slug", flat=True))
     assert "zabkowice-i-partnerzy" not in slugs and "partnerstwo-lodzkie" in slugs
+
+
+def test_photo_gets_a_small_copy_for_the_lists_without_metadata_and_unlock_removes_it(
+    django_capture_on_commit_callbacks,
+):
+    edition, entries, organiser = pf.decided_edition()
+    picture = PublicFile.objects.get(entry__application=entries["first"], kind=PublicFile.Kind.IMAGE)
+    data = default_storage.open(picture.thumbnail.name).read()
+    with Image.open(io.BytesIO(data)) as opened:
+        size, exif = opened.size, dict(opened.getexif())
+    assert (size, exif, pf.SECRET_GPS_ARTIST.encode() in data) == ((480, 320), {}, False)
+    document = PublicFile.objects.get(entry__application=entries["first"], kind=PublicFile.Kind.DOCUMENT)
+    assert document.thumbnail.name == ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.unlock_decisions(edition, reason="Poprawka uzasadnienia", by=organiser)
+
+    assert default_storage.exists(picture.thumbnail.name) is False
