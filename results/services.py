@@ -388,7 +388,8 @@ def _move_statuses(edition, by):
         if application.status == Status.ACCEPTED:
             # A step of publication, not news: the applicant's one e-mail is the outcome below.
             change_status(application, Status.IN_JURY_REVIEW, by=by, notify=False)
-        citation = decision.citation if decision and target in (Status.LAUREATE, Status.DISTINCTION) else ""
+        # Laureates and distinguished entries get the citation; an entry not awarded does not.
+        citation = decision.citation if decision and target != Status.NOT_AWARDED else ""
         change_status(application, target, by=by, email_note=citation)
         moved += 1
     return moved
