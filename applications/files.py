@@ -280,11 +280,13 @@ def serve_attachment(request, attachment, *, filename=None, file=None):
     return serve_file(file, filename=name, content_type=attachment.content_type)
 
 
-def serve_file(file, *, filename, content_type, inline=False):
+def serve_file(file, *, filename, content_type, inline=False, cache_control="private, no-store"):
     """Send a stored file (a FieldFile). No permission check here: every caller checks first.
 
-    Local storage streams the file; S3 redirects to a presigned URL valid for about a minute. `inline` lets a
-    browser show it in place (a public picture in an <img>); otherwise it is a download.
+    Local storage streams the file; S3 redirects to a presigned URL valid for about a minute (the redirect is never
+    kept: the URL expires). `inline` lets a browser show it in place (a public picture in an <img>); otherwise it is
+    a download. `cache_control` stays private and no-store for every private file; a public file of the results
+    passes a short public lifetime.
     """
     if not file:
         raise ValueError("no stored file to serve")
@@ -306,6 +308,6 @@ def serve_file(file, *, filename, content_type, inline=False):
     handle = storage.open(file.name, "rb")
     response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = cache_control
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -12,12 +12,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from results.links import absolute, edition_results_path
-from results.visibility import public_entries, public_result_editions
+from results.visibility import announced_result_editions, public_entries
 
 from .phases import _to_second
 from .queries import published_editions
@@ -86,7 +87,8 @@ def announcements(at):
     counts = {}
     for row in public_entries(at).values("edition_id", "outcome").annotate(number=Count("id")):
         counts[(row["edition_id"], row["outcome"])] = row["number"]
-    for edition in public_result_editions(at):
+    # Only editions with something published: a results_at passed by a late committee announces nothing yet.
+    for edition in announced_result_editions(at):
         items.append(
             Announcement(
                 tag(edition.year, "results"),
@@ -97,7 +99,7 @@ def announcements(at):
                     "distinctions": counts.get((edition.pk, "distinction"), 0),
                 },
                 absolute(edition_results_path(edition.year)),
-                edition.results_at,
+                min(edition.public_since, at),
             )
         )
     items.sort(key=lambda item: (item.at, item.key), reverse=True)
@@ -112,6 +114,9 @@ class AnnouncementsFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         response["Cache-Control"] = "public, max-age=60"  # short: a result item must appear soon after results_at
+        # The language comes from the language cookie (ChosenLanguageMiddleware), not Accept-Language: a shared
+        # cache must keep one copy per cookie, or a Polish reader gets the English feed a proxy kept.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     def get_object(self, request):

@@ -1,5 +1,6 @@
 """Receivers the jury connects in jury/apps.py: remember at login whether the user is on a jury (so the navigation
-needs no query on every page), and re-check conflicts of interest when an application changes."""
+needs no query on every page), and re-check conflicts of interest when an application changes (refusing the
+rejection of an entry the locked decisions include)."""
 
 SESSION_FLAG = "is_juror"
 
@@ -12,6 +13,7 @@ def remember_juror(sender, request, user, **kwargs):
 
 
 def application_changed(sender, application, by, **kwargs):
-    from .services import detect_for_application
+    from .services import check_leaving_the_competition, detect_for_application
 
+    check_leaving_the_competition(application)  # raises JuryError: the change is rolled back
     detect_for_application(application, by=by)

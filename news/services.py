@@ -3,7 +3,8 @@ announcements are due, each created once, sent in batches by the task worker).
 
 Tokens: the confirmation e-mail carries a random token whose SHA-256 the Subscription keeps; every other message
 carries a fresh token of its own (a Delivery row keeps its hash). Either ends the subscription at the unsubscribe
-address, so an old message's link keeps working; none is ever stored as it was sent.
+address, so an old message's link keeps working (even after the reader subscribed again: it then ends the address's
+current subscription); none is ever stored as it was sent.
 """
 
 import logging
@@ -210,10 +211,21 @@ def subscription_for_token(token):
     return found
 
 
+def subscription_to_end(token):
+    """The subscription a link's unsubscribe ends: the link's own, or when that one ended already, the address's
+    current one (the reader subscribed again; a message of the old subscription still reached the same inbox, so
+    its link speaks for the address). NewsError for a link we never sent."""
+    found = subscription_for_token(token)
+    if found.unsubscribed_at is not None:
+        return Subscription.objects.active().filter(email=found.email).first() or found
+    return found
+
+
 def unsubscribe(token, at=None):
-    """End the subscription of a link (a pending one is cancelled). Unsubscribing twice changes nothing."""
+    """End the subscription of a link, or the address's current one when the link's ended earlier (a pending one
+    is cancelled). Unsubscribing twice changes nothing."""
     with transaction.atomic():
-        found = subscription_for_token(token)
+        found = subscription_to_end(token)
         subscription = Subscription.objects.select_for_update().get(pk=found.pk)
         if subscription.unsubscribed_at is None:
             subscription.unsubscribed_at = at or timezone.now()
@@ -259,9 +271,13 @@ def due_announcements(at=None):
         ).values_list("edition_id", flat=True)
     )
     # The results app's own rule for what is public (its SQL twin of results_visible), so both always agree.
-    from results.visibility import public_result_editions
+    # Only editions with something published (a late committee's results_at announces nothing), counted from the
+    # moment they became public, so the later publication is still announced.
+    from results.visibility import announced_result_editions
 
-    public = set(public_result_editions(at).filter(pk__in=[e.pk for e in editions]).values_list("pk", flat=True))
+    public = dict(
+        announced_result_editions(at).filter(pk__in=[e.pk for e in editions]).values_list("pk", "public_since")
+    )
     due = []
     for edition in editions:
         phase = phase_at(edition, at)
@@ -282,7 +298,7 @@ def due_announcements(at=None):
         if (
             edition.pk in public
             and results_visible(edition, at)
-            and _to_second(edition.results_at) > at - results_recent()
+            and _to_second(public[edition.pk]) > at - results_recent()
             and (Dispatch.Kind.RESULTS_PUBLISHED, edition.pk) not in done
         ):
             due.append((Dispatch.Kind.RESULTS_PUBLISHED, edition))
@@ -344,11 +360,24 @@ def announcement_message(dispatch, subscription, token):
     return _with_unsubscribe(message, token)
 
 
+def _results_still_public(dispatch):
+    """Whether the results a dispatch announces are public when its batch runs (never earlier than the dispatch's
+    own moment: a batch does not run before its dispatch)."""
+    from results.visibility import announced_result_editions
+
+    at = max(timezone.now(), dispatch.created_at)
+    return announced_result_editions(at).filter(pk=dispatch.edition_id).exists()
+
+
 def send_batch(dispatch_id, subscription_ids):
     """Send one batch of a dispatch: a message with its own unsubscribe token to each subscriber of the batch who
     still receives announcements and has not had this one. A delivery is recorded before its message is sent, so
     a batch run twice sends nothing twice (at most once, never twice)."""
     dispatch = Dispatch.objects.select_related("edition").get(pk=dispatch_id)
+    if dispatch.kind == Dispatch.Kind.RESULTS_PUBLISHED and not _results_still_public(dispatch):
+        # Withdrawn between the dispatch and this batch: every page says there are no results, so the mail does not.
+        logger.info("results of %s withdrawn: batch of dispatch %s not sent", dispatch.edition.year, dispatch.pk)
+        return 0
     already = set(
         Delivery.objects.filter(dispatch=dispatch, subscription_id__in=subscription_ids).values_list(
             "subscription_id", flat=True

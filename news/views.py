@@ -83,7 +83,7 @@ def confirm(request, token):
 def unsubscribe(request, token):
     """GET shows a button; POST (the button, or a mail client's one-click request) ends the subscription."""
     try:
-        subscription = services.subscription_for_token(token)
+        subscription = services.subscription_to_end(token)
         if request.method == "POST":
             earlier = subscription.unsubscribed_at is not None
             services.unsubscribe(token)

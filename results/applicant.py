@@ -12,7 +12,7 @@ from contest import phases
 from jury.models import CriterionScore, Decision, DecisionLock
 from jury.queries import counted_scorecards
 
-from .services import STATUS_FOR_OUTCOME
+from .services import STATUS_FOR_OUTCOME, locked
 
 
 def published_outcomes(applications, at=None):
@@ -75,11 +75,12 @@ def _one_decimal(value):
 
 def feedback_for(application, at=None):
     """The jury's anonymised feedback on one application, or None when there is nothing to show at `at`: the
-    edition does not publish feedback, its results are not public, or the entry never reached the jury."""
+    edition does not publish feedback, its results are not public, its decisions are not locked (the condition of
+    the outcome: the scores would tell it before it exists), or the entry never reached the jury."""
     edition = application.edition
     if not edition.publish_jury_feedback or application.status not in Status.ACCEPTED_FOR_JURY:
         return None
-    if not phases.results_visible(edition, at):
+    if not phases.results_visible(edition, at) or not locked(edition):
         return None
     cards = counted_scorecards(edition).filter(application=application)
     scores = CriterionScore.objects.filter(scorecard__in=cards.values("pk"))

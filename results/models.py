@@ -74,6 +74,9 @@ class PublicFile(models.Model):
     attachment = models.ForeignKey(Attachment, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.FileField(upload_to="public/", max_length=200)
+    # A picture's small copy for the lists (results.pictures.SMALL_WIDTH wide); empty for documents and pictures
+    # no wider than that, whose public copy serves.
+    thumbnail = models.FileField(upload_to="public/", max_length=200, blank=True)
     label = models.CharField(_("label"), max_length=200)
     mime = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)

@@ -1,4 +1,5 @@
-"""Public copies of pictures: re-encoded by Pillow, at most 1600 px on the longer side, without any metadata.
+"""Public copies of pictures: re-encoded by Pillow, at most 1600 px on the longer side, without any metadata, and a
+small copy of each (480 px wide) for the lists.
 
 Pure functions on bytes, no ORM. A new file is written from the pixels only: EXIF (with GPS and the camera's serial
 number), XMP, IPTC, comments, text chunks and the colour profile stay behind (a profile other than sRGB is applied
@@ -12,6 +13,8 @@ from PIL import Image, ImageCms, ImageOps
 from jury.sanitise import MAX_PIXELS, CannotSanitise
 
 MAX_SIDE = 1600
+# The lists show a photo at most 12rem wide: 480 pixels keeps it sharp on a screen of twice the density.
+SMALL_WIDTH = 480
 FORMATS = {"jpeg": ("JPEG", "jpg", "image/jpeg"), "png": ("PNG", "png", "image/png")}
 
 
@@ -39,7 +42,7 @@ def public_picture(data, type_key):
     CannotSanitise for anything else or a picture too large to decode."""
     if type_key not in FORMATS:
         raise CannotSanitise(f"no public picture for file type {type_key!r}")
-    fmt, extension, mime = FORMATS[type_key]
+    fmt = FORMATS[type_key][0]
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = io.BytesIO(bytes(data))
     try:
@@ -63,6 +66,11 @@ def public_picture(data, type_key):
     if fmt == "JPEG" and picture.mode != "RGB" and picture.mode != "L":
         picture = picture.convert("RGB")
     picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    return _encode(picture, type_key)
+
+
+def _encode(picture, type_key):
+    fmt, extension, mime = FORMATS[type_key]
     # A fresh image holds the pixels and nothing else: no info dictionary, no EXIF, no profile reaches save().
     clean = Image.new(picture.mode, picture.size)
     clean.paste(picture)
@@ -72,3 +80,29 @@ def public_picture(data, type_key):
     else:
         clean.save(out, "PNG", optimize=True)
     return PublicPicture(out.getvalue(), extension, mime, clean.width, clean.height)
+
+
+def small_picture(data, type_key):
+    """The small copy of a public picture for the lists (results page, archive), SMALL_WIDTH pixels wide, as a
+    PublicPicture; None when the picture is no wider than that (the public copy serves). `data` is a public copy
+    already (bytes or a binary file), so it has no metadata to lose; raises CannotSanitise if it cannot be read."""
+    if type_key not in FORMATS:
+        raise CannotSanitise(f"no public picture for file type {type_key!r}")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = io.BytesIO(bytes(data))
+    try:
+        with Image.open(data) as source:
+            if source.width * source.height > MAX_PIXELS:
+                raise CannotSanitise(f"the picture is too large ({source.width} x {source.height} pixels)")
+            if source.width <= SMALL_WIDTH:
+                return None
+            source.load()
+            picture = source.copy()
+    except CannotSanitise:
+        raise
+    except Exception as error:  # noqa: BLE001 - any decoder failure means no small copy
+        raise CannotSanitise(f"the picture could not be read: {type(error).__name__}: {error}") from error
+    if type_key == "jpeg" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    height = max(1, round(picture.height * SMALL_WIDTH / picture.width))
+    return _encode(picture.resize((SMALL_WIDTH, height), Image.Resampling.LANCZOS), type_key)

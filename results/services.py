@@ -32,7 +32,7 @@ from jury.sanitise import CannotSanitise, sanitise
 
 from . import cache
 from .models import PublicFile, PublishedEntry, PublishedPartner
-from .pictures import public_picture
+from .pictures import SMALL_WIDTH, public_picture, small_picture
 from .text import polish_sort_key, search_form
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,11 @@ def _bump_on_commit():
 
 def _remove_prepared(edition):
     entries = PublishedEntry.objects.filter(edition=edition)
-    names = list(PublicFile.objects.filter(entry__edition=edition).values_list("file", flat=True))
+    names = [
+        name
+        for pair in PublicFile.objects.filter(entry__edition=edition).values_list("file", "thumbnail")
+        for name in pair
+    ]
     count = entries.count()
     entries.delete()  # partners and files go with their entry
     _delete_files_on_commit(names)
@@ -159,6 +163,42 @@ def _public_copy(attachment):
     return None
 
 
+def _save_small_copy(content, mime):
+    """Store the small copy of a public picture; its name, or "" when the picture is small enough already or the
+    copy could not be made (the lists then show the public copy itself)."""
+    type_key = type_key_for_mime(mime)
+    try:
+        small = small_picture(content, type_key)
+    except CannotSanitise as error:
+        logger.warning("no small copy of a public picture: %s", error)
+        return ""
+    if small is None:
+        return ""
+    return default_storage.save(f"public/{uuid.uuid4().hex}-small.{small.extension}", ContentFile(small.data))
+
+
+def small_file(public):
+    """The file the lists show for a public picture: its small copy, made now if a copy prepared before small copies
+    existed has none (once: a concurrent request's copy is dropped), or the public copy itself when it is small."""
+    if public.thumbnail:
+        return public.thumbnail
+    if public.kind != PublicFile.Kind.IMAGE or (public.width and public.width <= SMALL_WIDTH):
+        return public.file
+    try:
+        with public.file.open("rb") as handle:
+            name = _save_small_copy(handle.read(), public.mime)
+    except OSError:
+        return public.file
+    if not name:
+        return public.file
+    if PublicFile.objects.filter(pk=public.pk, thumbnail="").update(thumbnail=name):
+        public.thumbnail = name
+        return public.thumbnail
+    default_storage.delete(name)
+    public.refresh_from_db(fields=["thumbnail"])
+    return public.thumbnail or public.file
+
+
 def _prepare_files(entry, attachments):
     written = 0
     numbers = {}
@@ -172,6 +212,7 @@ def _prepare_files(entry, attachments):
         if copy is None:
             continue
         kind, content, extension, mime, width, height = copy
+        thumbnail = _save_small_copy(content, mime) if kind == PublicFile.Kind.IMAGE else ""
         numbers[attachment.requirement_id] = numbers.get(attachment.requirement_id, 0) + 1
         # The requirement's name, never the uploader's file name (which can name people).
         label = attachment.requirement.name
@@ -183,6 +224,7 @@ def _prepare_files(entry, attachments):
             attachment=attachment,
             kind=kind,
             file=name,
+            thumbnail=thumbnail,
             label=label[:200],
             mime=mime,
             size=len(content),
@@ -192,6 +234,17 @@ def _prepare_files(entry, attachments):
         )
         written += 1
     return written
+
+
+def _published_decisions(edition):
+    """The locked decisions whose entries become public: laureates and distinctions still in the competition (an
+    entry rejected after its decision is left out)."""
+    return Decision.objects.filter(
+        edition=edition,
+        stage="",
+        outcome__in=list(PUBLISHED_OUTCOMES),
+        application__status__in=Status.ACCEPTED_FOR_JURY,
+    )
 
 
 def prepare_publication(edition):
@@ -205,7 +258,7 @@ def prepare_publication(edition):
             raise PublicationError(_("Lock the decisions before preparing the publication."))
         _remove_prepared(edition)
         decisions = list(
-            Decision.objects.filter(edition=edition, stage="", outcome__in=list(PUBLISHED_OUTCOMES))
+            _published_decisions(edition)
             .select_related("application__category")
             .prefetch_related("application__partners__territorial_unit")
         )
@@ -303,11 +356,7 @@ def clear_publication(edition):
 
 
 def _prepared_in_sync(edition):
-    wanted = set(
-        Decision.objects.filter(edition=edition, stage="", outcome__in=list(PUBLISHED_OUTCOMES)).values_list(
-            "application_id", flat=True
-        )
-    )
+    wanted = set(_published_decisions(edition).values_list("application_id", flat=True))
     return wanted == set(PublishedEntry.objects.filter(edition=edition).values_list("application_id", flat=True))
 
 
@@ -339,7 +388,8 @@ def _move_statuses(edition, by):
         if application.status == Status.ACCEPTED:
             # A step of publication, not news: the applicant's one e-mail is the outcome below.
             change_status(application, Status.IN_JURY_REVIEW, by=by, notify=False)
-        citation = decision.citation if decision and target in (Status.LAUREATE, Status.DISTINCTION) else ""
+        # Laureates and distinguished entries get the citation; an entry not awarded does not.
+        citation = decision.citation if decision and target != Status.NOT_AWARDED else ""
         change_status(application, target, by=by, email_note=citation)
         moved += 1
     return moved

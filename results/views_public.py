@@ -27,7 +27,7 @@ from applications.files import serve_file
 
 from . import cache as results_cache
 from . import map as geo
-from . import queries
+from . import queries, services
 from .forms import ArchiveForm, as_query
 from .models import PublicFile, PublishedEntry
 from .text import polish_sort_key
@@ -36,6 +36,7 @@ from .visibility import public_entries
 PAGE_SIZE = 20
 MAX_PAGE = 100_000  # beyond any real archive; larger numbers ask for the last page like any number past it
 INLINE_IMAGES = {"image/jpeg", "image/png", "image/webp"}
+PUBLIC_FILE_CACHE = "public, max-age=300"
 
 
 def _public_now():
@@ -130,11 +131,18 @@ def public_file(request, year, slug, pk):
     public = PublicFile.objects.filter(pk=pk, entry__in=entries).first()
     if public is None or not public.file:
         raise Http404
-    extension = posixpath.splitext(public.file.name)[1].lower()
     inline = public.kind == PublicFile.Kind.IMAGE and public.mime in INLINE_IMAGES
     try:
+        # ?size=small: the lists' small copy of a picture (the same checks, the same file for anything else).
+        file = services.small_file(public) if request.GET.get("size") == "small" else public.file
+        extension = posixpath.splitext(file.name)[1].lower()
         return serve_file(
-            public.file, filename=f"{slug}-{public.pk}{extension}", content_type=public.mime, inline=inline
+            file,
+            filename=f"{slug}-{public.pk}{extension}",
+            content_type=public.mime,
+            inline=inline,
+            # The same bytes for every reader; short, so an unpublication takes effect within minutes.
+            cache_control=PUBLIC_FILE_CACHE,
         )
     except OSError:
         raise Http404 from None

@@ -3,8 +3,11 @@
 
 from datetime import timedelta
 
+from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from applications.models import Status
 from contest.models import Edition
 from contest.phases import _to_second
 
@@ -19,4 +22,20 @@ def public_result_editions(at=None):
 
 
 def public_entries(at=None):
-    return PublishedEntry.objects.filter(edition__in=public_result_editions(at))
+    """Published entries of the public editions whose application is still in the competition: one rejected after
+    the record was prepared (before the jury refused that, or by hand) is never shown as awarded."""
+    return PublishedEntry.objects.filter(
+        edition__in=public_result_editions(at), application__status__in=Status.ACCEPTED_FOR_JURY
+    )
+
+
+def announced_result_editions(at=None):
+    """Editions whose results are public and have something in them (a published entry), each annotated with
+    `public_since`: the later of results_at and its entries' preparation (a late committee's decisions are public
+    from the moment they are prepared). Announcements (the feed, the news e-mails) speak only of these, so a
+    results_at that passes with nothing prepared announces nothing, and the later publication still is announced."""
+    return (
+        public_result_editions(at)
+        .filter(published_entries__application__status__in=Status.ACCEPTED_FOR_JURY)
+        .annotate(public_since=Greatest("results_at", Max("published_entries__prepared_at")))
+    )

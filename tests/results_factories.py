@@ -68,8 +68,9 @@ def published_entry(
 ):
     """An awarded entry as the publication service leaves it: partners with their voivodeships, search text."""
     category = category or f.CategoryFactory(edition=edition)
+    # Its status as publication leaves it (an entry out of the competition is never shown: results.visibility).
     application = f.ApplicationFactory(
-        edition=edition, category=category, partnership_name=partnership_name, title=title
+        edition=edition, category=category, partnership_name=partnership_name, title=title, status=str(outcome)
     )
     units = [TerritorialUnit.objects.get(code=code) for code in units]
     partner_names = [unit_name(unit) for unit in units]

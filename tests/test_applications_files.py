@@ -200,6 +200,7 @@ def test_download_is_an_attachment_with_nosniff(logged, draft, requirement, sett
     else:
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "private, no-store"  # public result files are cached; attachments never
         assert b"".join(response.streaming_content) == content
 
 

@@ -17,6 +17,7 @@ from contest.models import AuditEvent
 from news import consent, services
 from news.models import Delivery, Dispatch, Subscription, SubscriptionConsent
 from tests import factories as f
+from tests import results_factories as rf
 
 pytestmark = pytest.mark.django_db
 
@@ -343,6 +344,7 @@ def test_results_are_announced_at_the_second_they_are_public_and_not_one_second_
     subscribe_and_confirm("wyniki@example.pl")
     moment = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
     edition = f.EditionFactory(phase="deliberation", results_at=moment)
+    rf.published_entry(edition, "Partnerstwo Doliny Bobru")  # prepared at the lock, public at results_at
     run_on_commit(services.send_due_announcements, at=moment - SECOND)
     assert (Dispatch.objects.count(), announcements(mailoutbox)) == (0, [])
     run_on_commit(services.send_due_announcements, at=moment)
@@ -355,9 +357,28 @@ def test_results_are_announced_at_the_second_they_are_public_and_not_one_second_
     )
 
 
+def test_a_late_committees_publication_is_announced_when_it_is_prepared(mailoutbox, run_on_commit):
+    """results_at passed three weeks ago with nothing locked (nothing announced then); the record prepared now is
+    announced now, once."""
+    subscribe_and_confirm("spoznione@example.pl")
+    edition = f.EditionFactory(phase="results", results_at=timezone.now() - datetime.timedelta(days=21))
+    run_on_commit(services.send_due_announcements)
+    assert (Dispatch.objects.count(), announcements(mailoutbox)) == (0, [])
+    rf.published_entry(edition, "Partnerstwo Doliny Bobru")
+    run_on_commit(services.send_due_announcements)
+    run_on_commit(services.send_due_announcements)
+    assert (list(Dispatch.objects.values_list("kind", "edition")), len(announcements(mailoutbox))) == (
+        [("results_published", edition.pk)],
+        1,
+    )
+
+
 def test_withdrawn_results_are_not_announced(mailoutbox, run_on_commit):
     subscribe_and_confirm("wycofane@example.pl")
-    f.EditionFactory(phase="results", results_at=timezone.now() - SECOND, results_withdrawn_at=timezone.now())
+    edition = f.EditionFactory(
+        phase="results", results_at=timezone.now() - SECOND, results_withdrawn_at=timezone.now()
+    )
+    rf.published_entry(edition, "Partnerstwo Doliny Bobru")
     run_on_commit(services.send_due_announcements)
     assert (Dispatch.objects.count(), announcements(mailoutbox)) == (0, [])
 

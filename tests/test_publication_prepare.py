@@ -211,3 +211,45 @@ def test_public_partner_names_are_the_unit_and_its_kind_without_the_voivodeship_
 
     assert [name.endswith("(gmina miejska)") and "woj." not in name for name in names] == [True, True]
     assert entry.leader_name == names[0]
+
+
+def test_an_entry_disqualified_late_is_rejected_after_an_unlock_and_left_out_of_the_record(
+    django_capture_on_commit_callbacks,
+):
+    """Rejecting an entry the locked decisions include is refused (the record would still call it a laureate); the
+    organiser unlocks, rejects, locks again: the record is prepared without it."""
+    from applications import services as app_services
+    from applications.models import Status
+    from jury.services import JuryError
+
+    edition, entries, organiser = pf.decided_edition(with_files=False)
+    with pytest.raises(JuryError), django_capture_on_commit_callbacks(execute=True):
+        app_services.reject(entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+    entries["second"].refresh_from_db()
+    assert entries["second"].status == Status.ACCEPTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.unlock_decisions(edition, reason="Dyskwalifikacja", by=organiser)
+        app_services.reject(entries["second"], by=organiser, reason="Partnerstwo nie spełnia regulaminu")
+        jury_services.lock_decisions(edition, reason="Po dyskwalifikacji", by=organiser)
+
+    slugs = list(PublishedEntry.objects.filter(edition=edition).values_list("slug", flat=True))
+    assert "zabkowice-i-partnerzy" not in slugs and "partnerstwo-lodzkie" in slugs
+
+
+def test_photo_gets_a_small_copy_for_the_lists_without_metadata_and_unlock_removes_it(
+    django_capture_on_commit_callbacks,
+):
+    edition, entries, organiser = pf.decided_edition()
+    picture = PublicFile.objects.get(entry__application=entries["first"], kind=PublicFile.Kind.IMAGE)
+    data = default_storage.open(picture.thumbnail.name).read()
+    with Image.open(io.BytesIO(data)) as opened:
+        size, exif = opened.size, dict(opened.getexif())
+    assert (size, exif, pf.SECRET_GPS_ARTIST.encode() in data) == ((480, 320), {}, False)
+    document = PublicFile.objects.get(entry__application=entries["first"], kind=PublicFile.Kind.DOCUMENT)
+    assert document.thumbnail.name == ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.unlock_decisions(edition, reason="Poprawka uzasadnienia", by=organiser)
+
+    assert default_storage.exists(picture.thumbnail.name) is False

@@ -237,7 +237,11 @@ def test_results_page_shows_partners_voivodeships_citation_photos_and_presentati
     assert "Laureate, place 1" in page
     for photo in photos:
         url = f"/laureaci/2025/partnerstwo-pierwsze/pliki/{photo.pk}/"
-        assert f'<img src="{url}" alt="{photo.label}" width="8" height="8" loading="lazy" class="result-photo">' in page
+        # The small copy in the list, linked to the public copy.
+        assert (
+            f'<a href="{url}"><img src="{url}?size=small" alt="{photo.label}" width="8" height="8" loading="lazy" '
+            'class="result-photo"></a>'
+        ) in page
     assert f'<a href="/laureaci/2025/partnerstwo-pierwsze/pliki/{presentation.pk}/">Prezentacja projektu</a>' in page
     assert 'href="/laureaci/2025/partnerstwo-pierwsze/"' in page
 
@@ -393,3 +397,34 @@ def test_map_view_box_keeps_a_decimal_point_in_polish(client):
         4,
         True,
     )
+
+
+def test_the_lists_small_copy_is_served_with_the_same_checks_and_kept_briefly_by_caches(
+    client, django_capture_on_commit_callbacks
+):
+    """?size=small serves a 480-pixel copy of a public picture (made once for a copy prepared without one), with
+    a short public lifetime; after unpublication it is 404 like the picture itself."""
+    import io as _io
+
+    from PIL import Image as _Image
+
+    from results import services as results_services
+
+    edition = rf.results_edition()
+    entry = rf.published_entry(edition, "Partnerstwo Fotograficzne", images=1)
+    public = entry.files.get()
+    buffer = _io.BytesIO()
+    _Image.new("RGB", (1200, 800), (10, 120, 60)).save(buffer, "JPEG")
+    public.file.save("duze.jpg", _io.BytesIO(buffer.getvalue()))
+    PublicFile.objects.filter(pk=public.pk).update(width=1200, height=800)
+    url = f"/laureaci/{edition.year}/{entry.slug}/pliki/{public.pk}/"
+
+    small, again, full = client.get(url + "?size=small"), client.get(url + "?size=small"), client.get(url)
+
+    widths = [_Image.open(_io.BytesIO(b"".join(r.streaming_content))).width for r in (small, again, full)]
+    assert (small.status_code, widths, small["Cache-Control"]) == (200, [480, 480, 1200], "public, max-age=300")
+    assert PublicFile.objects.get(pk=public.pk).thumbnail.name.endswith("-small.jpg")
+    organiser = f.UserFactory(is_organiser=True, is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        results_services.unpublish(edition, by=organiser, reason="Błąd w protokole")
+    assert client.get(url + "?size=small").status_code == 404

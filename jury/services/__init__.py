@@ -29,6 +29,7 @@ from .conflicts import (
 )
 from .decisions import (
     check_decision_phase,
+    check_leaving_the_competition,
     decisions_locked,
     lock_decisions,
     record_decision,
@@ -111,6 +112,7 @@ __all__ = [
     "unassign",
     "validate_scores",
     "check_decision_phase",
+    "check_leaving_the_competition",
     "decisions_locked",
     "lock_decisions",
     "record_decision",

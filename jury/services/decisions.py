@@ -41,6 +41,28 @@ def check_decision_phase(edition):
         raise JuryError(_("Decisions are recorded during deliberation, after jury scoring has ended."))
 
 
+def check_leaving_the_competition(application):
+    """Refuse an entry the locked decisions speak of leaving the competition (rejected, a late disqualification):
+    the committee's locked record and the published one must not call it a laureate while its applicant is told
+    "rejected". An organiser unlocks the decisions first (audited, with a reason), then rejects and decides again.
+
+    Called by jury.receivers on applications' application_changed, inside the transaction of the change, so the
+    refusal rolls the change back; the edition's row is locked as lock_decisions locks it, so a lock and a
+    rejection at the same moment cannot both pass."""
+    if application.status in Status.ACCEPTED_FOR_JURY:
+        return
+    if not Decision.objects.filter(application_id=application.pk, stage="").exists():
+        return
+    _lock_edition(application.edition)
+    if decisions_locked(application.edition):
+        raise JuryError(
+            _(
+                "The committee's decisions on this edition are locked and include this entry: an organiser must "
+                "unlock them before the entry can be rejected."
+            )
+        )
+
+
 def validate_decision(*, outcome, place=None, prize_tier="", citation=""):
     """The cleaned values, or a JuryError with a message per field."""
     citation = (citation or "").strip()
