@@ -218,3 +218,64 @@ def _protocol_html(client, edition):
     with mock.patch("jury.views.protocol.render_to_string", spy):
         client.get(_url("protocol", edition))
     return captured["html"]
+
+
+# 7. An edition with no criteria (a newcomer's edition) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ranking", "protocol"])
+def test_ranking_and_protocol_of_an_edition_without_criteria_answer_without_a_500(client, organiser, name):
+    """jury.ranking raises ValueError("The edition has no criteria to rank by.") and nothing catches it: the ranking
+    page, the protocol, the ranking export and the freeze all answer 500 for an edition with no criteria."""
+    edition = f.EditionFactory(phase="deliberation")
+    client.raise_request_exception = False
+    client.force_login(organiser)
+
+    response = client.get(_url(name, edition))
+
+    assert response.status_code == 200
+
+
+def test_freezing_an_edition_without_criteria_is_refused_with_a_message_not_a_500(client, organiser):
+    edition = f.EditionFactory(phase="deliberation")
+    client.raise_request_exception = False
+    client.force_login(organiser)
+
+    response = client.post(_url("ranking", edition))
+
+    assert (response.status_code, RankingSnapshot.objects.count()) == (302, 0)
+
+
+# 8. A failure inside prepare_publication during the lock ---------------------------------------------------------------
+
+
+def test_lock_whose_preparation_hits_an_attachment_without_a_file_is_not_a_500(client):
+    """prepare_publication catches CannotSanitise and OSError per attachment; an attachment row whose file is empty
+    (a broken import, a file cleared by hand) raises ValueError from FieldFile.open and the lock view answers 500.
+    The transaction does roll the lock back, so nothing is half-done; the organiser just gets a server error."""
+    edition, _entries, organiser = pf.decided_edition(with_files=True)
+    services.unlock_decisions(edition, reason="Poprawka uzasadnienia.", by=organiser)
+    from applications.models import Attachment
+
+    Attachment.objects.filter(application__edition=edition).update(file="")
+    client.raise_request_exception = False
+    client.force_login(organiser)
+
+    response = client.post(_url("decisions_lock", edition), {"reason": "Posiedzenie zakończone."})
+
+    assert response.status_code in (302, 400)
+
+
+# 9. Locking outside deliberation ---------------------------------------------------------------------------------------
+
+
+def test_decisions_cannot_be_locked_while_scoring_is_still_open(client, organiser):
+    """record_decision refuses outside deliberation, lock_decisions does not: during scoring an organiser can lock
+    (and so prepare an empty publication, audited as results.prepared) before any decision could be recorded."""
+    edition = f.EditionFactory(phase="scoring")
+    client.force_login(organiser)
+
+    response = client.post(_url("decisions_lock", edition), {"reason": "Posiedzenie zakończone."})
+
+    assert (response.status_code, DecisionLock.objects.count()) == (400, 0)
+    assert not AuditEvent.objects.filter(action="results.prepared").exists()
