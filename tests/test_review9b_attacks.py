@@ -68,7 +68,7 @@ def test_record_refuses_an_email_with_a_fullwidth_at_sign_in_a_reason(edition):
     assert AuditEvent.objects.count() == 0
 
 
-# 2. E-mail addresses spelt out -----------------------------------------------------------------------------------------
+# 2. E-mail addresses spelt out ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_unpublish_form_refuses_a_phone_number_in_its_reason(client):
     assert not AuditEvent.objects.filter(action="results.unpublished").exists()
 
 
-# 5. Unlocking after the outcome e-mails went out ------------------------------------------------------------------------
+# 5. Unlocking after the outcome e-mails went out ----------------------------------------------------------------------
 
 
 def test_unlock_after_outcomes_were_announced_is_refused_cleanly_not_a_500(client):
@@ -220,7 +220,7 @@ def _protocol_html(client, edition):
     return captured["html"]
 
 
-# 7. An edition with no criteria (a newcomer's edition) -----------------------------------------------------------------
+# 7. An edition with no criteria (a newcomer's edition) ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["ranking", "protocol"])
@@ -246,7 +246,7 @@ def test_freezing_an_edition_without_criteria_is_refused_with_a_message_not_a_50
     assert (response.status_code, RankingSnapshot.objects.count()) == (302, 0)
 
 
-# 8. A failure inside prepare_publication during the lock ---------------------------------------------------------------
+# 8. A failure inside prepare_publication during the lock --------------------------------------------------------------
 
 
 def test_lock_whose_preparation_hits_an_attachment_without_a_file_is_not_a_500(client):
@@ -266,7 +266,7 @@ def test_lock_whose_preparation_hits_an_attachment_without_a_file_is_not_a_500(c
     assert response.status_code in (302, 400)
 
 
-# 9. Locking outside deliberation ---------------------------------------------------------------------------------------
+# 9. Locking outside deliberation --------------------------------------------------------------------------------------
 
 
 def test_decisions_cannot_be_locked_while_scoring_is_still_open(client, organiser):
