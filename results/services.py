@@ -151,8 +151,15 @@ def _remove_prepared(edition):
 def _public_copy(attachment):
     """(kind, content, extension, mime, width, height) of an attachment's public copy, or None if it has none."""
     type_key = type_key_for_mime(attachment.content_type)
-    with attachment.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        raise
+    except Exception as error:
+        # A row with no file (ValueError), a storage backend's own error (botocore's ClientError): unreadable like a
+        # missing file, so _prepare_files skips it instead of failing the lock.
+        raise OSError(f"unreadable attachment file: {error!r}") from error
     if type_key in PICTURE_TYPES:
         picture = public_picture(data, type_key)
         return PublicFile.Kind.IMAGE, picture.data, picture.extension, picture.mime, picture.width, picture.height
