@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -47,6 +48,11 @@ class EditionRanking:
     @property
     def codes(self):
         return {code: code for code, _category in self.settings["entries"]}
+
+    @property
+    def has_criteria(self):
+        """False for an edition with no criteria yet: nothing to rank by, every entry unscored (pages say so)."""
+        return bool(self.settings["criteria"])
 
     def result(self):
         return result_of(self)
@@ -94,6 +100,8 @@ def compute(settings, scores):
     options = _ranking_settings(settings)
     entries = [code for code, _category in settings["entries"]]
     codes = {code: code for code in entries}
+    if not criteria:
+        return _without_criteria(settings, scores, options, codes, incomplete)
     overall = ranking.rank(cards, criteria, options, codes=codes, entries=entries)
     entries_of = defaultdict(list)
     for code, category in settings["entries"]:
@@ -104,6 +112,26 @@ def compute(settings, scores):
             by_category[name], criteria, options, codes=codes, entries=members, effects=overall.effects
         )
         categories.append(CategoryRanking(name, result, ranking.stability(result)))
+    return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
+
+
+def _unranked(options, entries, codes):
+    return ranking.Ranking(
+        options, Fraction(0), (), tuple(entries), None, ranking.Reliability(None, None, "too_few_units"), codes
+    )
+
+
+def _without_criteria(settings, scores, options, codes, incomplete):
+    """An edition with no criteria yet (a newcomer's edition): the pure ranking refuses to rank by nothing, so every
+    entry is listed unscored, per category, and the pages say that the edition has no criteria."""
+    entries_of = defaultdict(list)
+    for code, category in settings["entries"]:
+        entries_of[category].append(code)
+    overall = _unranked(options, codes, codes)
+    categories = []
+    for name, members in entries_of.items():
+        result = _unranked(options, members, codes)
+        categories.append(CategoryRanking(name, result, ranking.Stability(options.top_n, (), ())))
     return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 
 
@@ -204,6 +232,8 @@ def freeze_ranking(edition, *, by, at=None):
         # Numbering under the edition's row lock: two freezes at once get two numbers, never the same one.
         type(edition).objects.select_for_update().filter(pk=edition.pk).exists()
         settings, scores = _inputs(edition)
+        if not settings["criteria"]:
+            raise JuryError(_("The edition has no criteria yet: there is nothing to rank by, so nothing to freeze."))
         # Sorted lists, as they read back from JSON: the snapshot computes, serialises and hashes the same way later.
         current = compute(settings, sorted(list(row) for row in scores))
         result = current.result()

@@ -172,6 +172,7 @@ def protocol(request, edition):
             "freeze_url": request.build_absolute_uri(reverse("jury:ranking", args=[edition.year])) + "#ranking-freeze",
             "categories": categories,
             "incomplete": current.incomplete,
+            "has_criteria": current.has_criteria,
             "alpha": ranking.to_decimal(reliability.alpha, 3),
             "reliability_text": reliability.text,
             "flagged": flagged,

@@ -136,6 +136,7 @@ def ranking_page(request, edition):
             "alpha": ranking.to_decimal(overall.reliability.alpha, 3),
             "juror_chart": juror_chart,
             "incomplete": current.incomplete,
+            "has_criteria": current.has_criteria,
             "components": len(overall.effects.components) if overall.effects else 0,
             "snapshots": list(edition.ranking_snapshots.order_by("-number")) if organiser else [],
             "since_freeze": since_freeze,
