@@ -324,6 +324,37 @@ def latest_snapshot(edition):
 
 
 @dataclass(frozen=True)
+class MissingSnapshot:
+    """The latest freeze the audit trail recorded, when the latest stored snapshot is not it: removed behind the
+    application's back (the rows are append-only, but a dropped trigger or a restored backup does it), or, with the
+    same number and another hash (`replaced`), rewritten."""
+
+    number: int | None
+    sha256: str
+    frozen_at: object
+    replaced: bool = False
+
+
+def missing_latest_snapshot(edition, snapshot):
+    """MissingSnapshot when the edition's latest "jury.ranking_frozen" event names another snapshot (number or hash)
+    than `snapshot`, the latest one stored (None: none is); None when they agree or nothing was ever frozen. One
+    query. recompute() checks a snapshot against its own event; this checks that no later freeze has gone missing."""
+    event = (
+        AuditEvent.objects.filter(action=FROZEN_ACTION, edition=edition)
+        .order_by("-sequence")
+        .values("data", "at")
+        .first()
+    )
+    if event is None:
+        return None
+    number, sha256 = event["data"].get("number"), event["data"].get("sha256") or ""
+    if snapshot is not None and (number, sha256) == (snapshot.number, snapshot.sha256):
+        return None
+    replaced = snapshot is not None and number == snapshot.number
+    return MissingSnapshot(number, sha256, event["at"], replaced)
+
+
+@dataclass(frozen=True)
 class SinceFreeze:
     """How the live scores differ from the latest snapshot: the scorecards submitted, revised or otherwise changed
     after it (a card added, re-opened, rescored, or counted again after a lifted conflict), and whether the settings

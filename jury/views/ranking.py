@@ -112,7 +112,10 @@ def ranking_page(request, edition):
     labels = _Labels(names)
     current = services.ranking_for(edition)
     # Scores changed after the last freeze: a warning with the count, and (organisers) the way to freeze again.
-    since_freeze = ranking_service.changes_since_freeze(edition, current)
+    snapshot = ranking_service.latest_snapshot(edition)
+    since_freeze = ranking_service.changes_since_freeze(edition, current, snapshot) if snapshot else None
+    # The audit trail's latest freeze against the latest stored snapshot: a deleted snapshot does not go unnoticed.
+    missing_snapshot = ranking_service.missing_latest_snapshot(edition, snapshot)
     overall = current.overall
     juror_chart = (
         ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
@@ -140,5 +143,6 @@ def ranking_page(request, edition):
             "components": len(overall.effects.components) if overall.effects else 0,
             "snapshots": list(edition.ranking_snapshots.order_by("-number")) if organiser else [],
             "since_freeze": since_freeze,
+            "missing_snapshot": missing_snapshot,
         },
     )
