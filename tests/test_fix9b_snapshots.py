@@ -96,3 +96,4 @@ def test_truncate_of_the_snapshots_is_refused_on_postgresql(frozen_twice):
             cursor.execute("TRUNCATE jury_rankingsnapshot")
 
     assert RankingSnapshot.objects.count() == 2
+

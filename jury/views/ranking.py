@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_organiser
 from contest.errors import ServiceError
@@ -86,6 +87,7 @@ def _category_context(category):
 
 
 @permission_required("ranking", post="freeze")
+@require_http_methods(["GET", "HEAD", "POST"])  # the page and its freeze form; PUT, DELETE and the rest are refused
 def ranking_page(request, edition):
     if request.method == "POST":
         try:
