@@ -109,6 +109,50 @@ class CardRow:
     points: dict  # criterion id -> points
 
 
+@dataclass(frozen=True, eq=False)
+class CardMatrix:
+    """Counted scorecards as columns, the way SQL aggregates them (one row per scorecard): the fast input of rank().
+
+    entries: the entry of each card; jurors: each card's juror number; points: a cards × criteria integer array whose
+    column k holds the points on ``criterion_ids[k]``. The same cards given as CardRows rank the same.
+    """
+
+    entries: tuple
+    jurors: np.ndarray
+    points: np.ndarray
+    criterion_ids: tuple
+
+    @classmethod
+    def from_rows(cls, rows, criterion_ids):
+        """From (entry, juror, points on criterion_ids[0], points on criterion_ids[1], ...) rows."""
+        rows = list(rows)
+        width = len(criterion_ids)
+        entries = tuple(row[0] for row in rows)
+        jurors = np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows))
+        try:
+            points = np.array([row[2:] for row in rows], dtype=np.int64).reshape(len(rows), width)
+        except (TypeError, ValueError):  # a missing (None) or odd value: keep it, so rank() names the card
+            points = np.array([row[2:] for row in rows], dtype=object).reshape(len(rows), width)
+        return cls(entries, jurors, points, tuple(criterion_ids))
+
+    def __len__(self):
+        return len(self.entries)
+
+    def take(self, indices):
+        """The cards at these positions (e.g. one category's)."""
+        indices = np.asarray(indices, dtype=np.int64)
+        entries = self.entries
+        return CardMatrix(
+            tuple(entries[k] for k in indices.tolist()), self.jurors[indices], self.points[indices], self.criterion_ids
+        )
+
+    def card_rows(self):
+        return [
+            CardRow(entry, int(juror), dict(zip(self.criterion_ids, points, strict=True)))
+            for entry, juror, points in zip(self.entries, self.jurors.tolist(), self.points.tolist(), strict=True)
+        ]
+
+
 @dataclass(frozen=True)
 class RankingSettings:
     method: str = "mean"
@@ -189,27 +233,29 @@ class EntryResult:
             (juror, Fraction(total, self.scale)) for juror, total in zip(self.jurors, self.scaled_totals, strict=True)
         )
 
+    @cached_property
     def _exact(self):
+        """(mean, median, trimmed mean) as Fractions, computed once (a page asks for them several times per row)."""
         values = sorted(self.scaled_totals)
         return tuple(Fraction(v) / self.scale for v in _methods(values, _exact_mean))
 
     @property
     def mean(self):
-        return self._exact()[0]
+        return self._exact[0]
 
     @property
     def median(self):
-        return self._exact()[1]
+        return self._exact[1]
 
     @property
     def trimmed(self):
-        return self._exact()[2]
+        return self._exact[2]
 
-    @property
+    @cached_property
     def lowest(self):
         return Fraction(min(self.scaled_totals), self.scale)
 
-    @property
+    @cached_property
     def highest(self):
         return Fraction(max(self.scaled_totals), self.scale)
 
@@ -245,16 +291,51 @@ class Reliability:
 
 @dataclass(frozen=True)
 class Ranking:
+    """One pool's ranking. The rows, the places under every method and alpha are worked out on first use: a service
+    that ranks the whole edition only for its juror effects and per-juror totals never pays for them."""
+
     settings: RankingSettings
     max_total: Fraction
-    rows: tuple  # EntryResult in the counting order (place, then code)
     unscored: tuple  # entries passed in `entries` without any counted card, by code
     effects: JurorEffects | None
-    reliability: Reliability
     codes: dict = field(default_factory=dict, repr=False)
-    columns: dict = field(default_factory=dict, repr=False)  # (method, adjusted) -> {entry: place}
-    scaled_cards: tuple = field(default=(), repr=False)  # (entry, juror, scaled total) by entry code, juror
     scale: int = 1
+    pool: object = field(default=None, repr=False, compare=False)  # the cards as arrays (_Pool), canonical order
+    build: object = field(default=None, repr=False, compare=False)  # () -> (rows, columns), called once
+
+    @cached_property
+    def _built(self):
+        return self.build()
+
+    @property
+    def rows(self):
+        """EntryResult in the counting order (place, then code)."""
+        return self._built[0]
+
+    @property
+    def columns(self):
+        """(method, adjusted) -> {entry: place}."""
+        return self._built[1]
+
+    @property
+    def scored(self):
+        """How many entries have at least one counted card (without building the rows)."""
+        return len(self.pool.entries)
+
+    @cached_property
+    def reliability(self):
+        """Krippendorff's alpha of these cards (computed on first use: a category's is rarely shown)."""
+        pool = self.pool
+        return _reliability(pool.entry_idx, pool.jurors, pool.scaled.astype(np.float64) / pool.scale, len(pool.entries))
+
+    @cached_property
+    def scaled_cards(self):
+        """(entry, juror, scaled total) per counted card, by entry code then juror."""
+        pool = self.pool
+        entries = pool.entries
+        return tuple(
+            zip([entries[k] for k in pool.entry_idx.tolist()], pool.jurors.tolist(), pool.scaled.tolist(), strict=True)
+        )
 
     @cached_property
     def cards(self):
@@ -406,21 +487,27 @@ def fit_juror_effects(totals):
     about jurors and do not move the fit.
     """
     rows = [(entry, juror, float(total)) for entry, juror, total in totals]
-    jurors = sorted({juror for _e, juror, _t in rows})
-    entries = sorted({entry for entry, _j, _t in rows}, key=str)
     if not rows:
         return JurorEffects({}, ())
+    jurors = sorted({juror for _e, juror, _t in rows})
+    entries = sorted({entry for entry, _j, _t in rows}, key=str)
     juror_index = {juror: k for k, juror in enumerate(jurors)}
     entry_index = {entry: k for k, entry in enumerate(entries)}
     e = np.fromiter((entry_index[r[0]] for r in rows), dtype=np.int64, count=len(rows))
     j = np.fromiter((juror_index[r[1]] for r in rows), dtype=np.int64, count=len(rows))
     y = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
-    n_entries, n_jurors = len(entries), len(jurors)
+    return _fit_effects(e, j, y, jurors, len(entries))
+
+
+def _fit_effects(e, j, y, jurors, n_entries):
+    """fit_juror_effects on arrays: e entry index per card (entries numbered by str(entry)), j index into the sorted
+    juror numbers `jurors`, y the totals in points."""
+    n_jurors = len(jurors)
     counts = np.bincount(e, minlength=n_entries).astype(np.float64)
     entry_means = np.bincount(e, weights=y, minlength=n_entries) / counts
     # Normal equations after absorbing the entry effects: C b = q with
     # C = diag(cards per juror) - N^T diag(1/n_i) N  (N: entries × jurors incidence), q_j = sum_i (y_ij - ybar_i).
-    incidence = coo_array((np.ones(len(rows)), (e, j)), shape=(n_entries, n_jurors)).tocsr()
+    incidence = coo_array((np.ones(len(y)), (e, j)), shape=(n_entries, n_jurors)).tocsr()
     scaled = coo_array((1.0 / counts[e], (e, j)), shape=(n_entries, n_jurors)).tocsr()
     laplacian = np.diag(np.bincount(j, minlength=n_jurors).astype(np.float64)) - (incidence.T @ scaled).toarray()
     q = np.bincount(j, weights=y - entry_means[e], minlength=n_jurors)
@@ -439,7 +526,7 @@ def fit_juror_effects(totals):
         component_entries = len(np.unique(e[entry_component == label]))
         components.append(Component(tuple(jurors[m] for m in members), component_entries))
     components.sort(key=lambda c: (-len(c.jurors), c.jurors))
-    return JurorEffects({juror: float(effects[k]) for juror, k in juror_index.items()}, tuple(components))
+    return JurorEffects(dict(zip(jurors, effects.tolist(), strict=True)), tuple(components))
 
 
 # --- reliability -----------------------------------------------------------------------------------------------------
@@ -467,25 +554,40 @@ def reliability(totals):
     by_entry = defaultdict(dict)
     for entry, juror, total in totals:
         by_entry[entry][juror] = float(total)
-    pairable = [entry for entry, cards in by_entry.items() if len(cards) >= 2]
-    values = sum(len(by_entry[entry]) for entry in pairable)
-    if len(pairable) < 2:
-        return Reliability(None, None, "too_few_units", len(pairable), values)
-    if len({value for entry in pairable for value in by_entry[entry].values()}) < 2:
-        return Reliability(None, None, "no_variation", len(pairable), values)
-    jurors = sorted({juror for entry in pairable for juror in by_entry[entry]})
-    juror_index = {juror: k for k, juror in enumerate(jurors)}
-    matrix = np.full((len(jurors), len(pairable)), np.nan)
-    for column, entry in enumerate(pairable):
-        for juror, total in by_entry[entry].items():
-            matrix[juror_index[juror], column] = total
-    distinct = len(np.unique(matrix[~np.isnan(matrix)]))
-    if len(pairable) * distinct * distinct <= KRIPPENDORFF_PACKAGE_CELLS:
+    entries = {entry: k for k, entry in enumerate(by_entry)}  # first appearance
+    jurors = {juror: k for k, juror in enumerate(sorted({juror for given in by_entry.values() for juror in given}))}
+    cards = [
+        (entries[entry], jurors[juror], total) for entry, given in by_entry.items() for juror, total in given.items()
+    ]
+    entry_idx = np.fromiter((c[0] for c in cards), dtype=np.int64, count=len(cards))
+    jurors = np.fromiter((c[1] for c in cards), dtype=np.int64, count=len(cards))
+    values = np.fromiter((c[2] for c in cards), dtype=np.float64, count=len(cards))
+    return _reliability(entry_idx, jurors, values, len(entries))
+
+
+def _reliability(entry_idx, jurors, values, n_entries):
+    """reliability() on arrays: per card its entry index (entries numbered in their order of first appearance, which
+    orders the units), juror number (or rank; it orders the rows) and total; at most one card per entry and juror."""
+    counts = np.bincount(entry_idx, minlength=n_entries)
+    pairable = counts >= 2
+    units = int(pairable.sum())
+    in_unit = pairable[entry_idx]
+    found = values[in_unit]
+    if units < 2:
+        return Reliability(None, None, "too_few_units", units, len(found))
+    distinct = len(np.unique(found))
+    if distinct < 2:
+        return Reliability(None, None, "no_variation", units, len(found))
+    present, row = np.unique(jurors[in_unit], return_inverse=True)
+    column = (np.cumsum(pairable) - 1)[entry_idx[in_unit]]
+    matrix = np.full((len(present), units), np.nan)
+    matrix[row, column] = found
+    if units * distinct * distinct <= KRIPPENDORFF_PACKAGE_CELLS:
         alpha = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
     else:
         alpha = float(_alpha_interval_closed_form(matrix))
     reading = "reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667 else "low"
-    return Reliability(alpha, reading, None, len(pairable), values)
+    return Reliability(alpha, reading, None, units, len(found))
 
 
 # --- vectorised core -------------------------------------------------------------------------------------------------
@@ -547,6 +649,8 @@ class _Pool:
 
 
 def _pool(cards, criteria, codes, tie_criteria):
+    """The cards as arrays in the canonical order (entry by code, then juror), checked; cards: CardRows or a
+    CardMatrix."""
     if not criteria:
         raise ValueError("The edition has no criteria to rank by.")
     weights, scale = _weights(criteria)
@@ -556,24 +660,34 @@ def _pool(cards, criteria, codes, tie_criteria):
     scaled_max = int(maxima @ weight_vector)
     if scaled_max <= 0:
         raise ValueError("Every criterion has weight 0: there is no maximum to rank against.")
-    pick = itemgetter(*ids) if len(ids) > 1 else (lambda points: (points[ids[0]],))
-    try:
-        matrix = np.array([pick(card.points) for card in cards], dtype=np.int64).reshape(len(cards), len(ids))
-    except (KeyError, TypeError, ValueError):
+    if isinstance(cards, CardMatrix):
+        card_entries, jurors = cards.entries, cards.jurors.astype(np.int64)
+        column = {cid: k for k, cid in enumerate(cards.criterion_ids)}
         matrix = None
-    if matrix is None or ((matrix < 0) | (matrix > maxima)).any():
-        _refuse_points(cards, criteria)
+        if all(cid in column for cid in ids) and cards.points.dtype != object:
+            matrix = cards.points[:, [column[cid] for cid in ids]].astype(np.int64).reshape(len(cards), len(ids))
+        if matrix is None or ((matrix < 0) | (matrix > maxima)).any():
+            _refuse_points(cards.card_rows(), criteria)
+    else:
+        pick = itemgetter(*ids) if len(ids) > 1 else (lambda points: (points[ids[0]],))
+        try:
+            matrix = np.array([pick(card.points) for card in cards], dtype=np.int64).reshape(len(cards), len(ids))
+        except (KeyError, TypeError, ValueError):
+            matrix = None
+        if matrix is None or ((matrix < 0) | (matrix > maxima)).any():
+            _refuse_points(cards, criteria)
+        card_entries = [card.entry for card in cards]
+        jurors = np.fromiter((card.juror for card in cards), dtype=np.int64, count=len(cards))
     entry_code = {}
-    for card in cards:
-        if card.entry not in entry_code:
-            entry_code[card.entry] = codes.get(card.entry, str(card.entry))
+    for entry in card_entries:
+        if entry not in entry_code:
+            entry_code[entry] = codes.get(entry, str(entry))
     entries = sorted(entry_code, key=lambda e: (entry_code[e], str(e)))
     index = {entry: k for k, entry in enumerate(entries)}
-    entry_idx = np.fromiter((index[card.entry] for card in cards), dtype=np.int64, count=len(cards))
-    jurors = np.fromiter((card.juror for card in cards), dtype=np.int64, count=len(cards))
+    entry_idx = np.fromiter((index[entry] for entry in card_entries), dtype=np.int64, count=len(card_entries))
     order = np.lexsort((jurors, entry_idx))
     entry_idx, jurors, matrix = entry_idx[order], jurors[order], matrix[order]
-    if len(cards) > 1 and ((entry_idx[1:] == entry_idx[:-1]) & (jurors[1:] == jurors[:-1])).any():
+    if len(jurors) > 1 and ((entry_idx[1:] == entry_idx[:-1]) & (jurors[1:] == jurors[:-1])).any():
         k = int(np.flatnonzero((entry_idx[1:] == entry_idx[:-1]) & (jurors[1:] == jurors[:-1]))[0])
         raise ValueError(f"Juror {jurors[k]} has two counted scorecards for entry {entries[entry_idx[k]]}.")
     position = {cid: k for k, cid in enumerate(ids)}
@@ -619,7 +733,7 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
     """
     settings = settings or RankingSettings()
     codes = dict(codes or {})
-    cards = tuple(cards)
+    cards = cards if isinstance(cards, CardMatrix) else tuple(cards)
     criteria = tuple(criteria)
     tie_criteria = settings.tie_criteria or tuple(c.id for c in _ordered_criteria(criteria))
     unknown = set(tie_criteria) - {c.id for c in criteria}
@@ -629,91 +743,106 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
         )
     pool = _pool(cards, criteria, codes, tie_criteria)
     n_entries = len(pool.entries)
-    scaled_list = pool.scaled.tolist()
     juror_list = pool.jurors.tolist()
-    entry_list = pool.entry_idx.tolist()
-    card_entries = [pool.entries[e] for e in entry_list]
     values = pool.scaled.astype(np.float64) / pool.scale
-    triples = list(zip(card_entries, juror_list, values.tolist(), strict=True))
-    if effects is None and cards:
-        effects = fit_juror_effects(triples)
-    counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
-    raw_by_method = dict(zip(METHODS, raw[:3], strict=True))
-    low, high = raw[3], raw[4]
-    share = Fraction(Decimal(settings.disagreement_share))
-    flagged = (high - low) * share.denominator > share.numerator * pool.scaled_max
-    criterion_keys = [
-        np.bincount(pool.entry_idx, weights=pool.points[:, k].astype(np.float64), minlength=n_entries) / counts
-        for k in range(pool.points.shape[1])
-    ]
-    adjusted_by_method = {}
-    if effects is not None:
-        juror_effect = np.array([effects.effects.get(j, 0.0) for j in juror_list], dtype=np.float64)
-        _n, *adjusted = _group_stats(pool.entry_idx, values - juror_effect, n_entries)
-        adjusted_by_method = {
-            m: np.round(v, ADJUSTED_DECIMALS) + 0.0 for m, v in zip(METHODS, adjusted[:3], strict=True)
-        }
-    display = np.arange(n_entries)  # canonical order is by code
+    if effects is None and len(cards):
+        effects = _pool_effects(pool, values)
 
-    def keys(method, adjusted):
-        by_method = adjusted_by_method if adjusted else raw_by_method
-        columns = [by_method[method]]
-        for rule in settings.tie_rules:
-            if rule == "criteria":
-                columns.extend(criterion_keys)
-            elif rule == "min":
-                columns.append(low)
-            else:
-                columns.append(by_method[rule])
-        return columns
+    def build():
+        counts, *raw = _group_stats(pool.entry_idx, pool.scaled, n_entries)
+        raw_by_method = dict(zip(METHODS, raw[:3], strict=True))
+        low, high = raw[3], raw[4]
+        share = Fraction(Decimal(settings.disagreement_share))
+        flagged = (high - low) * share.denominator > share.numerator * pool.scaled_max
+        criterion_keys = [
+            np.bincount(pool.entry_idx, weights=pool.points[:, k].astype(np.float64), minlength=n_entries) / counts
+            for k in range(pool.points.shape[1])
+        ]
+        adjusted_by_method = {}
+        if effects is not None:
+            numbers, position = np.unique(pool.jurors, return_inverse=True)
+            juror_effect = np.array([effects.effects.get(j, 0.0) for j in numbers.tolist()], dtype=np.float64)[position]
+            _n, *adjusted = _group_stats(pool.entry_idx, values - juror_effect, n_entries)
+            adjusted_by_method = {
+                m: np.round(v, ADJUSTED_DECIMALS) + 0.0 for m, v in zip(METHODS, adjusted[:3], strict=True)
+            }
+        display = np.arange(n_entries)  # canonical order is by code
 
-    columns = {}
-    for adjusted in (False, True) if adjusted_by_method else (False,):
-        for method in METHODS:
-            found = _places_from_keys(keys(method, adjusted), display) if n_entries else np.array([], dtype=np.int64)
-            columns[(method, adjusted)] = found
-    raw_places = columns[(settings.method, False)]
-    adjusted_places = columns.get((settings.method, True))
-    counting = adjusted_places if settings.standardise and adjusted_places is not None else raw_places
-    shared = np.bincount(counting, minlength=n_entries + 2)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()
-    counts_list = counts.tolist()
-    point_sums = [
-        np.bincount(pool.entry_idx, weights=pool.points[:, k], minlength=n_entries).astype(np.int64).tolist()
-        for k in range(pool.points.shape[1])
-    ]
-    adjusted_lists = {m: v.tolist() for m, v in adjusted_by_method.items()}
-    raw_list, counting_list, flagged_list = raw_places.tolist(), counting.tolist(), flagged.tolist()
-    adjusted_list = adjusted_places.tolist() if adjusted_places is not None else [None] * n_entries
-    results = []
-    for k, entry in enumerate(pool.entries):
-        start, stop = starts[k], starts[k] + counts_list[k]
-        results.append(
-            EntryResult(
-                entry=entry,
-                code=pool.codes[k],
-                jurors=tuple(juror_list[start:stop]),
-                scaled_totals=tuple(scaled_list[start:stop]),
-                scale=pool.scale,
-                criterion_sums=tuple((cid, sums[k]) for cid, sums in zip(tie_criteria, point_sums, strict=True)),
-                adjusted_mean=adjusted_lists["mean"][k] if adjusted_lists else None,
-                adjusted_median=adjusted_lists["median"][k] if adjusted_lists else None,
-                adjusted_trimmed=adjusted_lists["trimmed"][k] if adjusted_lists else None,
-                flagged=flagged_list[k],
-                place_raw=raw_list[k],
-                place_adjusted=adjusted_list[k],
-                place=counting_list[k],
-                ex_aequo=bool(shared[counting_list[k]] > 1),
+        def keys(method, adjusted):
+            by_method = adjusted_by_method if adjusted else raw_by_method
+            columns = [by_method[method]]
+            for rule in settings.tie_rules:
+                if rule == "criteria":
+                    columns.extend(criterion_keys)
+                elif rule == "min":
+                    columns.append(low)
+                else:
+                    columns.append(by_method[rule])
+            return columns
+
+        columns = {}
+        for adjusted in (False, True) if adjusted_by_method else (False,):
+            for method in METHODS:
+                found = (
+                    _places_from_keys(keys(method, adjusted), display) if n_entries else np.array([], dtype=np.int64)
+                )
+                columns[(method, adjusted)] = found
+        raw_places = columns[(settings.method, False)]
+        adjusted_places = columns.get((settings.method, True))
+        counting = adjusted_places if settings.standardise and adjusted_places is not None else raw_places
+        shared = np.bincount(counting, minlength=n_entries + 2)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()
+        counts_list = counts.tolist()
+        point_sums = [
+            np.bincount(pool.entry_idx, weights=pool.points[:, k], minlength=n_entries).astype(np.int64).tolist()
+            for k in range(pool.points.shape[1])
+        ]
+        adjusted_lists = {m: v.tolist() for m, v in adjusted_by_method.items()}
+        raw_list, counting_list, flagged_list = raw_places.tolist(), counting.tolist(), flagged.tolist()
+        adjusted_list = adjusted_places.tolist() if adjusted_places is not None else [None] * n_entries
+        scaled_list = pool.scaled.tolist()
+        criterion_sums = [tuple(zip(tie_criteria, sums, strict=True)) for sums in zip(*point_sums, strict=True)]
+        if not point_sums:
+            criterion_sums = [()] * n_entries
+        results = []
+        for k, entry in enumerate(pool.entries):
+            start, stop = starts[k], starts[k] + counts_list[k]
+            results.append(
+                EntryResult(
+                    entry=entry,
+                    code=pool.codes[k],
+                    jurors=tuple(juror_list[start:stop]),
+                    scaled_totals=tuple(scaled_list[start:stop]),
+                    scale=pool.scale,
+                    criterion_sums=criterion_sums[k],
+                    adjusted_mean=adjusted_lists["mean"][k] if adjusted_lists else None,
+                    adjusted_median=adjusted_lists["median"][k] if adjusted_lists else None,
+                    adjusted_trimmed=adjusted_lists["trimmed"][k] if adjusted_lists else None,
+                    flagged=flagged_list[k],
+                    place_raw=raw_list[k],
+                    place_adjusted=adjusted_list[k],
+                    place=counting_list[k],
+                    ex_aequo=bool(shared[counting_list[k]] > 1),
+                )
             )
-        )
-    rows = tuple(results[k] for k in np.lexsort((display, counting)).tolist())
-    column_places = {column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()}
+        rows = tuple(results[k] for k in np.lexsort((display, counting)).tolist())
+        column_places = {
+            column: dict(zip(pool.entries, found.tolist(), strict=True)) for column, found in columns.items()
+        }
+        return rows, column_places
+
     unscored = tuple(sorted(set(entries) - set(pool.entries), key=lambda e: (codes.get(e, str(e)), str(e))))
     maximum = Fraction(pool.scaled_max, pool.scale)
-    scaled_cards = tuple(zip(card_entries, juror_list, scaled_list, strict=True))
-    return Ranking(
-        settings, maximum, rows, unscored, effects, reliability(triples), codes, column_places, scaled_cards, pool.scale
-    )
+    return Ranking(settings, maximum, unscored, effects, codes, pool.scale, pool, build)
+
+
+def _pool_effects(pool, values):
+    """fit_juror_effects on a pool's arrays, numbering entries and jurors exactly as fit_juror_effects would."""
+    by_str = sorted(range(len(pool.entries)), key=lambda k: str(pool.entries[k]))
+    renumber = np.empty(len(pool.entries), dtype=np.int64)
+    renumber[by_str] = np.arange(len(pool.entries))
+    jurors, j = np.unique(pool.jurors, return_inverse=True)
+    return _fit_effects(renumber[pool.entry_idx], j, values, jurors.tolist(), len(pool.entries))
 
 
 # --- stability -------------------------------------------------------------------------------------------------------
@@ -722,10 +851,11 @@ def rank(cards, criteria, settings=None, *, codes=None, entries=(), effects=None
 def stability(ranking, top_n=None):
     """The top places under every method, raw and adjusted, side by side, and who keeps their place under all."""
     top_n = top_n or ranking.settings.top_n
-    columns = tuple(ranking.columns)
+    places = ranking.columns
+    columns = tuple(places)
     rows = []
     for row in ranking.rows:
-        entry_places = tuple(ranking.columns[column][row.entry] for column in columns)
+        entry_places = tuple(places[column][row.entry] for column in columns)
         if min(entry_places) > top_n:
             continue
         rows.append(
@@ -802,15 +932,21 @@ def _juror_stats(cards):
     scale = 1
     if isinstance(cards, Ranking):
         scale = cards.scale
-        for _entry, juror, scaled in cards.scaled_cards:
-            by_juror[juror].append(int(scaled))
+        pool = cards.pool
+        # Sorted by juror, then total, with numpy; each juror's run of ints is then already ordered.
+        order = np.lexsort((pool.scaled, pool.jurors))
+        jurors, totals = pool.jurors[order], pool.scaled[order]
+        bounds = np.flatnonzero(np.diff(jurors)) + 1
+        for run_jurors, run in zip(np.split(jurors, bounds), np.split(totals, bounds), strict=True):
+            if len(run):
+                by_juror[int(run_jurors[0])] = run.tolist()
     else:
         for card in cards:
             _entry, juror, total = (card.entry, card.juror, card.total) if isinstance(card, CardTotal) else card
             by_juror[juror].append(Fraction(total))
     stats = {}
     for juror, totals in by_juror.items():
-        ordered = sorted(totals)
+        ordered = sorted(totals)  # already sorted when read from a Ranking (cheap then)
         points = (ordered[0], *(_quantile(ordered, Fraction(k, 4)) for k in (1, 2, 3)), ordered[-1])
         mean = Fraction(sum(ordered)) / len(ordered)
         stats[juror] = (*(Fraction(v) / scale for v in points), mean / scale, len(ordered))

@@ -1,12 +1,14 @@
 """The ranking of an edition, fed from SQL, and its frozen snapshots.
 
-`ranking_for(edition)` reads the inputs with three queries (criteria, entries, and ONE aggregated query over every
-counted criterion score) into plain rows, and hands them to the pure jury.ranking. The same pure path computes a
-snapshot's result again (`recompute`), so a frozen ranking can be checked at any later time.
+`ranking_for(edition)` reads the inputs with three queries (criteria, entries, and ONE query in which the database
+aggregates every counted criterion score to a row per scorecard) into plain rows, and hands them to the pure
+jury.ranking. The same pure path computes a snapshot's result again (`recompute`), so a frozen ranking can be checked
+at any later time.
 
 Entries are identified by their code throughout (never a database id), jurors by their stable number in the edition.
 """
 
+import dataclasses
 import hashlib
 import json
 from collections import defaultdict
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
@@ -26,7 +29,7 @@ from contest.models import AuditEvent
 
 from .. import ranking
 from ..models import CriterionScore, RankingSnapshot
-from ..queries import accepted_entries, counted_scorecards
+from ..queries import accepted_entries, counted_card_points, counted_scorecards
 from .errors import JuryError
 
 
@@ -40,10 +43,13 @@ class CategoryRanking:
 @dataclass(frozen=True)
 class EditionRanking:
     settings: dict  # plain JSON: the method and its settings, the criteria and the entries (code, category)
-    scores: list  # (code, juror number, criterion id, points) per counted criterion score
+    scores: list | None  # (code, juror number, criterion id, points) per counted criterion score; None from ranking_for
     overall: ranking.Ranking  # every entry together: juror effects, reliability, per-juror totals
     categories: tuple  # CategoryRanking, in the categories' order
     incomplete: int  # counted cards left out because they lack points on a criterion (added after submission)
+    # From ranking_for: the counted points per card, {(code, juror number): {criterion id: points}}, built on first
+    # use from the rows the ranking was computed from (changes_since_freeze compares them with a snapshot).
+    live_cards: object = None
 
     @property
     def codes(self):
@@ -78,46 +84,57 @@ def _ranking_settings(settings):
 
 
 def compute(settings, scores):
-    """The pure part: rank from plain settings (with "criteria" and "entries") and score rows."""
+    """The pure part: rank from plain settings (with "criteria" and "entries") and score rows, as a snapshot stores
+    them: (code, juror number, criterion id, points) per counted criterion score."""
+    ids = [cid for cid, *_rest in settings["criteria"]]
+    wanted = set(ids)
+    points = defaultdict(dict)
+    for code, juror, cid, value in scores:
+        points[(code, juror)][cid] = value
+    rows, incomplete = [], 0
+    for (code, juror), given in points.items():  # rank() does not depend on the order of the cards
+        if given.keys() == wanted and None not in given.values():
+            rows.append((code, juror, *(given[cid] for cid in ids)))
+        else:
+            incomplete += 1
+    return _rank_edition(settings, ranking.CardMatrix.from_rows(rows, ids), incomplete, scores)
+
+
+def _rank_edition(settings, cards, incomplete, scores):
+    """Rank the complete counted cards (a jury.ranking.CardMatrix): the whole edition, then each category."""
     criteria = tuple(
         ranking.CriterionRow(cid, max_points, Decimal(weight), order)
         for cid, max_points, weight, order in settings["criteria"]
     )
-    wanted = {c.id for c in criteria}
-    points = defaultdict(dict)
-    for code, juror, cid, value in scores:
-        points[(code, juror)][cid] = value
-    category_of = {code: category for code, category in settings["entries"]}
-    by_category = defaultdict(list)  # category -> its cards
-    cards, incomplete = [], 0
-    for (code, juror), given in points.items():  # rank() does not depend on the order of the cards
-        if given.keys() == wanted and None not in given.values():
-            card = ranking.CardRow(code, juror, given)
-            cards.append(card)
-            by_category[category_of.get(code)].append(card)
-        else:
-            incomplete += 1
     options = _ranking_settings(settings)
     entries = [code for code, _category in settings["entries"]]
     codes = {code: code for code in entries}
     if not criteria:
         return _without_criteria(settings, scores, options, codes, incomplete)
     overall = ranking.rank(cards, criteria, options, codes=codes, entries=entries)
+    category_of = {code: category for code, category in settings["entries"]}
+    by_category = defaultdict(list)  # category -> positions of its cards
+    for position, code in enumerate(cards.entries):
+        by_category[category_of.get(code)].append(position)
     entries_of = defaultdict(list)
     for code, category in settings["entries"]:
         entries_of[category].append(code)
     categories = []
     for name, members in entries_of.items():
         result = ranking.rank(
-            by_category[name], criteria, options, codes=codes, entries=members, effects=overall.effects
+            cards.take(by_category[name]), criteria, options, codes=codes, entries=members, effects=overall.effects
         )
         categories.append(CategoryRanking(name, result, ranking.stability(result)))
     return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 
 
 def _unranked(options, entries, codes):
+    """A ranking with no cards: no rows, no places, alpha "too few units"; `entries` all unscored."""
+    empty = np.zeros(0, dtype=np.int64)
+    # jury.ranking's own empty pool (it builds none for an edition without criteria: it refuses to rank by nothing).
+    pool = ranking._Pool([], [], empty, empty, empty, np.zeros((0, 0), dtype=np.int64), 1, 0)
     return ranking.Ranking(
-        options, Fraction(0), (), tuple(entries), None, ranking.Reliability(None, None, "too_few_units"), codes
+        options, Fraction(0), tuple(entries), None, codes, scale=1, pool=pool, build=lambda: ((), {})
     )
 
 
@@ -135,19 +152,26 @@ def _without_criteria(settings, scores, options, codes, incomplete):
     return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 
 
-def _inputs(edition):
-    """The edition's settings (with criteria and entries) and its counted scores: three queries."""
+def _edition_settings(edition):
+    """The edition's settings with its criteria and entries (two queries), and {application id: code}."""
     settings = settings_of(edition)
     settings["criteria"] = [
         [c.pk, c.max_points, str(c.weight), c.order] for c in edition.criteria.order_by("order", "id")
     ]
-    settings["entries"] = [
-        list(row)
-        for row in accepted_entries(edition)
+    entries = list(
+        accepted_entries(edition)
         .order_by("category__order", "category_id", "code")
-        .values_list("code", "category__name")
-    ]
-    # ONE aggregated query for every counted criterion score; no query per scorecard.
+        .values_list("id", "code", "category__name")
+    )
+    settings["entries"] = [[code, category] for _pk, code, category in entries]
+    return settings, {pk: code for pk, code, _category in entries}
+
+
+def _inputs(edition):
+    """The edition's settings (with criteria and entries) and its counted scores, one row per criterion score, as a
+    snapshot stores them: three queries."""
+    settings, _codes = _edition_settings(edition)
+    # ONE query for every counted criterion score; no query per scorecard.
     scores = CriterionScore.objects.filter(scorecard__in=counted_scorecards(edition).values("pk")).values_list(
         "scorecard__application__code", "scorecard__member__number", "criterion_id", "points"
     )
@@ -155,8 +179,37 @@ def _inputs(edition):
 
 
 def ranking_for(edition):
-    """The edition's ranking from its counted scorecards, with the edition's settings."""
-    return compute(*_inputs(edition))
+    """The edition's ranking from its counted scorecards, with the edition's settings: three queries, the scores
+    aggregated by the database to one row per scorecard (jury.queries.counted_card_points). Same result as
+    compute(*_inputs(edition)); its `scores` is None (freezing reads them one per criterion score)."""
+    settings, code_of = _edition_settings(edition)
+    ids = [cid for cid, *_rest in settings["criteria"]]
+    rows = counted_card_points(edition, ids)
+    # Columns: application id, juror number, scores given, points per criterion; a missing point becomes NaN.
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 3 + len(ids))
+    table = table[table[:, 2] > 0]  # a card without any score is no card at all (as in the score rows of _inputs)
+    points = table[:, 3:]
+    complete = (table[:, 2] == len(ids)) & ~np.isnan(points).any(axis=1)  # else a criterion added later, or empty
+    kept = np.flatnonzero(complete)
+    cards = ranking.CardMatrix(
+        tuple(code_of[application] for application in table[kept, 0].astype(np.int64).tolist()),
+        table[kept, 1].astype(np.int64),
+        points[kept].astype(np.int64),
+        tuple(ids),
+    )
+    result = _rank_edition(settings, cards, len(table) - len(kept), None)
+    return dataclasses.replace(result, live_cards=lambda: _cards_from_points(rows, ids, code_of))
+
+
+def _cards_from_points(rows, ids, code_of):
+    """The counted_card_points rows as _cards() reads score rows: cards without any score are no cards."""
+    return {
+        (code_of[application], juror): {
+            cid: points for cid, points in zip(ids, values, strict=True) if points is not None
+        }
+        for application, juror, given, *values in rows
+        if given
+    }
 
 
 def _decimal(value, places=2):
@@ -386,8 +439,12 @@ def changes_since_freeze(edition, current=None, snapshot=None):
     snapshot = snapshot or latest_snapshot(edition)
     if snapshot is None:
         return None
-    settings, scores = (current.settings, current.scores) if current is not None else _inputs(edition)
-    then, now = _cards(snapshot.scores), _cards(scores)
+    if current is not None and current.scores is None and current.live_cards is not None:
+        settings, now = current.settings, current.live_cards()
+    else:
+        settings, scores = (current.settings, current.scores) if current is not None else _inputs(edition)
+        now = _cards(scores)
+    then = _cards(snapshot.scores)
     changed = {key for key in then.keys() | now.keys() if then.get(key) != now.get(key)}
     changed.update(
         counted_scorecards(edition)

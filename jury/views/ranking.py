@@ -4,10 +4,15 @@ Jurors appear by their stable number ("Juror 3"); an organiser may switch names 
 their session; `?names=0` switches them off). The chair never sees names.
 """
 
+import html
+from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -58,31 +63,76 @@ def _column_label(column):
     return _("%(method)s, adjusted") % {"method": label} if adjusted else str(label)
 
 
-def _category_context(category):
+class _Numbers:
+    """Numbers as the page shows them ("21,67" in Polish), the way {{ value }} would localise them, but with the
+    locale's separator looked up once per page instead of once per cell (thousands of cells on a large edition)."""
+
+    def __init__(self):
+        self.separator = None if settings.USE_THOUSAND_SEPARATOR else formats.get_format("DECIMAL_SEPARATOR")
+
+    def __call__(self, value, empty="–"):
+        if value is None:
+            return empty
+        if self.separator is None:
+            return formats.number_format(value)
+        return format(value, "f").replace(".", self.separator) if isinstance(value, Decimal) else str(value)
+
+
+def _cells(texts, between="\n    "):
+    """Plain strings as <td> cells, escaped here, joined once (a template would render one node per cell)."""
+    return mark_safe(between.join(f"<td>{html.escape(text)}</td>" for text in texts))
+
+
+def _chart_rows(chart, number):
+    """The chart's data table, ready to print: (heading, the other cells as <td> markup), booleans as yes or no."""
+    words = {True: _("yes"), False: _("no")}
+    return [
+        (
+            row[0],
+            _cells((words[cell] if isinstance(cell, bool) else number(cell) for cell in row[1:]), between=""),
+        )
+        for row in chart.rows
+    ]
+
+
+def _category_context(category, number):
     result = category.ranking
     method = result.settings.method
-    rows = [
-        {
-            "place": row.place,
-            "ex_aequo": row.ex_aequo,
-            "code": row.code,
-            "raw": ranking.to_decimal(row.value(method)),
-            "raw_percent": ranking.to_decimal(result.percent(row.value(method))),
-            "adjusted": ranking.to_decimal(row.value(method, adjusted=True)),
-            "cards": row.cards,
-            "spread": ranking.to_decimal(row.spread),
-            "flagged": row.flagged,
-        }
-        for row in result.rows
-    ]
+    rows = []
+    for row in result.rows:
+        raw = ranking.to_decimal(row.value(method))
+        percent = ranking.to_decimal(result.percent(row.value(method)))
+        adjusted = ranking.to_decimal(row.value(method, adjusted=True))
+        spread = ranking.to_decimal(row.spread)
+        rows.append(
+            {
+                "place": row.place,
+                "ex_aequo": row.ex_aequo,
+                "code": row.code,
+                "raw": raw,
+                "raw_percent": percent,
+                "adjusted": adjusted,
+                "cards": row.cards,
+                "spread": spread,
+                "flagged": row.flagged,
+                # What the table prints, formatted once here (a large edition has thousands of cells): the place,
+                # and the cells from the raw result to the spread as escaped markup, one template variable per row.
+                "place_text": number(row.place),
+                "numbers": _cells(
+                    (number(raw), f"{number(percent)}%", number(adjusted), number(row.cards), number(spread))
+                ),
+            }
+        )
     stability = category.stability
+    spread_chart = ranking.entry_spread_chart(result.rows, result.max_total) if result.rows else None
     return {
         "name": category.name,
         "rows": rows,
         "unscored": result.unscored,
         "stability_columns": [_column_label(column) for column in stability.columns],
         "stability_rows": stability.rows,
-        "spread_chart": ranking.entry_spread_chart(result.rows, result.max_total) if result.rows else None,
+        "spread_chart": spread_chart,
+        "spread_chart_rows": _chart_rows(spread_chart, number) if spread_chart else (),
     }
 
 
@@ -119,10 +169,9 @@ def ranking_page(request, edition):
     # The audit trail's latest freeze against the latest stored snapshot: a deleted snapshot does not go unnoticed.
     missing_snapshot = ranking_service.missing_latest_snapshot(edition, snapshot)
     overall = current.overall
-    juror_chart = (
-        ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.rows else None
-    )
-    settings = current.settings
+    juror_chart = ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.scored else None
+    display = _Numbers()
+    chosen = current.settings
     return render(
         request,
         "jury/ranking.html",
@@ -131,15 +180,16 @@ def ranking_page(request, edition):
             "edition": blind.blind_edition(edition),
             "organiser": organiser,
             "show_names": show_names,
-            "method": METHOD_LABELS[settings["method"]],
-            "standardise": settings["standardise"],
-            "tie_rules": ranking.tie_rules_text(settings["tie_rules"]),
-            "disagreement_percent": ranking.to_decimal(Fraction(settings["disagreement_share"]) * 100, 0),
+            "method": METHOD_LABELS[chosen["method"]],
+            "standardise": chosen["standardise"],
+            "tie_rules": ranking.tie_rules_text(chosen["tie_rules"]),
+            "disagreement_percent": ranking.to_decimal(Fraction(chosen["disagreement_share"]) * 100, 0),
             "max_total": ranking.to_decimal(overall.max_total),
-            "categories": [_category_context(category) for category in current.categories],
+            "categories": [_category_context(category, display) for category in current.categories],
             "reliability": overall.reliability,
             "alpha": ranking.to_decimal(overall.reliability.alpha, 3),
             "juror_chart": juror_chart,
+            "juror_chart_rows": _chart_rows(juror_chart, display) if juror_chart else (),
             "incomplete": current.incomplete,
             "has_criteria": current.has_criteria,
             "components": len(overall.effects.components) if overall.effects else 0,

@@ -1,7 +1,8 @@
 """The chair's way in a real browser (issue 9): from the dashboard link to the ranking, a decision with a citation;
-then an organiser locks the decisions with a reason."""
+then an organiser locks the decisions with a reason, and the chair downloads the protocol that records them."""
 
 import pytest
+from pypdf import PdfReader
 
 from jury.models import Decision, DecisionLock
 from tests import factories as f
@@ -26,7 +27,12 @@ def log_in(page, user):
     page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
-def test_chair_opens_the_ranking_records_a_decision_and_an_organiser_locks(
+def pdf_text(path):
+    """The PDF's text with every run of whitespace as one space (a table cell wraps a long citation)."""
+    return " ".join(" ".join(sheet.extract_text().split()) for sheet in PdfReader(path).pages)
+
+
+def test_chair_opens_the_ranking_records_a_decision_an_organiser_locks_and_the_chair_downloads_the_protocol(
     page, live_server, check_accessibility, settings
 ):
     settings.REQUIRE_MFA_FOR_STAFF = False
@@ -77,3 +83,19 @@ def test_chair_opens_the_ranking_records_a_decision_and_an_organiser_locks(
     checked(page, check_accessibility)
     assert page.get_by_role("button", name="Unlock the decisions").count() == 1
     assert DecisionLock.objects.get(edition=edition).reason == REASON
+
+    # The chair downloads the protocol of the committee: a PDF with the locked decision and its citation.
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    log_in(page, chair)
+    page.goto(f"/jury/{edition.year}/decisions/")
+    checked(page, check_accessibility)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Protocol of the committee (PDF)").click()
+    download = download_info.value
+    path = download.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    text = pdf_text(path)
+    assert download.suggested_filename == f"protokol-komisji-{edition.year}.pdf"
+    assert f"{code} Gminy 1" in text and CITATION in text and REASON in text
