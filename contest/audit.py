@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from . import audit_chain
 from .models import AuditEvent
-from .validators import EMAIL
+from .validators import EMAIL, find_email, fold
 
 # Any number works as long as nothing else in the project takes the same advisory lock.
 CHAIN_LOCK = 0x534C5A_4155  # "SLZ" "AU"
 
 # EMAIL (contest.validators) finds an e-mail address anywhere in a string: hashed records outlive the accounts they
-# mention (RODO erasure).
+# mention (RODO erasure). Strings are folded first (NFKC), so a full-width "＠" is an "@" here as it is to a reader.
 
 
 class PersonalDataInAudit(ValueError):
@@ -28,7 +28,7 @@ class PersonalDataInAudit(ValueError):
 
 def _refuse_personal_data(value, path="data"):
     if isinstance(value, str):
-        if EMAIL.search(value):
+        if EMAIL.search(fold(value)):
             raise PersonalDataInAudit(f"Audit data must not hold e-mail addresses ({path}); record an id instead.")
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -50,7 +50,7 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
     # Stored as the JSON it will be read back as (tuples become lists), so the hash survives the round trip.
     data = json.loads(json.dumps(data, allow_nan=False))
     _refuse_personal_data(data)
-    if EMAIL.search(str(reason or "")):
+    if find_email(reason):
         # The form that took the reason should have refused it (contest.validators.validate_no_contact_details).
         raise PersonalDataInAudit(
             f"The reason of an audit event ({action}) must not hold e-mail addresses: it is hashed into the chain and "

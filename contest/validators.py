@@ -95,11 +95,32 @@ class SingleLineMixin:
 # An e-mail address anywhere in a text: something@domain.tld, however it ends.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-# A run of digits joined by at most two separators (spaces, dots, hyphens, slashes, brackets), optionally after an
-# international prefix. Dates (8 digits), postcodes (5), NIP (10), KRS (10), years and amounts are not phone numbers
-# by the rules in _is_phone.
-_DIGIT_RUN = re.compile(r"(?<![\w+])(?P<prefix>\+|00(?=[ \u00a0]?[1-9]))?[ \u00a0]?\(?\d(?:[ \u00a0.\-/()]{0,2}\d)+\)?")
-_SEPARATORS = re.compile(r"[ \u00a0.\-/()]")
+# An address spelt out so that it slips past EMAIL: "jan (at) example.com", "jan [at] example [dot] com",
+# "jan @ example.com", "jan małpa example kropka pl". A bare "at" is an English word, so only its bracketed form
+# counts; whatever the "@" is written as, a domain ending in letters must follow it.
+_AT = r"(?:@|[(\[{<]\s*(?:at|małpa|malpa)\s*[)\]}>]|\s(?:małpa|malpa)\s)"
+_DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|kropka)\s*[)\]}>]\s*|\s+(?:dot|kropka)\s+)"
+SPELT_EMAIL = re.compile(
+    rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}(?![\w])", re.IGNORECASE
+)
+
+
+def fold(text):
+    """The text as it reads, not as it is encoded: NFKC turns look-alikes into the plain characters (a full-width
+    "＠" or a small "﹫" into "@", full-width digits into digits, thin and no-break spaces into spaces); every other
+    space (Zs) becomes " " and every dash (Pd: en dash, em dash, figure dash) "-", so that the patterns below, written
+    with plain characters, see what a reader sees."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(
+        " " if unicodedata.category(ch) == "Zs" else "-" if unicodedata.category(ch) == "Pd" else ch for ch in text
+    )
+
+
+# A run of digits joined by up to three separators (spaces, dots, hyphens, underscores, slashes, brackets: "600 - 700
+# - 800"), optionally after an international prefix; run on folded text. Dates (8 digits), postcodes (5), NIP (10),
+# KRS (10), years and amounts are not phone numbers by the rules in _is_phone.
+_DIGIT_RUN = re.compile(r"(?<![\w+])(?P<prefix>\+|00(?=[ ]?[1-9]))?[ ]?\(?\d(?:[ ._\-/()]{0,3}\d)+\)?")
+_SEPARATORS = re.compile(r"[ ._\-/()]")
 # Words that say the digits after them are a phone number, so that even an unbroken "600700800" counts.
 _PHONE_CUE = re.compile(r"(?:tel|telefon\w*|phone|mobile|kom|komórk\w*|fax|gsm|sms|nr)\W{0,4}$", re.IGNORECASE)
 # Words that say the digits before them are an amount ("150 000 000 zł"), not a number to call.
@@ -114,7 +135,7 @@ def _is_phone(match, text):
         return 8 <= count <= 15
     if _AMOUNT_AFTER.match(text, match.end()):
         return False
-    grouped = bool(_SEPARATORS.search(match.group(0).strip(" \u00a0()")))
+    grouped = bool(_SEPARATORS.search(match.group(0).strip(" ()")))
     if len(digits) == 9:
         # 600 700 800, 600-700-800, (22) 123 45 67, 22 123 45 67; an unbroken nine digits may be a REGON, so only
         # after a word such as "tel." does it count.
@@ -124,14 +145,15 @@ def _is_phone(match, text):
 
 
 def find_email(text):
-    """The first e-mail address in `text`, or None."""
-    found = EMAIL.search(str(text or ""))
+    """The first e-mail address in `text`, or None, however its "@" and dots are written."""
+    text = fold(text)
+    found = EMAIL.search(text) or SPELT_EMAIL.search(text)
     return found.group(0) if found else None
 
 
 def find_phone(text):
-    """The first phone number in `text`, or None."""
-    text = str(text or "")
+    """The first phone number in `text`, or None, whatever spaces and dashes separate its digits."""
+    text = fold(text)
     return next((match.group(0).strip() for match in _DIGIT_RUN.finditer(text) if _is_phone(match, text)), None)
 
 

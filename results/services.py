@@ -14,6 +14,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,9 +25,10 @@ from slugify import slugify
 from applications.models import Application, Attachment, Status
 from applications.services import change_status
 from contest import phases
-from contest.audit import EMAIL, record
+from contest.audit import record
 from contest.errors import ServiceError
 from contest.models import Edition, TerritorialUnit, type_key_for_mime
+from contest.validators import validate_no_contact_details
 from jury.models import Decision, DecisionLock
 from jury.sanitise import CannotSanitise, sanitise
 
@@ -153,8 +155,15 @@ def _remove_prepared(edition):
 def _public_copy(attachment):
     """(kind, content, extension, mime, width, height) of an attachment's public copy, or None if it has none."""
     type_key = type_key_for_mime(attachment.content_type)
-    with attachment.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        raise
+    except Exception as error:
+        # A row with no file (ValueError), a storage backend's own error (botocore's ClientError): unreadable like a
+        # missing file, so _prepare_files skips it instead of failing the lock.
+        raise OSError(f"unreadable attachment file: {error!r}") from error
     if type_key in PICTURE_TYPES:
         picture = public_picture(data, type_key)
         return PublicFile.Kind.IMAGE, picture.data, picture.extension, picture.mime, picture.width, picture.height
@@ -459,10 +468,11 @@ def validate_reason(reason):
         raise PublicationError({"reason": [_("Give a reason for withdrawing the results.")]})
     if len(reason) > MAX_REASON:
         raise PublicationError({"reason": [_("The reason may have at most %(n)s characters.") % {"n": MAX_REASON}]})
-    if EMAIL.search(reason):
-        raise PublicationError(
-            {"reason": [_("Do not put e-mail addresses in the reason: the audit trail keeps it for years.")]}
-        )
+    try:
+        # The reason is hashed into the audit trail for good: no e-mail addresses, no phone numbers, as every reason.
+        validate_no_contact_details(reason)
+    except ValidationError as error:
+        raise PublicationError({"reason": error.messages}) from error
     return reason
 
 

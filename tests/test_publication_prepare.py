@@ -175,7 +175,7 @@ def test_unlock_refused_once_outcomes_were_announced_even_if_withdrawn():
     services.publish(edition, by=organiser, now=True)
     services.unpublish(edition, by=organiser, reason="Błąd w nazwie laureata")
 
-    with pytest.raises(services.PublicationError):
+    with pytest.raises(jury_services.JuryError):  # the jury refuses before the publication is touched
         jury_services.unlock_decisions(edition, reason="Zmiana", by=organiser)
     assert PublishedEntry.objects.filter(edition=edition).count() == 3
 

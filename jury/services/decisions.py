@@ -33,6 +33,12 @@ def decisions_locked(edition, stage=""):
     return DecisionLock.objects.filter(edition=edition, stage=stage).exists()
 
 
+def outcomes_announced(edition):
+    """Whether publication has moved any entry to its outcome (Status.DECIDED): the applicants have had their outcome
+    e-mails. results.services.outcomes_announced asks the same; jury sits below results, so it asks the statuses."""
+    return Application.objects.filter(edition=edition, status__in=Status.DECIDED).exists()
+
+
 def check_decision_phase(edition):
     phase = phases.phase_at(edition)
     if phase in (phases.Phase.RESULTS, phases.Phase.ARCHIVED):
@@ -169,6 +175,10 @@ def lock_decisions(edition, *, reason, by, stage=""):
         raise JuryError({"reason": [_("Give a reason for locking the decisions.")]})
     with transaction.atomic():
         _lock_edition(edition)
+        # Locking ends deliberation: during scoring it would prepare an empty publication before any decision could
+        # be recorded. A late committee may still lock after results_at; publication refuses what is already public.
+        if phases.phase_at(edition) not in DECISION_PHASES | {phases.Phase.RESULTS, phases.Phase.ARCHIVED}:
+            raise JuryError(_("The decisions can be locked only after jury scoring has ended."))
         if decisions_locked(edition, stage):
             raise JuryError(_("The decisions of this edition are already locked."))
         lock = DecisionLock.objects.create(edition=edition, stage=stage, locked_by=by, reason=reason)
@@ -198,6 +208,12 @@ def unlock_decisions(edition, *, reason, by, stage=""):
             raise JuryError(_("The decisions of this edition are not locked."))
         if phases.results_visible(edition):
             raise JuryError(_("The results of this edition are published: decisions can no longer change."))
+        if not stage and outcomes_announced(edition):
+            # Withdrawn results keep the statuses publication moved and the e-mails are sent: what the applicants
+            # were told cannot be taken back by reopening the decisions.
+            raise JuryError(
+                _("The outcomes of this edition were already announced to the applicants: they can no longer change.")
+            )
         lock.delete()
         record(
             "jury.decisions_unlocked",

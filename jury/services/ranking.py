@@ -14,6 +14,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
@@ -53,6 +54,11 @@ class EditionRanking:
     @property
     def codes(self):
         return {code: code for code, _category in self.settings["entries"]}
+
+    @property
+    def has_criteria(self):
+        """False for an edition with no criteria yet: nothing to rank by, every entry unscored (pages say so)."""
+        return bool(self.settings["criteria"])
 
     def result(self):
         return result_of(self)
@@ -103,6 +109,8 @@ def _rank_edition(settings, cards, incomplete, scores):
     options = _ranking_settings(settings)
     entries = [code for code, _category in settings["entries"]]
     codes = {code: code for code in entries}
+    if not criteria:
+        return _without_criteria(settings, scores, options, codes, incomplete)
     overall = ranking.rank(cards, criteria, options, codes=codes, entries=entries)
     category_of = {code: category for code, category in settings["entries"]}
     by_category = defaultdict(list)  # category -> positions of its cards
@@ -117,6 +125,30 @@ def _rank_edition(settings, cards, incomplete, scores):
             cards.take(by_category[name]), criteria, options, codes=codes, entries=members, effects=overall.effects
         )
         categories.append(CategoryRanking(name, result, ranking.stability(result)))
+    return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
+
+
+def _unranked(options, entries, codes):
+    """A ranking with no cards: no rows, no places, alpha "too few units"; `entries` all unscored."""
+    empty = np.zeros(0, dtype=np.int64)
+    # jury.ranking's own empty pool (it builds none for an edition without criteria: it refuses to rank by nothing).
+    pool = ranking._Pool([], [], empty, empty, empty, np.zeros((0, 0), dtype=np.int64), 1, 0)
+    return ranking.Ranking(
+        options, Fraction(0), tuple(entries), None, codes, scale=1, pool=pool, build=lambda: ((), {})
+    )
+
+
+def _without_criteria(settings, scores, options, codes, incomplete):
+    """An edition with no criteria yet (a newcomer's edition): the pure ranking refuses to rank by nothing, so every
+    entry is listed unscored, per category, and the pages say that the edition has no criteria."""
+    entries_of = defaultdict(list)
+    for code, category in settings["entries"]:
+        entries_of[category].append(code)
+    overall = _unranked(options, codes, codes)
+    categories = []
+    for name, members in entries_of.items():
+        result = _unranked(options, members, codes)
+        categories.append(CategoryRanking(name, result, ranking.Stability(options.top_n, (), ())))
     return EditionRanking(settings, scores, overall, tuple(categories), incomplete)
 
 
@@ -253,6 +285,8 @@ def freeze_ranking(edition, *, by, at=None):
         # Numbering under the edition's row lock: two freezes at once get two numbers, never the same one.
         type(edition).objects.select_for_update().filter(pk=edition.pk).exists()
         settings, scores = _inputs(edition)
+        if not settings["criteria"]:
+            raise JuryError(_("The edition has no criteria yet: there is nothing to rank by, so nothing to freeze."))
         # Sorted lists, as they read back from JSON: the snapshot computes, serialises and hashes the same way later.
         current = compute(settings, sorted(list(row) for row in scores))
         result = current.result()
@@ -340,6 +374,37 @@ def recompute(snapshot):
 
 def latest_snapshot(edition):
     return RankingSnapshot.objects.filter(edition=edition).select_related("edition").order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class MissingSnapshot:
+    """The latest freeze the audit trail recorded, when the latest stored snapshot is not it: removed behind the
+    application's back (the rows are append-only, but a dropped trigger or a restored backup does it), or, with the
+    same number and another hash (`replaced`), rewritten."""
+
+    number: int | None
+    sha256: str
+    frozen_at: object
+    replaced: bool = False
+
+
+def missing_latest_snapshot(edition, snapshot):
+    """MissingSnapshot when the edition's latest "jury.ranking_frozen" event names another snapshot (number or hash)
+    than `snapshot`, the latest one stored (None: none is); None when they agree or nothing was ever frozen. One
+    query. recompute() checks a snapshot against its own event; this checks that no later freeze has gone missing."""
+    event = (
+        AuditEvent.objects.filter(action=FROZEN_ACTION, edition=edition)
+        .order_by("-sequence")
+        .values("data", "at")
+        .first()
+    )
+    if event is None:
+        return None
+    number, sha256 = event["data"].get("number"), event["data"].get("sha256") or ""
+    if snapshot is not None and (number, sha256) == (snapshot.number, snapshot.sha256):
+        return None
+    replaced = snapshot is not None and number == snapshot.number
+    return MissingSnapshot(number, sha256, event["at"], replaced)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import is_organiser, recent_authentication_required
 from applications.models import Status
 from contest import phases
-from contest.errors import add_to_form
+from contest.errors import ServiceError, add_to_form
 from contest.forms import AccessibleFormMixin
 from contest.validators import validate_no_contact_details
 
@@ -199,7 +199,7 @@ def _lock_action(request, edition, verb, done):
     if form.is_valid():
         try:
             verb(edition, reason=form.cleaned_data["reason"], by=request.user)
-        except JuryError as error:
+        except ServiceError as error:  # JuryError, and the results app's refusals from preparing or clearing
             add_to_form(form, error)
             form.decorate()
         else:

@@ -146,6 +146,11 @@ def protocol(request, edition):
     checked = ranking_service.recompute(snapshot) if snapshot else None
     # Scores changed after the snapshot this protocol prints: it says so, with the count and (organisers) a link.
     since_freeze = ranking_service.changes_since_freeze(edition, snapshot=snapshot) if snapshot else None
+    # A later freeze the audit trail recorded and the database no longer holds: the protocol must not certify this one.
+    # (A snapshot rewritten under its own number is what `checked.audit_matches` reports.)
+    missing_snapshot = ranking_service.missing_latest_snapshot(edition, snapshot)
+    if missing_snapshot and missing_snapshot.replaced:
+        missing_snapshot = None
     html = render_to_string(
         "jury/protocol.html",
         {
@@ -168,10 +173,12 @@ def protocol(request, edition):
             if snapshot
             else None,
             "since_freeze": since_freeze if since_freeze else None,
+            "missing_snapshot": missing_snapshot,
             "organiser": is_organiser(request.user),
             "freeze_url": request.build_absolute_uri(reverse("jury:ranking", args=[edition.year])) + "#ranking-freeze",
             "categories": categories,
             "incomplete": current.incomplete,
+            "has_criteria": current.has_criteria,
             "alpha": ranking.to_decimal(reliability.alpha, 3),
             "reliability_text": reliability.text,
             "flagged": flagged,

@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_organiser
 from contest.errors import ServiceError
@@ -136,6 +137,7 @@ def _category_context(category, number):
 
 
 @permission_required("ranking", post="freeze")
+@require_http_methods(["GET", "HEAD", "POST"])  # the page and its freeze form; PUT, DELETE and the rest are refused
 def ranking_page(request, edition):
     if request.method == "POST":
         try:
@@ -162,7 +164,10 @@ def ranking_page(request, edition):
     labels = _Labels(names)
     current = services.ranking_for(edition)
     # Scores changed after the last freeze: a warning with the count, and (organisers) the way to freeze again.
-    since_freeze = ranking_service.changes_since_freeze(edition, current)
+    snapshot = ranking_service.latest_snapshot(edition)
+    since_freeze = ranking_service.changes_since_freeze(edition, current, snapshot) if snapshot else None
+    # The audit trail's latest freeze against the latest stored snapshot: a deleted snapshot does not go unnoticed.
+    missing_snapshot = ranking_service.missing_latest_snapshot(edition, snapshot)
     overall = current.overall
     juror_chart = ranking.juror_distribution_chart(overall, overall.max_total, labels) if overall.scored else None
     display = _Numbers()
@@ -186,8 +191,10 @@ def ranking_page(request, edition):
             "juror_chart": juror_chart,
             "juror_chart_rows": _chart_rows(juror_chart, display) if juror_chart else (),
             "incomplete": current.incomplete,
+            "has_criteria": current.has_criteria,
             "components": len(overall.effects.components) if overall.effects else 0,
             "snapshots": list(edition.ranking_snapshots.order_by("-number")) if organiser else [],
             "since_freeze": since_freeze,
+            "missing_snapshot": missing_snapshot,
         },
     )
