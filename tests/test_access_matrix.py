@@ -28,8 +28,8 @@ from applications.models import ApplicationVersion, CoEditorInvitation
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
 from tests import factories as f
-from tests.discovery_factories import ensure_info_pages
 from tests import results_factories as rf
+from tests.discovery_factories import ensure_info_pages
 from tests.mfa import activate_totp, login_with_mfa, login_with_password
 
 pytestmark = pytest.mark.django_db

@@ -123,7 +123,9 @@ def test_visitor_reads_results_laureate_archive_and_map(page, check_accessibilit
 def test_results_and_archive_fit_a_phone_screen(browser, live_server, published):
     edition, entries = published
     first = entries["first"].published_entry
-    context = browser.new_context(base_url=live_server.url, locale="pl-PL", viewport={"width": PHONE_WIDTH, "height": 844})
+    context = browser.new_context(
+        base_url=live_server.url, locale="pl-PL", viewport={"width": PHONE_WIDTH, "height": 844}
+    )
     page = context.new_page()
     widths = {}
     for path in (
