@@ -2,10 +2,11 @@
 hit on announcement day renders no template at all.
 
 The frame around a page's body differs between such visitors in two places only: the CSRF token of the language
-form and the address in its `next` field. The cached page keeps a random marker in each (kept with it, so no
-content can forge one) and every response fills them in. Signed-in users, and anyone with a message waiting, get
+form and the address in its `next` field. The cached page is kept cut at those holes and every response fills
+them in. Signed-in users, and anyone with a message waiting, get
 the frame rendered for them (their name, their menu, the message)."""
 
+import re
 import secrets
 
 from django.contrib.messages import get_messages
@@ -44,15 +45,23 @@ class _AddressHole:
 
 
 def render_shared(request, page):
-    """The whole page for anonymous visitors, with its markers: {"html", "token", "address"}."""
-    token, address = secrets.token_hex(16), secrets.token_hex(16)
+    """The whole page for anonymous visitors, encoded and cut at its holes: {"texts": [bytes, ...], "holes": [name,
+    ...]}, one text more than holes, each hole "token" or "address". The random markers the template rendered are
+    cut out, so nothing in the content can ever stand for a hole."""
+    markers = {secrets.token_hex(16): "token", secrets.token_hex(16): "address"}
+    token, address = markers
     context = {**_context(page), "csrf_token": token, "request": _AddressHole(request, address)}
-    return {"html": render_to_string(TEMPLATE, context, request=request), "token": token, "address": address}
+    pieces = re.split("({})".format("|".join(markers)), render_to_string(TEMPLATE, context, request=request))
+    return {"texts": [text.encode() for text in pieces[::2]], "holes": [markers[marker] for marker in pieces[1::2]]}
 
 
 def respond_shared(request, shared):
-    html = shared["html"].replace(shared["token"], get_token(request))
-    return HttpResponse(html.replace(shared["address"], escape(request.get_full_path())))
+    fill = {"token": get_token(request).encode(), "address": escape(request.get_full_path()).encode()}
+    texts, holes = shared["texts"], shared["holes"]
+    parts = [texts[0]]
+    for hole, text in zip(holes, texts[1:], strict=True):
+        parts += [fill[hole], text]
+    return HttpResponse(b"".join(parts))
 
 
 def respond_framed(request, page):
