@@ -60,17 +60,17 @@ def _cached_page(request, fingerprint, parts, build):
     key = results_cache.key("page", get_language(), *parts, fingerprint)
     shared = framing.is_shared(request)
     if shared:
-        whole = cache.get(f"{key}:whole")
+        whole = results_cache.fetch(f"{key}:whole")
         if whole is not None:
             return framing.respond_shared(request, whole)
-    page = cache.get(key)
+    page = results_cache.fetch(key)
     if page is None:
         page = build()
-        cache.set(key, page, results_cache.TIMEOUT)
+        results_cache.store(key, page)
     if not shared:
         return framing.respond_framed(request, page)
     whole = framing.render_shared(request, page)
-    cache.set(f"{key}:whole", whole, results_cache.TIMEOUT)
+    results_cache.store(f"{key}:whole", whole)
     return framing.respond_shared(request, whole)
 
 

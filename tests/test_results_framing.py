@@ -101,3 +101,18 @@ def test_a_cached_hit_for_an_anonymous_visitor_costs_one_query(client, django_as
         response = client.get("/laureaci/2025/")
 
     assert response.status_code == 200
+
+
+def test_a_process_copy_is_never_served_once_the_shared_cache_is_emptied(client, results_url):
+    from django.core.cache import cache
+
+    from results.models import PublishedEntry
+
+    before = client.get(results_url)
+    PublishedEntry.objects.update(partnership_name="Partnerstwo Po Zmianie")  # no bump: only the cache is emptied
+    cache.clear()
+    after = client.get(results_url)
+
+    assert (before.status_code, after.status_code) == (200, 200)
+    assert "Partnerstwo Łódzkie" in before.content.decode()
+    assert "Partnerstwo Po Zmianie" in after.content.decode()
