@@ -209,6 +209,17 @@ def fetch(url):
         return response.status, response.read()
 
 
+def asset_weight(base, html):
+    """(bytes of the stylesheets and scripts, bytes and number of the pictures) a page refers to, fetched once each."""
+    page = html.decode()
+    assets = set(
+        re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) + re.findall(r'<script src="([^"]+)"', page)
+    )
+    pictures = set(re.findall(r'<img src="([^"]+)"', page))
+    asset_bytes = sum(len(fetch(base + path)[1]) for path in assets)
+    return asset_bytes, sum(len(fetch(base + path)[1]) for path in pictures), len(pictures)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--laureates", type=int, default=60)
@@ -284,7 +295,11 @@ def main():
         print(f"results page: {page_rate:.1f} req/s (median of {options.rounds})")
         print(f"minimal view: {minimal_rate:.1f} req/s (median of {options.rounds})")
         print(f"ratio: {ratio:.2f} (target >= {TARGET})")
-        print(f"page weight: results page {len(body)} bytes of HTML, minimal view {len(minimal_body)} bytes")
+        assets, pictures, count = asset_weight(page_url.split("/laureaci/")[0], body)
+        print(
+            f"page weight: results page {len(body)} bytes of HTML (+ {assets} bytes of CSS and JavaScript uncompressed, "
+            f"+ {pictures} bytes in {count} seeded pictures), minimal view {len(minimal_body)} bytes"
+        )
         print("queries and weights (test client; cold = built, warm = from the cache):")
         for name, (url, code, cold, warm, size) in measured.items():
             print(f"  {name:15} {url:45} {code}  {cold:2} cold, {warm} warm queries  {size:7} bytes")
