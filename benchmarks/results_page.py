@@ -297,7 +297,7 @@ def main():
         print(f"ratio: {ratio:.2f} (target >= {TARGET})")
         assets, pictures, count = asset_weight(page_url.split("/laureaci/")[0], body)
         print(
-            f"page weight: results page {len(body)} bytes of HTML (+ {assets} bytes of CSS and JavaScript uncompressed, "
+            f"page weight: results page {len(body)} bytes of HTML (+ {assets} bytes of CSS and JS, uncompressed, "
             f"+ {pictures} bytes in {count} seeded pictures), minimal view {len(minimal_body)} bytes"
         )
         print("queries and weights (test client; cold = built, warm = from the cache):")
