@@ -294,7 +294,8 @@ def main():
         ratio = page_rate / minimal_rate
         print(f"results page: {page_rate:.1f} req/s (median of {options.rounds})")
         print(f"minimal view: {minimal_rate:.1f} req/s (median of {options.rounds})")
-        print(f"ratio: {ratio:.2f} (target >= {TARGET})")
+        rounds = ", ".join(f"{p / m:.2f}" for p, m in zip(rates["page"], rates["minimal"], strict=True))
+        print(f"ratio: {ratio:.2f} (target >= {TARGET}; each round: {rounds})")
         assets, pictures, count = asset_weight(page_url.split("/laureaci/")[0], body)
         print(
             f"page weight: results page {len(body)} bytes of HTML (+ {assets} bytes of CSS and JS, uncompressed, "
