@@ -8,7 +8,7 @@ from contest.models import Category, Edition, TerritorialUnit
 
 from .models import PublicFile, PublishedEntry, PublishedPartner
 from .text import search_terms
-from .visibility import public_entries, public_result_editions
+from .visibility import public_edition_years, public_entries
 
 Kind = TerritorialUnit.Kind
 # The archive's "type of unit" filter: the five kinds of local government a reader knows, from the register's
@@ -34,7 +34,7 @@ AWARD_ORDER = (
 def public_editions_now(at):
     """[(id, year)] of the editions whose results are public at `at`, newest first: the fingerprint of every
     cached public page and the years the public pages may show."""
-    return list(public_result_editions(at).order_by("-year").values_list("id", "year"))
+    return public_edition_years(at)
 
 
 def edition(edition_id):

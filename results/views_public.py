@@ -4,8 +4,9 @@ archive and the map. Thin: each reads results.queries at one moment and renders.
 Every page body is cached in the shared cache under results.cache.key() with the language, the page's own
 parameters and the fingerprint of the editions whose results are public at this second; a page cached before
 results_at is therefore never served after it (nor the other way round), and unpublishing changes the fingerprint
-too. Only the body is cached: the frame around it (navigation, the signed-in user, the CSRF token of the language
-form) is rendered for each request."""
+too. Visitors who are not signed in get the whole page from the cache with its two per-request holes filled
+(results.framing); for signed-in users only the body is cached and the frame around it (navigation, their name,
+the CSRF token of the language form) is rendered for each request."""
 
 import hashlib
 import json
@@ -14,20 +15,18 @@ import posixpath
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_safe
 
 from applications.files import serve_file
 
 from . import cache as results_cache
+from . import framing, queries, services
 from . import map as geo
-from . import queries, services
 from .forms import ArchiveForm, as_query
 from .models import PublicFile, PublishedEntry
 from .text import polish_sort_key
@@ -56,14 +55,24 @@ def _edition_id(editions, year):
 
 
 def _cached_page(request, fingerprint, parts, build):
-    """Render the page body from the shared cache, building (and storing) it on a miss. `build` returns
+    """Respond with the page from the shared cache, building (and storing) it on a miss: the whole page for visitors
+    who are not signed in (results.framing), the body alone for the others. `build` returns
     {"title": ..., "body": ...}; a 404 it raises is not cached."""
     key = results_cache.key("page", get_language(), *parts, fingerprint)
-    page = cache.get(key)
+    shared = framing.is_shared(request)
+    if shared:
+        whole = results_cache.fetch(f"{key}:whole")
+        if whole is not None:
+            return framing.respond_shared(request, whole)
+    page = results_cache.fetch(key)
     if page is None:
         page = build()
-        cache.set(key, page, results_cache.TIMEOUT)
-    return render(request, "results/page.html", {"title": page["title"], "body": mark_safe(page["body"])})
+        results_cache.store(key, page)
+    if not shared:
+        return framing.respond_framed(request, page)
+    whole = framing.render_shared(request, page)
+    results_cache.store(f"{key}:whole", whole)
+    return framing.respond_shared(request, whole)
 
 
 def _with_files(entry):

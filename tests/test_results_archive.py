@@ -262,6 +262,18 @@ def test_map_regions_link_to_the_filtered_archive_with_a_title_and_a_fill(client
     assert "<caption>Awarded partnerships by voivodeship</caption>" in page
 
 
+@pytest.mark.polish
+def test_map_size_is_written_with_a_decimal_point_in_polish(client, archive):
+    """Polish formats 567.3 as "567,3", which no browser reads as a number: the map then shrank to 150 pixels."""
+    page = text(client.get("/mapa/"))
+
+    view_box, width, height = re.search(
+        r'<svg [^>]*viewBox="([^"]+)" width="([^"]+)" height="([^"]+)" class="results-map"', page
+    ).groups()
+    assert view_box.split() == ["0", "0", str(geo.WIDTH), str(geo.regions()[1])]
+    assert (float(width), float(height)) == (geo.WIDTH, geo.regions()[1])
+
+
 def test_map_link_leads_to_the_entries_of_that_voivodeship(client, archive):
     assert practices(client, "?voivodeship=10") == ["Partnerstwo Łódzkie", "Województwo z gminami"]
 
