@@ -18,20 +18,37 @@ GENERATION_KEY = "results:generation"
 TIMEOUT = 600  # seconds; generations make staleness impossible, the timeout only bounds memory
 LOCAL_TIMEOUT = 30  # seconds a process keeps its copy (edits outside the services, e.g. an edition's theme)
 LOCAL_SIZE = 64
+# A process reads the generation from the shared cache at most once a second. Another process's bump() reaches it
+# within that second; the embargo does not wait for it, because every key also names the editions whose results are
+# public at this second, read from the database on every request.
+GENERATION_LOCAL_TIMEOUT = 1.0
 _local = {}  # key -> (monotonic expiry, value)
+_generation = [0.0, None]  # [monotonic expiry, generation]
 
 
 def generation():
+    now = time.monotonic()
+    if _generation[1] is not None and _generation[0] > now:
+        return _generation[1]
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), None)
         value = cache.get(GENERATION_KEY)
+    _generation[:] = [now + GENERATION_LOCAL_TIMEOUT, value]
     return value
 
 
 def bump():
     """Invalidate every cached public page at once (after the surrounding transaction commits, by the caller)."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+    value = secrets.token_hex(8)
+    cache.set(GENERATION_KEY, value, None)
+    _generation[:] = [time.monotonic() + GENERATION_LOCAL_TIMEOUT, value]
+
+
+def forget_local():
+    """Drop this process's copies (tests empty the shared cache between tests and call this with it)."""
+    _local.clear()
+    _generation[:] = [0.0, None]
 
 
 def key(*parts):

@@ -102,9 +102,13 @@ def _empty_cache():
     """Rate limits and used TOTP codes live in the cache: each test starts with none."""
     from django.core.cache import cache
 
+    from results.cache import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture(scope="module")
