@@ -280,19 +280,23 @@ def serve_attachment(request, attachment, *, filename=None, file=None):
     return serve_file(file, filename=name, content_type=attachment.content_type)
 
 
-def serve_file(file, *, filename, content_type, inline=False, cache_control="private, no-store"):
+def serve_file(file, *, filename, content_type, inline=False, cache_control="private, no-store", stream=False):
     """Send a stored file (a FieldFile). No permission check here: every caller checks first.
 
     Local storage streams the file; S3 redirects to a presigned URL valid for about a minute (the redirect is never
     kept: the URL expires). `inline` lets a browser show it in place (a public picture in an <img>); otherwise it is
     a download. `cache_control` stays private and no-store for every private file; a public file of the results
-    passes a short public lifetime.
+    passes a short public lifetime. `stream` sends the bytes from any storage, S3 included: the public pictures of
+    the results are shown in pages whose Content-Security-Policy allows images from our own origin only, and they
+    are small. A file missing from storage raises OSError (the caller answers 404).
     """
     if not file:
         raise ValueError("no stored file to serve")
     storage = file.storage
     disposition_type = "inline" if inline else "attachment"
-    if is_remote_storage(storage):
+    if stream and is_remote_storage(storage) and not storage.exists(file.name):
+        raise FileNotFoundError(file.name)
+    if is_remote_storage(storage) and not stream:
         from urllib.parse import quote
 
         fallback = _ascii_fallback(filename)

@@ -152,6 +152,7 @@ def public_file(request, year, slug, pk):
             inline=inline,
             # The same bytes for every reader; short, so an unpublication takes effect within minutes.
             cache_control=PUBLIC_FILE_CACHE,
+            stream=True,  # from our own origin on S3 too: the pages' CSP allows no other for pictures
         )
     except OSError:
         raise Http404 from None
