@@ -62,6 +62,13 @@ def _terc_register_present(request):
 
 
 @pytest.fixture
+def staff_without_mfa(settings):
+    """Staff pages without the second factor, for modules whose subject is not the access policy (that has its own
+    tests: test_mfa_policy.py, test_access_matrix.py). Used as `pytest.mark.usefixtures("staff_without_mfa")`."""
+    settings.REQUIRE_MFA_FOR_STAFF = False
+
+
+@pytest.fixture
 def now():
     return timezone.now()
 

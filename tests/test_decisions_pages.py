@@ -18,15 +18,11 @@ from jury.services.decisions import decision_version
 from tests import factories as f
 from tests.test_jury_blind_context import Rendered, model_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 TITLE = "Wspólny transport gminny"
 CITATION = "Za wzorową współpracę gmin."
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -11,14 +11,10 @@ from jury import services
 from jury.models import RankingSnapshot
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 NOTICE = "This edition has no criteria yet, so there is nothing to rank by"
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -12,14 +12,10 @@ from jury.services import ranking as ranking_service
 from tests import factories as f
 from tests.test_issue9_fixes_snapshot import snapshot_triggers_dropped
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 WARNING = "as the latest frozen ranking, but the database no longer holds it"
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

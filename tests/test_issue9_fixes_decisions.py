@@ -15,15 +15,11 @@ from jury.permissions import check
 from jury.services.decisions import StaleDecision, decision_version
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 FIRST = "Za wzorową współpracę gmin powiatu."
 SECOND = "Za trwałe efekty partnerstwa — tekst z drugiej karty."
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

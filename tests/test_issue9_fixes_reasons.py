@@ -15,15 +15,11 @@ from jury import services
 from jury.models import Assignment, ConflictOfInterest, DecisionLock
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 EMAIL_REASON = "Uzgodnione z jan.kowalski@example.com podczas posiedzenia."
 PHONE_REASON = "Kontakt z jurorem: tel. 600 700 800, potwierdził brak powiązań."
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -17,14 +17,10 @@ from jury.models import ConflictOfInterest, CriterionScore, Scorecard
 from jury.services import ranking as ranking_service
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 WARNING = "The live scores changed after the last freeze"
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

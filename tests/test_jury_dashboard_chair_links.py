@@ -7,12 +7,8 @@ from django.urls import reverse
 from tests import factories as f
 from tests.test_jury_blind_context import Rendered, model_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 def _dashboard(client, member):

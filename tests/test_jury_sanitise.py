@@ -18,7 +18,7 @@ from jury.models import Assignment
 from jury.sanitise import CannotSanitise, sanitise
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 AUTHOR = "Jan Kowalski"
 OFFICE = "Urząd Miasta Gdańsk"
@@ -27,10 +27,6 @@ IDENTIFYING = [AUTHOR, "Kowalski", OFFICE, "Gdańsk", EMAIL, "dane-kontaktowe", 
 PAGE_TEXT = "Sprawozdanie z rezultatow projektu"
 ACTIVE_PDF_KEYS = [b"/JavaScript", b"/JS", b"/OpenAction", b"/EmbeddedFiles", b"/EF", b"/AA", b"/Metadata", b"/Launch"]
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -11,12 +11,8 @@ from jury import services
 from jury.models import Assignment, ConflictOfInterest, CriterionScore, Invitation, JuryMember, Scorecard
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

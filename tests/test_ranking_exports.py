@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from jury import services
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 RANKING_COLUMNS = [
     "Place",
@@ -28,10 +28,6 @@ RANKING_COLUMNS = [
 ]
 DECISION_COLUMNS = ["Code", "Category", "Outcome", "Place", "Prize tier", "Citation", "Recorded at"]
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -27,9 +27,7 @@ def _redact(text, terms):
 # The reviewer's tests (issue 7), unchanged -------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
+pytestmark = pytest.mark.usefixtures("staff_without_mfa")
 
 
 def _juror_entry_page(client, summary, unit_code="0808063"):  # Zbąszynek

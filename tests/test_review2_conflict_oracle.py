@@ -23,16 +23,12 @@ from jury import services
 from jury.models import Affiliation, Assignment, ConflictOfInterest, ImpartialityDeclaration
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 NIP = "5213017228"
 LOCKED = "Your affiliations are part of your signed declaration; to change them ask the organisers."
 AFFILIATION = {"scope": "unit", "organisation_name": "", "nip": NIP, "regon": "", "krs": "", "role": "employee"}
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 def _scene(client, *, signed, phase="scoring"):

