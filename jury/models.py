@@ -218,6 +218,10 @@ class Scorecard(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)
+    # The card's criterion scores as "criterion id,points,criterion id,points,..." (-1 for no points), written by
+    # database triggers on jury_criterionscore (migration 0009), never by Python: whoever writes the scores, the
+    # ranking reads one short text per card instead of joining every score (jury.queries.counted_card_table).
+    packed_points = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = _("scorecard")
@@ -227,6 +231,19 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"{self.member_id} × {self.application_id} ({self.status}, {self.revision})"
+
+    def save(self, *args, **kwargs):
+        """Never writes packed_points: the triggers own it, and this object's copy may predate the scores just
+        saved (the scoring service saves the scores, then the card)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "packed_points"
+            ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [name for name in kwargs["update_fields"] if name != "packed_points"]
+        super().save(*args, **kwargs)
 
 
 class CriterionScore(models.Model):
