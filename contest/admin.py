@@ -60,6 +60,10 @@ class EditionAdmin(admin.ModelAdmin):
     actions = ["copy_selected"]
     fieldsets = [
         (None, {"fields": ["name", ("number", "year"), "theme", "description", "is_draft", "rules_document"]}),
+        (
+            _("Call page: who may apply and whom to ask"),
+            {"fields": ["eligibility", "contact_name", ("contact_email", "contact_phone")]},
+        ),
         (_("Timeline (Warsaw time)"), {"fields": Edition.DATE_FIELDS}),
         (
             _("Rules"),

@@ -64,6 +64,14 @@ class Edition(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     theme = models.CharField(_("theme"), max_length=300, blank=True)
     description = models.TextField(_("call text"), blank=True)
+    eligibility = models.TextField(
+        _("who may apply"),
+        blank=True,
+        help_text=_("Shown on the call page: which local governments may apply, alone or in a partnership."),
+    )
+    contact_name = models.CharField(_("contact person or office"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     is_draft = models.BooleanField(
         _("draft"), default=True, help_text=_("A draft edition is invisible to the public whatever its dates.")
     )
