@@ -1,6 +1,6 @@
 """The user's own profile page, and the admin's login, which is allauth's."""
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
@@ -15,10 +15,10 @@ from .forms import ProfileForm
 @login_required
 def profile(request):
     """The account page: name and phone, corrected here (RODO art. 16); links to e-mail, password, 2FA, my data."""
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # On a POST the form works on a copy: a refused form must not change request.user (the page shows it).
+    instance = get_user_model().objects.get(pk=request.user.pk) if request.method == "POST" else request.user
+    form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST":
-        # A copy: a refused form must not change request.user (the page shows the stored values around it).
-        form.instance = type(request.user).objects.get(pk=request.user.pk)
         if form.is_valid():
             services.update_profile(
                 request.user, by=request.user, **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}

@@ -98,6 +98,9 @@ def erasure_detail(request, pk):
     erasure = get_object_or_404(ErasureRequest.objects.select_related("user", "decided_by"), pk=pk)
     approve_form = ApproveForm(request.POST if request.POST.get("decision") == "approve" else None, prefix="approve")
     refuse_form = RefuseForm(request.POST if request.POST.get("decision") == "refuse" else None, prefix="refuse")
+    if request.method == "POST" and erasure.status != ErasureRequest.Status.PENDING:
+        messages.error(request, _("This request has already been decided."))
+        return redirect("privacy:erasure_detail", pk=erasure.pk)
     if request.method == "POST":
         form = approve_form if request.POST.get("decision") == "approve" else refuse_form
         if form.is_valid():
