@@ -482,3 +482,17 @@ def test_deciding_twice_changes_nothing_the_second_time(organiser_client, django
 
     assert second.status_code == 302  # back to the request, which says it is decided
     assert (ErasureRequest.objects.get(pk=erasure.pk).status, AuditEvent.objects.count()) == ("refused", events)
+
+
+@pytest.mark.polish
+def test_pages_and_plan_speak_polish(organiser_client):
+    _organiser, client = organiser_client
+    edition, _entries, jurors = f.ranked_edition(phase="deliberation")
+    erasure = _request_erasure(jurors[0].user)
+
+    overview = _client(f.UserFactory(email="p@example.com")).get(reverse("privacy:overview")).content.decode()
+    detail = client.get(reverse("privacy:erasure_detail", args=[erasure.pk])).content.decode()
+
+    assert ("Pobierz moje dane" in overview, "Zażądaj usunięcia danych" in overview) == (True, True)
+    assert "Co trzeba zachować i dlaczego" in detail
+    assert f"Edycja {edition.year}: 3 karty oceny i oświadczenie o bezstronności, jako członek komisji nr 1" in detail
