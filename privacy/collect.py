@@ -160,6 +160,12 @@ def _applications(user, files):
     ]
 
 
+def _declared(conflict):
+    from jury.models import ConflictOfInterest
+
+    return conflict.source == ConflictOfInterest.Source.DECLARED
+
+
 def _jury(user):
     from jury.models import Affiliation, ConflictOfInterest, ImpartialityDeclaration, JuryMember, Scorecard
 
@@ -195,12 +201,14 @@ def _jury(user):
                     }
                     for card in cards
                 ],
-                # What matched (the entry's partners) is left out: it would name the applicant.
+                # Only a conflict the juror declared names its entry (the juror chose it); one detected or added by
+                # an organiser names none, nor what matched: the juror's pages never show which entries those are,
+                # and with the juror's own affiliations the pair would point at the applicant.
                 "conflicts_of_interest": [
                     {
-                        "entry": conflict.application.code,
+                        "entry": conflict.application.code if _declared(conflict) else None,
                         "source": conflict.source,
-                        "reason": conflict.reason if conflict.source == ConflictOfInterest.Source.DECLARED else "",
+                        "reason": conflict.reason if _declared(conflict) else "",
                         "created_at": plain(conflict.created_at),
                         "lifted_at": plain(conflict.lifted_at),
                     }

@@ -27,6 +27,7 @@ from .plan import applications_of, contact_clearable, plan_for
 
 MAX_REASON = 2000
 ANONYMISED_DOMAIN = "anonymised.invalid"
+EXPORTS_PER_DAY = 5
 
 
 def export_days():
@@ -49,6 +50,13 @@ def request_export(user):
     pending = DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).first()
     if pending:
         return pending
+    # Each download reads every file of the person's applications: a few a day is what anyone needs.
+    today = DataExport.objects.filter(user=user, requested_at__gt=timezone.now() - timedelta(days=1)).count()
+    if today >= EXPORTS_PER_DAY:
+        raise PrivacyError(
+            _("You have asked for %(n)d downloads in the last 24 hours. Use the links you have or ask again tomorrow.")
+            % {"n": EXPORTS_PER_DAY}
+        )
     try:
         with transaction.atomic():
             export = DataExport.objects.create(user=user)

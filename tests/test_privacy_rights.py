@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Consent, User
 from applications.models import Declaration, Status
 from contest.models import AuditEvent
-from jury.models import Affiliation, CriterionScore, Scorecard
+from jury.models import Affiliation, ConflictOfInterest, CriterionScore, Scorecard
 from jury.services import ranking as ranking_service
 from privacy import services
 from privacy.models import DataExport, ErasureRequest
@@ -126,6 +126,8 @@ def test_juror_export_names_entries_by_code_only(django_capture_on_commit_callba
     member = f.declared_juror(edition, user=f.UserFactory(email="juror@example.com"))
     f.submitted_card(member, entry, {criterion: 7})
     Affiliation.objects.create(user=member.user, organisation_name="Fundacja Jurora", role="board_member")
+    hidden = f.identified_jury_entry(edition, f.JURY_IDENTITIES[1], 2)
+    ConflictOfInterest.objects.create(member=member, application=hidden, source="auto", matched=[{"nip": "1"}])
 
     _export, link = _export_through_the_page(_client(member.user), django_capture_on_commit_callbacks)
     archive = _zip(_client(member.user).get(link))
@@ -140,8 +142,10 @@ def test_juror_export_names_entries_by_code_only(django_capture_on_commit_callba
         "test",
     )
     assert data["affiliations"][0]["organisation_name"] == "Fundacja Jurora"
-    leaked = [value for value in f.identifying_strings(identity) if value in raw]
+    identifying = f.identifying_strings(identity) + f.identifying_strings(f.JURY_IDENTITIES[1])
+    leaked = [value for value in identifying if value in raw]
     assert leaked == []
+    assert (hidden.code in raw, membership["conflicts_of_interest"][0]["entry"]) == (False, None)
     assert [name for name in archive.namelist() if name.startswith("files/")] == []
 
 
@@ -193,6 +197,18 @@ def test_asking_twice_while_preparing_gives_one_export():
     again = services.request_export(owner)
 
     assert (again.pk, DataExport.objects.filter(user=owner).count()) == (pending.pk, 1)
+
+
+def test_downloads_are_limited_per_day_with_a_clear_message():
+    owner = f.UserFactory(email="owner@example.com")
+    DataExport.objects.bulk_create(
+        DataExport(user=owner, status="expired") for _ in range(services.EXPORTS_PER_DAY)
+    )
+
+    response = _client(owner).post(reverse("privacy:request_export"), follow=True)
+
+    assert "You have asked for 5 downloads in the last 24 hours" in response.content.decode()
+    assert DataExport.objects.filter(user=owner).count() == services.EXPORTS_PER_DAY
 
 
 # --- rectification -----------------------------------------------------------------------------------------------
