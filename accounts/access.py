@@ -38,6 +38,8 @@ STAFF_URL_NAMES = {
     "applications:organiser_export",
     "applications:review",
     "applications:attachments_zip",
+    "privacy:erasure_list",
+    "privacy:erasure_detail",
 }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("konto/dane/", include("privacy.urls")),
     path("konto/", include("accounts.urls")),
     path("wnioski/", include("applications.urls")),
     path("jury/", include("jury.urls")),

@@ -317,6 +317,8 @@ def test_applicant_forms_survive_hostile_input():
         reverse("applications:attachments", args=[pk]),
         reverse("applications:check", args=[pk]),
         reverse("accounts:profile"),
+        reverse("privacy:overview"),
+        reverse("privacy:request_erasure"),
         reverse("account_email"),
         reverse("account_change_password"),
     ]
