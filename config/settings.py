@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jury",
     "results",
     "news",
+    "retention",
 ]
 
 MIDDLEWARE = [
