@@ -171,7 +171,8 @@ def save_activity(activity, *, by, **values):
     if unknown:
         raise TypeError(f"Not a field of the register: {', '.join(unknown)}")
     created = activity is None
-    activity = activity or ProcessingActivity()
+    # Compared with the stored row: a bound form has already copied its values onto the caller's instance.
+    activity = ProcessingActivity() if created else ProcessingActivity.objects.select_for_update().get(pk=activity.pk)
     changed = sorted(name for name, value in values.items() if getattr(activity, name) != value)
     for name, value in values.items():
         setattr(activity, name, value)
