@@ -403,3 +403,43 @@ def test_juror_registration_shows_and_records_the_clause(client, organiser):
 
 def test_privacy_page_shows_the_version(client):
     assert current_version().encode() in client.get(reverse("contest:privacy")).content
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_retention_page_queries_do_not_grow_with_the_data(client, organiser):
+    edition = finished_edition()
+    client.force_login(organiser)
+    url = reverse("retention:edition", args=[edition.year])
+    draft_with_files(edition)
+    submitted(edition)
+    client.get(url)  # the first visit creates the policy with its defaults
+    few = _queries_for(client, url)
+    for _ in range(5):
+        draft_with_files(edition)
+        submitted(edition)
+    assert _queries_for(client, url) == few
+
+
+def test_register_queries_do_not_grow_with_the_data(client, organiser):
+    client.force_login(organiser)
+    few = _queries_for(client, reverse("retention:register"))
+    for number in range(10):
+        ProcessingActivity.objects.create(
+            name=f"Czynność {number}",
+            purpose="Cel",
+            data_subjects="Osoby",
+            data_categories="Dane",
+            recipients="Brak",
+            retention="1 rok",
+            security_measures="Szyfrowanie",
+            updated_by=organiser,
+        )
+    assert _queries_for(client, reverse("retention:register")) == few
