@@ -95,3 +95,18 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FileToDelete(models.Model):
+    """A stored file whose row retention deleted, until storage confirms it is gone: written in the run's transaction,
+    removed once the file is deleted, so a storage failure is retried by the next run, not forgotten."""
+
+    name = models.CharField(max_length=300, unique=True)
+    since = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("file to delete")
+        verbose_name_plural = _("files to delete")
+
+    def __str__(self):
+        return self.name

@@ -15,7 +15,7 @@ from contest.audit import record
 from contest.models import Edition
 
 from . import queries
-from .models import AnonymisedContact, ProcessingActivity, RetentionPolicy
+from .models import AnonymisedContact, FileToDelete, ProcessingActivity, RetentionPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,20 @@ class Outcome:
         return text
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """Files earlier runs could not delete from storage, deleted (or, in a dry run, to be deleted) by this one."""
+
+    files_deleted: int
+    files_failed: int = 0
+
+    def line(self):
+        text = _("files left by earlier runs, deleted now: %(count)s") % {"count": self.files_deleted}
+        if self.files_failed:
+            text += _(", files that could not be deleted %(count)s") % {"count": self.files_failed}
+        return text
+
+
 def apply(at=None, *, dry_run=False):
     """Apply every edition's retention policy at `at` (now by default); in a dry run, only say what would be done.
 
@@ -98,6 +112,11 @@ def apply(at=None, *, dry_run=False):
     runs at once cannot both act. Files leave storage after the transaction commits: a failed run deletes none."""
     at = at or timezone.now()
     outcomes = []
+    # Files an earlier run could not delete: retried first, reported on their own line.
+    leftover = list(FileToDelete.objects.order_by("pk").values_list("name", flat=True))
+    if leftover:
+        deleted = len(leftover) if dry_run else sum(_delete_stored(name) for name in leftover)
+        outcomes.append(Leftover(deleted, len(leftover) - deleted))
     for edition in Edition.objects.order_by("year"):
         if dry_run:
             found = queries.plan(edition, at)
@@ -114,6 +133,9 @@ def _apply_edition(edition, at):
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         found = queries.plan(edition, at)
         if not found.empty:
+            FileToDelete.objects.bulk_create(
+                [FileToDelete(name=name, since=at) for name in found.file_names], ignore_conflicts=True
+            )
             _delete_drafts(found.draft_ids)
             _anonymise_contacts(found.contact_ids, at)
             record(
@@ -153,11 +175,13 @@ def _anonymise_contacts(ids, at):
 
 
 def _delete_stored(name):
+    """Delete a file from storage and its FileToDelete row; False (the row stays for the next run) if storage fails."""
     try:
         default_storage.delete(name)
     except Exception:
         logger.warning("Retention could not delete stored file %s", name, exc_info=True)
         return False
+    FileToDelete.objects.filter(name=name).delete()
     return True
 
 

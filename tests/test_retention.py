@@ -443,3 +443,36 @@ def test_register_queries_do_not_grow_with_the_data(client, organiser):
             updated_by=organiser,
         )
     assert _queries_for(client, reverse("retention:register")) == few
+
+
+def test_a_file_storage_refuses_to_delete_is_retried_by_the_next_run(settings):
+    """A real refusal: the local storage cannot remove a folder that is not empty."""
+    from pathlib import Path
+
+    if not settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+        pytest.skip("the refusal is the local storage's (S3 deletes a missing key without complaint)")
+
+    from retention.models import FileToDelete
+
+    edition = finished_edition(2019)
+    draft, names = draft_with_files(edition)
+    stubborn = Path(settings.MEDIA_ROOT) / "attachments" / "stubborn"
+    (stubborn / "inside").mkdir(parents=True)
+    (stubborn / "inside" / "file").write_bytes(b"x")
+    FileToDelete.objects.create(name="attachments/stubborn", since=warsaw(2025, 1, 1))
+
+    assert run("--dry-run")[1] == "files left by earlier runs, deleted now: 1"
+    out, err = io.StringIO(), io.StringIO()
+    call_command("apply_retention", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "files left by earlier runs, deleted now: 0, files that could not be deleted 1"
+    assert lines[1] == "2019: drafts deleted 1, files deleted 2, entries with contact data anonymised 0"
+    assert err.getvalue().strip() == "1 files could not be deleted from storage; the next run tries again."
+    assert list(FileToDelete.objects.values_list("name", flat=True)) == ["attachments/stubborn"]
+    assert [default_storage.exists(name) for name in names] == [False, False]
+
+    (stubborn / "inside" / "file").unlink()
+    (stubborn / "inside").rmdir()
+    assert run()[0] == "files left by earlier runs, deleted now: 1"
+    assert not FileToDelete.objects.exists()
+    assert not stubborn.exists()

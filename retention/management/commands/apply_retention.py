@@ -31,6 +31,5 @@ class Command(BaseCommand):
         failed = sum(outcome.files_failed for outcome in outcomes)
         if failed:
             self.stderr.write(
-                _("%(count)s files could not be deleted from storage; the next run will not retry them.")
-                % {"count": failed}
+                _("%(count)s files could not be deleted from storage; the next run tries again.") % {"count": failed}
             )
