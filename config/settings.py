@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "results",
     "news",
     "privacy",
+    "retention",
 ]
 
 MIDDLEWARE = [

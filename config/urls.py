@@ -22,6 +22,7 @@ urlpatterns = [
     path("jury/", include("jury.urls")),
     path("powiadomienia/", include("news.urls")),
     path("wyniki/organizator/<int:year>/", include("results.urls_organiser")),
+    path("dane-osobowe/", include("retention.urls")),
     path("admin/", admin.site.urls),
     path("", include("results.opendata_urls")),
     path("", include("results.urls_public")),

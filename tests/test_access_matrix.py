@@ -28,6 +28,7 @@ from applications.models import ApplicationVersion, CoEditorInvitation
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
 from privacy.models import DataExport, ErasureRequest
+from retention.models import ProcessingActivity
 from tests import factories as f
 from tests import results_factories as rf
 from tests.discovery_factories import ensure_info_pages
@@ -391,6 +392,23 @@ ROWS = {
         MANAGE_POST_ONLY,
         MANAGE,
         lambda w: {"reason": "Wstrzymanie publikacji"},
+    ),
+    # Personal data: an edition's retention settings and report, the register of processing activities (organisers).
+    "retention:edition": Row(
+        lambda w: reverse("retention:edition", args=[w.edition.year]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"draft_months": 3, "contact_years": 5, "appeal_window_days": 30},
+    ),
+    "retention:register": Row(lambda w: reverse("retention:register"), MANAGE, MANAGE_POST_ONLY),
+    "retention:activity_add": Row(
+        lambda w: reverse("retention:activity_add"), MANAGE, MANAGE, lambda w: {"name": "Nowa czynność"}
+    ),
+    "retention:activity_edit": Row(
+        lambda w: reverse("retention:activity_edit", args=[ProcessingActivity.objects.order_by("pk").first().pk]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"name": "Konta"},
     ),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
