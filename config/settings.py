@@ -172,7 +172,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]  # ours first; overrides: Django and libraries
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True

@@ -104,6 +104,30 @@ def _interface_language(request, settings):
         yield
 
 
+@pytest.fixture
+def untranslated(monkeypatch):
+    """Every message looked up in Polish that the Polish catalogue lacks, ours or Django's and the libraries' (the
+    catalogue test covers only the messages of our code): a set that fills while the test renders pages."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    missed = set()
+    gettext, ngettext = DjangoTranslation.gettext, DjangoTranslation.ngettext
+
+    def checked_gettext(self, message):
+        if self.language() == "pl" and message not in self._catalog:
+            missed.add(message)
+        return gettext(self, message)
+
+    def checked_ngettext(self, singular, plural, number):
+        if self.language() == "pl" and (singular, 0) not in self._catalog:
+            missed.add(singular)
+        return ngettext(self, singular, plural, number)
+
+    monkeypatch.setattr(DjangoTranslation, "gettext", checked_gettext)
+    monkeypatch.setattr(DjangoTranslation, "ngettext", checked_ngettext)
+    return missed
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and used TOTP codes live in the cache: each test starts with none."""

@@ -707,8 +707,9 @@ def test_every_url_pattern_has_a_row():
     }
 
 
+@pytest.mark.polish  # the pages in the interface's real default language: every message they show has its Polish
 @pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(client, role, matrix_settings):
+def test_access_matrix(client, role, matrix_settings, untranslated):
     world = World()
     world.log_in(client, role)
     wrong = []
@@ -728,3 +729,5 @@ def test_access_matrix(client, role, matrix_settings):
             elif expected in REFUSALS and foreign_data(response):
                 wrong.append(f"{method} {url} ({key}): refused, yet shows {foreign_data(response)}")
     assert not wrong, "\n" + "\n".join(wrong)
+    missing = "\n".join(sorted(untranslated))
+    assert not missing, f"messages without Polish on the pages this role opened:\n{missing}"
