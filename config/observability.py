@@ -3,7 +3,7 @@ on standard output, server errors mailed to ADMINS (or sent to Sentry) without p
 
 - `request_id_middleware` (first in MIDDLEWARE) takes a sane `X-Request-ID` from the proxy or makes one, answers it
   in the response's `X-Request-ID`, and logs one access line per request (`slz.request`: method, path, route,
-  status, duration) except successful `/healthz` probes.
+  status, duration) except successful `/healthz` probes and static files.
 - `RequestIdFilter` puts the current request id on every log record, whichever logger wrote it.
 - `JsonFormatter` writes a record as one JSON object: time, level, logger, message, request_id and the request's
   fields when present, the traceback as text.
@@ -28,9 +28,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # without spaces, quotes or anything a log reader could mistake for markup. Anything else is replaced.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{7,127}")
 # A path segment that looks like a secret (an invitation or unsubscribe token) is not written to the logs.
-TOKEN_SEGMENT = re.compile(r"[A-Za-z0-9_\-:.]{20,}")
+TOKEN_SEGMENT = re.compile(r"[A-Za-z0-9_\-:]{20,}")
 EMAIL = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
-QUIET_PATHS = {"/healthz"}
+# Successful probes and static files (whitenoise, cached for a year by browsers) would drown the other lines.
+QUIET_PREFIXES = ("/healthz", "/static/")
 
 _request_id = contextvars.ContextVar("request_id", default="")
 _request_fields = contextvars.ContextVar("request_fields", default=None)
@@ -71,7 +72,7 @@ def request_id_middleware(get_response):
             match = getattr(request, "resolver_match", None)
             route = match.route if match else ""
             user_id = getattr(getattr(request, "user", None), "pk", None)
-            if not (request.path in QUIET_PATHS and response.status_code < 400):
+            if not (request.path.startswith(QUIET_PREFIXES) and response.status_code < 400):
                 level = logging.ERROR if response.status_code >= 500 else logging.INFO
                 access_log.log(
                     level,
