@@ -205,6 +205,11 @@ def export_edition(year, path):
         _name_accounts(sections, emails)
         events = _audit_events(edition, refs)
         report.audit_events = len(events)
+        # An edition restored before carries the events kept at that import: they travel on, so no restore loses them.
+        earlier = _earlier_audit_files(edition)
+        for name in earlier:
+            with default_storage.open(name, "rb") as handle:
+                files[name] = handle.read()
 
     records_json = json.dumps({"users": users, "parts": sections}, cls=Encoder, ensure_ascii=False, indent=1).encode()
     audit_jsonl = "".join(json.dumps(e, cls=Encoder, ensure_ascii=False) + "\n" for e in events).encode()
@@ -220,6 +225,7 @@ def export_edition(year, path):
         "counts": report.counts,
         "users": len(users),
         "audit_events": len(events),
+        "earlier_audit_files": earlier,
         "members": {name: {"sha256": _sha256(data), "size": len(data)} for name, data in members.items()},
     }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -304,6 +310,15 @@ def _name_accounts(sections, emails):
                     record[name] = emails[record[name]]
             for name in lists:
                 record[name] = sorted(emails[pk] for pk in record[name])
+
+
+def _earlier_audit_files(edition):
+    AuditEvent = apps.get_model("contest.AuditEvent")
+    imports = AuditEvent.objects.filter(edition=edition, action="edition.imported").order_by("sequence")
+    names = []
+    for data in imports.values_list("data", flat=True):
+        names += [*data.get("earlier_events_files", []), data.get("source_events_file", "")]
+    return [name for name in dict.fromkeys(names) if name]
 
 
 def _audit_events(edition, refs):
@@ -481,6 +496,7 @@ def _import(content, members, manifest, report, saved):
     report.bytes = sum(len(members[f"files/{name}"]) for name in stored)
     edition = Edition.objects.get(pk=refs["contest.Edition"][1])
 
+    earlier = [_store(name, members, stored, saved) for name in manifest.get("earlier_audit_files") or []]
     audit_file = members["audit-events.jsonl"]
     events = [json.loads(line) for line in audit_file.decode().splitlines() if line.strip()]
     report.audit_events = len(events)
@@ -499,6 +515,7 @@ def _import(content, members, manifest, report, saved):
         source_last_sequence=events[-1]["sequence"] if events else None,
         source_last_hash=events[-1]["hash"] if events else "",
         source_events_file=audit_name,
+        earlier_events_files=earlier,
         records=sum(report.counts.values()),
         files=report.files,
     )

@@ -106,8 +106,16 @@ def archived_events(path):
         return archive.read("audit-events.jsonl")
 
 
-def media_files(root):
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def stored_files(folder=""):
+    """Every file in the current default storage (a local folder or an S3 prefix)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names += stored_files(f"{folder}{sub}/")
+    return sorted(names)
 
 
 def use_fresh_storage(settings, tmp_path, name):
@@ -196,10 +204,10 @@ def _rewrite(path, change):
             archive.writestr(name, change(name, data))
 
 
-def _assert_nothing_imported(year, tmp_path):
+def _assert_nothing_imported(year):
     assert not Edition.objects.filter(year=year).exists()
     assert not AuditEvent.objects.filter(action="edition.imported").exists()
-    assert media_files(tmp_path / "fresh") == []
+    assert stored_files() == []
 
 
 def test_a_small_edition_round_trips(small_edition, tmp_path):
@@ -208,7 +216,7 @@ def test_a_small_edition_round_trips(small_edition, tmp_path):
     edition = Edition.objects.get(year=year)
     attachment = apps.get_model("applications.Attachment").objects.get(application__edition=edition)
     assert default_storage.open(attachment.file.name, "rb").read() == f.pdf_bytes()
-    assert media_files(tmp_path / "fresh") != []
+    assert attachment.file.name in stored_files()
 
 
 def test_a_changed_file_in_the_archive_is_refused_and_nothing_is_imported(small_edition, tmp_path):
@@ -216,7 +224,7 @@ def test_a_changed_file_in_the_archive_is_refused_and_nothing_is_imported(small_
     _rewrite(path, lambda name, data: data + b"tampered" if name.startswith("files/") else data)
     with pytest.raises(CommandError, match=r"Checksum mismatch for files/attachments/.*Nothing was imported"):
         call_command("import_edition", str(path))
-    _assert_nothing_imported(year, tmp_path)
+    _assert_nothing_imported(year)
 
 
 def test_a_changed_record_is_refused_by_its_checksum(small_edition, tmp_path):
@@ -224,7 +232,7 @@ def test_a_changed_record_is_refused_by_its_checksum(small_edition, tmp_path):
     _rewrite(path, lambda name, data: data.replace(b"Wsp\xc3\xb3lny", b"Inny") if name == "records.json" else data)
     with pytest.raises(CommandError, match=r"Checksum mismatch for records.json"):
         call_command("import_edition", str(path))
-    _assert_nothing_imported(year, tmp_path)
+    _assert_nothing_imported(year)
 
 
 def _with_records(path, change):
@@ -252,7 +260,7 @@ def test_a_failure_after_files_were_stored_leaves_no_record_and_no_file(small_ed
     _with_records(path, juror_without_account)
     with pytest.raises(CommandError, match="jury.JuryMember record 1 names an account not in the archive"):
         call_command("import_edition", str(path))
-    _assert_nothing_imported(year, tmp_path)
+    _assert_nothing_imported(year)
 
 
 def test_an_unknown_terc_unit_is_named_and_nothing_is_imported(small_edition, tmp_path):
@@ -265,7 +273,7 @@ def test_an_unknown_terc_unit_is_named_and_nothing_is_imported(small_edition, tm
     _with_records(path, unknown_unit)
     with pytest.raises(CommandError, match="names the TERC unit 9999999"):
         call_command("import_edition", str(path))
-    _assert_nothing_imported(year, tmp_path)
+    _assert_nothing_imported(year)
     assert TerritorialUnit.objects.filter(code="9999999").count() == 0
 
 
@@ -273,11 +281,11 @@ def test_an_edition_already_in_the_database_is_refused(small_edition, tmp_path):
     path, year = small_edition
     call_command("import_edition", str(path), stdout=io.StringIO())
     counts = {label: apps.get_model(label).objects.count() for label in ("applications.Application", "jury.JuryMember")}
-    files = media_files(tmp_path / "fresh")
+    files = stored_files()
     with pytest.raises(CommandError, match=f"already has the edition of {year}.*nothing was imported"):
         call_command("import_edition", str(path))
     assert {label: apps.get_model(label).objects.count() for label in counts} == counts
-    assert media_files(tmp_path / "fresh") == files
+    assert stored_files() == files
     assert AuditEvent.objects.filter(action="edition.imported").count() == 1
 
 
@@ -298,9 +306,25 @@ def test_a_file_name_leaving_the_storage_is_refused(small_edition, tmp_path):
     _rewrite(path, lambda name, data: json.dumps(manifest).encode() if name == "manifest.json" else data)
     with pytest.raises(CommandError, match="names a file outside the storage"):
         call_command("import_edition", str(path))
-    _assert_nothing_imported(year, tmp_path)
+    _assert_nothing_imported(year)
 
 
 def test_exporting_a_missing_edition_says_so(db, tmp_path):
     with pytest.raises(CommandError, match="There is no edition of 1999"):
         call_command("export_edition", 1999, str(tmp_path / "x.zip"))
+
+
+def test_an_edition_restored_twice_keeps_the_first_source_events(small_edition, settings, tmp_path):
+    path, year = small_edition
+    call_command("import_edition", str(path), stdout=io.StringIO())
+    first = AuditEvent.objects.get(action="edition.imported").data["source_events_file"]
+    first_events = default_storage.open(first, "rb").read()
+    again = tmp_path / "again.zip"
+    backup.export_edition(year, again)
+    call_command("flush", interactive=False, verbosity=0)  # inside the test's transaction: rolled back after it
+    f.ensure_terc()
+    use_fresh_storage(settings, tmp_path, "third")
+    call_command("import_edition", str(again), stdout=io.StringIO())
+    second = AuditEvent.objects.get(action="edition.imported")
+    (kept,) = second.data["earlier_events_files"]
+    assert default_storage.open(kept, "rb").read() == first_events
