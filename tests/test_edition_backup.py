@@ -314,6 +314,7 @@ def test_exporting_a_missing_edition_says_so(db, tmp_path):
         call_command("export_edition", 1999, str(tmp_path / "x.zip"))
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL cannot TRUNCATE (flush) inside the test's transaction
 def test_an_edition_restored_twice_keeps_the_first_source_events(small_edition, settings, tmp_path):
     path, year = small_edition
     call_command("import_edition", str(path), stdout=io.StringIO())
@@ -321,7 +322,7 @@ def test_an_edition_restored_twice_keeps_the_first_source_events(small_edition, 
     first_events = default_storage.open(first, "rb").read()
     again = tmp_path / "again.zip"
     backup.export_edition(year, again)
-    call_command("flush", interactive=False, verbosity=0)  # inside the test's transaction: rolled back after it
+    call_command("flush", interactive=False, verbosity=0)
     f.ensure_terc()
     use_fresh_storage(settings, tmp_path, "third")
     call_command("import_edition", str(again), stdout=io.StringIO())
