@@ -28,11 +28,12 @@ import posixpath
 import time
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -179,68 +180,92 @@ def _migrations():
 # --- export -----------------------------------------------------------------------------------------------------
 
 
+CHUNK = 1024 * 1024
+
+
 def export_edition(year, path):
     """Write the edition of `year` to a zip file at `path`; answer a Report. Reads in one transaction, so the
-    archive is one consistent moment of the edition."""
+    archive is one consistent moment of the edition. Files are streamed from storage into the archive, never held
+    in memory whole; the manifest is written last, with their checksums."""
     Edition = apps.get_model("contest.Edition")
     started = time.monotonic()
-    with transaction.atomic():
-        try:
-            edition = Edition.objects.get(year=year)
-        except Edition.DoesNotExist:
-            raise ArchiveError(f"There is no edition of {year}.") from None
-        report = Report(year=year)
-        refs = {}  # model label -> {pk: ref}
-        emails = {}  # user pk -> e-mail
-        files = {}  # storage name -> content
-        sections = []
-        for part in (*PARTS, AFFILIATIONS):
-            model = part.model
-            rows = list(model.objects.filter(**{part.lookup: edition.pk}).distinct().order_by("pk"))
-            refs[part.label] = {row.pk: index for index, row in enumerate(rows, start=1)}
-            records = [_record(row, refs, emails, files) for row in rows]
-            sections.append({"model": part.label, "records": records})
-            report.counts[part.label] = len(records)
-        users = _users(emails)
-        _name_accounts(sections, emails)
-        events = _audit_events(edition, refs)
-        report.audit_events = len(events)
-        # An edition restored before carries the events kept at that import: they travel on, so no restore loses them.
-        earlier = _earlier_audit_files(edition)
-        for name in earlier:
-            with default_storage.open(name, "rb") as handle:
-                files[name] = handle.read()
-
-    records_json = json.dumps({"users": users, "parts": sections}, cls=Encoder, ensure_ascii=False, indent=1).encode()
-    audit_jsonl = "".join(json.dumps(e, cls=Encoder, ensure_ascii=False) + "\n" for e in events).encode()
-    members = {"records.json": records_json, "audit-events.jsonl": audit_jsonl}
-    for name, content in sorted(files.items()):
-        members[f"files/{name}"] = content
-    manifest = {
-        "format": FORMAT,
-        "version": VERSION,
-        "year": year,
-        "exported_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        "migrations": _migrations(),
-        "counts": report.counts,
-        "users": len(users),
-        "audit_events": len(events),
-        "earlier_audit_files": earlier,
-        "members": {name: {"sha256": _sha256(data), "size": len(data)} for name, data in members.items()},
-    }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        for name, data in members.items():
-            archive.writestr(name, data)
-    report.files = len(files)
-    report.bytes = sum(len(data) for data in files.values())
+    report = Report(year=year)
+    try:
+        with transaction.atomic(), zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            try:
+                edition = Edition.objects.get(year=year)
+            except Edition.DoesNotExist:
+                raise ArchiveError(f"There is no edition of {year}.") from None
+            context = _Export()
+            sections = []
+            for part in (*PARTS, AFFILIATIONS):
+                rows = list(part.model.objects.filter(**{part.lookup: edition.pk}).distinct().order_by("pk"))
+                context.refs[part.label] = {row.pk: index for index, row in enumerate(rows, start=1)}
+                sections.append({"model": part.label, "records": [_record(row, context) for row in rows]})
+                report.counts[part.label] = len(rows)
+            users = _users(context.emails)
+            _name_accounts(sections, context.emails)
+            events = _audit_events(edition, context.refs)
+            report.audit_events = len(events)
+            # An edition restored before carries the events kept at that import: they travel on, so no restore
+            # loses them.
+            earlier = _earlier_audit_files(edition)
+            members = {}
+            records_json = json.dumps({"users": users, "parts": sections}, cls=Encoder, ensure_ascii=False, indent=1)
+            audit_jsonl = "".join(json.dumps(e, cls=Encoder, ensure_ascii=False) + "\n" for e in events)
+            for name, text in (("records.json", records_json), ("audit-events.jsonl", audit_jsonl)):
+                data = text.encode()
+                archive.writestr(name, data)
+                members[name] = {"sha256": _sha256(data), "size": len(data)}
+            for name in sorted(set(context.files) | set(earlier)):
+                members[f"files/{name}"] = _copy_into(archive, name)
+                report.files += 1
+                report.bytes += members[f"files/{name}"]["size"]
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "year": year,
+                "exported_at": datetime.datetime.now(datetime.UTC).isoformat(),
+                "migrations": _migrations(),
+                "counts": report.counts,
+                "users": len(users),
+                "audit_events": len(events),
+                "earlier_audit_files": earlier,
+                "members": members,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    except BaseException:
+        Path(path).unlink(missing_ok=True)  # no half-written archive is left to be mistaken for a backup
+        raise
     with open(path, "rb") as handle:
         report.archive_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     report.seconds = time.monotonic() - started
     return report
 
 
-def _record(row, refs, emails, files):
+@dataclass
+class _Export:
+    refs: dict = field(default_factory=dict)  # model label -> {pk: ref}
+    emails: dict = field(default_factory=dict)  # account id -> e-mail
+    files: set = field(default_factory=set)  # storage names
+    terc: dict = field(default_factory=dict)  # unit id -> TERC code
+
+
+def _copy_into(archive, name):
+    """Stream one stored file into the archive (stored as it is: PDFs, pictures and office files are compressed
+    already); answer its checksum and size."""
+    digest, size = hashlib.sha256(), 0
+    info = zipfile.ZipInfo(f"files/{name}", date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    with default_storage.open(name, "rb") as source, archive.open(info, "w", force_zip64=True) as target:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def _record(row, context):
     record = {}
     for model_field in _fields(type(row)):
         kind = _kind(model_field)
@@ -249,26 +274,27 @@ def _record(row, refs, emails, files):
             continue
         if kind == "file":
             name = model_field.value_from_object(row).name or ""
-            if name and name not in files:
-                with default_storage.open(name, "rb") as handle:
-                    files[name] = handle.read()
+            if name:
+                context.files.add(name)
             record[model_field.name] = name
             continue
         value = getattr(row, model_field.attname)
         if value is None:
             record[model_field.name] = None
         elif kind == "user":
-            emails.setdefault(value, None)
+            context.emails.setdefault(value, None)
             record[model_field.name] = value  # the account's id until _name_accounts() puts its e-mail here
         elif kind == "terc":
-            record[model_field.name] = model_field.related_model.objects.values_list("code", flat=True).get(pk=value)
+            if value not in context.terc:
+                context.terc[value] = model_field.related_model.objects.values_list("code", flat=True).get(pk=value)
+            record[model_field.name] = context.terc[value]
         elif kind == "contenttype":
             content_type = ContentType.objects.get_for_id(value)
             record[model_field.name] = f"{content_type.app_label}.{content_type.model}"
         else:
             label = model_field.related_model._meta.label
             try:
-                record[model_field.name] = refs[label][value]
+                record[model_field.name] = context.refs[label][value]
             except KeyError:
                 raise ArchiveError(
                     f"{type(row)._meta.label} #{row.pk} names {label} #{value}, which is not part of the edition."
@@ -276,10 +302,10 @@ def _record(row, refs, emails, files):
     for m2m in type(row)._meta.many_to_many:
         if m2m.related_model is not _user_model():
             raise ArchiveError(f"{type(row)._meta.label}.{m2m.name}: only many-to-many to accounts travels.")
-        ids = sorted(m2m.value_from_object(row), key=lambda user: user.pk)
-        for user in ids:
-            emails.setdefault(user.pk, None)
-        record[m2m.name] = [user.pk for user in ids]
+        users = sorted(m2m.value_from_object(row), key=lambda user: user.pk)
+        for user in users:
+            context.emails.setdefault(user.pk, None)
+        record[m2m.name] = [user.pk for user in users]
     return record
 
 
@@ -337,57 +363,51 @@ def _audit_events(edition, refs):
 # --- import -----------------------------------------------------------------------------------------------------
 
 
-def read_archive(path):
-    """Open the archive and check every member against the manifest; answer (manifest, members) or raise
-    ArchiveError. Nothing is written."""
+def read_archive(archive):
+    """Check every member of an open archive against its manifest, streaming (files are never held in memory
+    whole); answer (manifest, {name: data} of the members that are not files) or raise ArchiveError. Nothing is
+    written."""
+    names = set(archive.namelist())
+    if "manifest.json" not in names:
+        raise ArchiveError("The archive has no manifest.json: it was not written by export_edition.")
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise ArchiveError(f"{path} is not a readable zip archive ({error}).") from None
-    with archive:
-        names = set(archive.namelist())
-        if "manifest.json" not in names:
-            raise ArchiveError("The archive has no manifest.json: it was not written by export_edition.")
+        manifest = json.loads(archive.read("manifest.json"))
+    except ValueError as error:
+        raise ArchiveError(f"The archive's manifest.json is not valid JSON ({error}).") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise ArchiveError(
+            f"The archive is {manifest.get('format')!r} version {manifest.get('version')!r}; this platform reads "
+            f"{FORMAT!r} version {VERSION}."
+        )
+    expected = manifest.get("members") or {}
+    missing = sorted((set(expected) | {"records.json", "audit-events.jsonl"}) - names)
+    unexpected = sorted(names - set(expected) - {"manifest.json"})
+    if missing or unexpected:
+        problems = [f"missing {', '.join(missing[:5])}"] if missing else []
+        problems += [f"not in the manifest {', '.join(unexpected[:5])}"] if unexpected else []
+        raise ArchiveError(f"The archive does not match its manifest: {'; '.join(problems)}. Nothing was imported.")
+    members = {}
+    for name, expected_sum in sorted(expected.items()):
+        is_file = name.startswith("files/")
+        if is_file and not _safe_storage_name(name.removeprefix("files/")):
+            raise ArchiveError(f"The archive names a file outside the storage: {name}. Nothing was imported.")
+        digest, size, data = hashlib.sha256(), 0, []
         try:
-            manifest = json.loads(archive.read("manifest.json"))
-        except ValueError as error:
-            raise ArchiveError(f"The archive's manifest.json is not valid JSON ({error}).") from None
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+            with archive.open(name) as handle:
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if not is_file:
+                        data.append(chunk)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise ArchiveError(f"{name} cannot be read from the archive ({error}). Nothing was imported.") from None
+        if digest.hexdigest() != expected_sum.get("sha256") or size != expected_sum.get("size"):
             raise ArchiveError(
-                f"The archive is {manifest.get('format')!r} version {manifest.get('version')!r}; this platform reads "
-                f"{FORMAT!r} version {VERSION}."
+                f"Checksum mismatch for {name}: the archive is damaged or was changed after export "
+                "(SHA-256 differs from the manifest). Nothing was imported."
             )
-        expected = manifest.get("members") or {}
-        missing = sorted(set(expected) - names)
-        unexpected = sorted(names - set(expected) - {"manifest.json"})
-        if missing or unexpected:
-            raise ArchiveError(
-                "The archive does not match its manifest: "
-                + "; ".join(
-                    filter(
-                        None,
-                        [
-                            missing and f"missing {', '.join(missing[:5])}",
-                            unexpected and f"not in the manifest {', '.join(unexpected[:5])}",
-                        ],
-                    )
-                )
-                + ". Nothing was imported."
-            )
-        members = {}
-        for name, expected_sum in sorted(expected.items()):
-            if name.startswith("files/") and not _safe_storage_name(name.removeprefix("files/")):
-                raise ArchiveError(f"The archive names a file outside the storage: {name}. Nothing was imported.")
-            try:
-                data = archive.read(name)
-            except (zipfile.BadZipFile, OSError) as error:
-                raise ArchiveError(f"{name} cannot be read from the archive ({error}). Nothing was imported.") from None
-            if _sha256(data) != expected_sum.get("sha256") or len(data) != expected_sum.get("size"):
-                raise ArchiveError(
-                    f"Checksum mismatch for {name}: the archive is damaged or was changed after export "
-                    "(SHA-256 differs from the manifest). Nothing was imported."
-                )
-            members[name] = data
+        if not is_file:
+            members[name] = b"".join(data)
     return manifest, members
 
 
@@ -401,25 +421,60 @@ def import_edition(path):
     archive that fails its checksums, was written under migrations this database lacks, or whose edition (by year
     or number) is already here."""
     started = time.monotonic()
-    manifest, members = read_archive(path)
-    with open(path, "rb") as handle:
-        archive_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-    _check_migrations(manifest.get("migrations") or {})
     try:
-        content = json.loads(members["records.json"])
-    except ValueError as error:
-        raise ArchiveError(f"records.json is not valid JSON ({error}).") from None
-    report = Report(year=manifest.get("year"), archive_sha256=archive_sha256)
-    saved = []  # storage names written, removed again if anything fails
-    try:
-        with transaction.atomic(), _keeping_timestamps():
-            _import(content, members, manifest, report, saved)
-    except BaseException:
-        for name in saved:
-            default_storage.delete(name)
-        raise
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ArchiveError(f"{path} is not a readable zip archive ({error}).") from None
+    with archive:
+        manifest, members = read_archive(archive)
+        with open(path, "rb") as handle:
+            archive_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        _check_migrations(manifest.get("migrations") or {})
+        try:
+            content = json.loads(members["records.json"])
+        except ValueError as error:
+            raise ArchiveError(f"records.json is not valid JSON ({error}).") from None
+        report = Report(year=manifest.get("year"), archive_sha256=archive_sha256)
+        files = _Files(archive, manifest["members"])
+        try:
+            with transaction.atomic(), _keeping_timestamps():
+                _import(content, members, manifest, report, files)
+        except BaseException:
+            for name in files.saved:
+                default_storage.delete(name)
+            raise
     report.seconds = time.monotonic() - started
     return report
+
+
+class _Files:
+    """The archive's files, each stored once on first use; remembers what it stored, to remove it on failure."""
+
+    def __init__(self, archive, members):
+        self.archive, self.members = archive, members
+        self.stored = {}  # archive file name -> storage name
+        self.saved = []  # storage names written
+
+    def store(self, name):
+        if name not in self.stored:
+            member = f"files/{name}"
+            if member not in self.members:
+                raise ArchiveError(f"The records name the file {name}, which the archive does not hold.")
+            with self.archive.open(member) as handle:
+                content = File(handle, name=name)
+                content.size = self.members[member]["size"]
+                self.stored[name] = default_storage.save(name, content)
+            self.saved.append(self.stored[name])
+        return self.stored[name]
+
+    def save(self, name, data):
+        saved = default_storage.save(name, ContentFile(data))
+        self.saved.append(saved)
+        return saved
+
+    @property
+    def bytes(self):
+        return sum(self.members[f"files/{name}"]["size"] for name in self.stored)
 
 
 def _check_migrations(archived):
@@ -450,7 +505,7 @@ class _keeping_timestamps:
         return False
 
 
-def _import(content, members, manifest, report, saved):
+def _import(content, members, manifest, report, files):
     from contest.audit import record as record_event
 
     Edition = apps.get_model("contest.Edition")
@@ -470,7 +525,6 @@ def _import(content, members, manifest, report, saved):
     report.users_created = len(created)
     TerritorialUnit = apps.get_model("contest.TerritorialUnit")
     terc = dict(TerritorialUnit.objects.values_list("code", "pk"))
-    stored = {}  # archive file name -> storage name
     refs = {}  # model label -> {ref: new pk}
     unknown_parts = sorted(set(sections) - {part.label for part in (*PARTS, AFFILIATIONS)})
     if unknown_parts:
@@ -483,7 +537,7 @@ def _import(content, members, manifest, report, saved):
             records = [r for r in records if r.get("user") in created]
         rows, lists = [], []
         for index, record in enumerate(records, start=1):
-            row, m2m = _row(model, record, users, terc, refs, members, stored, saved, part.label, index)
+            row, m2m = _row(model, record, users, terc, refs, files, part.label, index)
             rows.append(row)
             lists.append(m2m)
         model.objects.bulk_create(rows)
@@ -492,18 +546,14 @@ def _import(content, members, manifest, report, saved):
             for name, emails in m2m.items():
                 getattr(row, name).set([users[email] for email in emails])
         report.counts[part.label] = len(rows)
-    report.files = len(stored)
-    report.bytes = sum(len(members[f"files/{name}"]) for name in stored)
     edition = Edition.objects.get(pk=refs["contest.Edition"][1])
 
-    earlier = [_store(name, members, stored, saved) for name in manifest.get("earlier_audit_files") or []]
+    earlier = [files.store(name) for name in manifest.get("earlier_audit_files") or []]
+    report.files, report.bytes = len(files.stored), files.bytes
     audit_file = members["audit-events.jsonl"]
     events = [json.loads(line) for line in audit_file.decode().splitlines() if line.strip()]
     report.audit_events = len(events)
-    audit_name = default_storage.save(
-        f"audit-imported/{year}/{report.archive_sha256}.jsonl", ContentFile(audit_file)
-    )
-    saved.append(audit_name)
+    audit_name = files.save(f"audit-imported/{year}/{report.archive_sha256}.jsonl", audit_file)
     record_event(
         "edition.imported",
         edition=edition,
@@ -548,7 +598,7 @@ def _import_users(accounts):
     return users, created
 
 
-def _row(model, record, users, terc, refs, members, stored, saved, label, index):
+def _row(model, record, users, terc, refs, files, label, index):
     known = {f.name: f for f in _fields(model)}
     lists = {m2m.name for m2m in model._meta.many_to_many}
     unknown = sorted(set(record) - set(known) - lists)
@@ -569,7 +619,7 @@ def _row(model, record, users, terc, refs, members, stored, saved, label, index)
         elif kind == "value":
             values[model_field.attname] = model_field.to_python(value)
         elif kind == "file":
-            values[model_field.attname] = _store(value, members, stored, saved) if value else ""
+            values[model_field.attname] = files.store(value) if value else ""
         elif kind == "user":
             if value not in users:
                 raise ArchiveError(f"{label} record {index} names an account not in the archive.")
@@ -593,13 +643,3 @@ def _row(model, record, users, terc, refs, members, stored, saved, label, index)
                     f"{label} record {index} refers to {related} {value}, which the archive does not hold."
                 ) from None
     return model(**values), m2m
-
-
-def _store(name, members, stored, saved):
-    if name not in stored:
-        data = members.get(f"files/{name}")
-        if data is None:
-            raise ArchiveError(f"The records name the file {name}, which the archive does not hold.")
-        stored[name] = default_storage.save(name, ContentFile(data))
-        saved.append(stored[name])
-    return stored[name]
