@@ -33,10 +33,11 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
 
@@ -439,9 +440,15 @@ def import_edition(path):
         try:
             with transaction.atomic(), _keeping_timestamps():
                 _import(content, members, manifest, report, files)
-        except BaseException:
+        except BaseException as error:
             for name in files.saved:
                 default_storage.delete(name)
+            if isinstance(error, KeyError | TypeError | ValueError | AttributeError | ValidationError | DatabaseError):
+                # Records that pass the checksums yet do not fit this database (edited by hand, another platform).
+                raise ArchiveError(
+                    f"The archive's records cannot be restored here ({error.__class__.__name__}: {error}). "
+                    "Nothing was imported."
+                ) from error
             raise
     report.seconds = time.monotonic() - started
     return report

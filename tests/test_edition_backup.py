@@ -329,3 +329,18 @@ def test_an_edition_restored_twice_keeps_the_first_source_events(small_edition, 
     second = AuditEvent.objects.get(action="edition.imported")
     (kept,) = second.data["earlier_events_files"]
     assert default_storage.open(kept, "rb").read() == first_events
+
+
+def test_records_that_do_not_fit_the_database_are_refused_and_nothing_is_imported(small_edition):
+    path, year = small_edition
+
+    def two_applications_with_one_code(records):
+        # Checksums pass (the manifest was rewritten), but the database's unique constraint refuses the second.
+        part = next(p for p in records["parts"] if p["model"] == "applications.Application")
+        part["records"][0]["code"] = "SLZ-X-001"
+        part["records"].append({**part["records"][0]})
+
+    _with_records(path, two_applications_with_one_code)
+    with pytest.raises(CommandError, match=r"records cannot be restored here \(IntegrityError.*Nothing was imported"):
+        call_command("import_edition", str(path))
+    _assert_nothing_imported(year)
