@@ -33,18 +33,46 @@ def _fast_hashing_and_plain_static(settings):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """Test databases named per run (test_slz_gw0_1a2b3c4d), so two runs against one server never collide."""
-    import uuid
-
     from django.conf import settings
 
-    # xdist hands every worker of one run the same id; a run without xdist makes its own.
-    run_id = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
+    run_id = _run_id(request.config)
 
     for db_settings in settings.DATABASES.values():
         if db_settings["ENGINE"] == "django.db.backends.sqlite3":
             continue  # in memory, private to the process
         test_name = db_settings.setdefault("TEST", {}).get("NAME") or f"test_{db_settings['NAME']}"
         db_settings["TEST"]["NAME"] = f"{test_name}_{run_id[:8]}"
+
+
+def _run_id(config):
+    """xdist hands every worker of one run the same id; a run without xdist makes its own (once)."""
+    import uuid
+
+    workerinput = getattr(config, "workerinput", {})
+    if "testrunuid" in workerinput:
+        return workerinput["testrunuid"]
+    if not hasattr(config, "_slz_run_id"):
+        config._slz_run_id = uuid.uuid4().hex
+    return config._slz_run_id
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_process(request):
+    """With REDIS_URL set (CI's PostgreSQL pass) every test process of every run shares one Redis database: each
+    gets its own key prefix, and its cache.clear() removes only its own keys (tests/redis_cache.py)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    caches = {}
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    for alias, config in settings.CACHES.items():
+        config = {**config}
+        if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+            config["BACKEND"] = "tests.redis_cache.ProcessRedisCache"
+            config["KEY_PREFIX"] = f"test-{_run_id(request.config)[:8]}-{worker}"
+        caches[alias] = config
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture
