@@ -44,7 +44,7 @@ from django.db.models import Q
 FORMAT = "slz-edition"
 VERSION = 1
 # Apps whose migrations the archive records: the data was written under them.
-PROJECT_APPS = ("accounts", "contest", "applications", "jury", "results", "news")
+PROJECT_APPS = ("accounts", "contest", "applications", "jury", "results", "news", "privacy", "retention")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ PARTS = (
     # The record that an announcement went out (so a restored edition is not announced twice); its deliveries belong
     # to the subscribers, not to the edition, and stay out.
     Part("news.Dispatch", "edition"),
+    # How long the edition keeps personal data, and which entries' contacts the retention run already anonymised.
+    Part("retention.RetentionPolicy", "edition"),
+    Part("retention.AnonymisedContact", "application__edition"),
 )
 # Jurors' declared ties (per account, not per edition): restored for accounts the import creates, because the
 # edition's conflicts of interest were found from them.
@@ -110,6 +113,10 @@ NOT_EXPORTED = {
     "news.Subscription": "subscribers' personal data, not an edition's",
     "news.SubscriptionConsent": "subscribers' personal data, not an edition's",
     "news.Delivery": "one message to one subscriber",
+    "privacy.DataExport": "a person's own data download, not an edition's",
+    "privacy.ErasureRequest": "a person's request about their account, not an edition's",
+    "retention.ProcessingActivity": "the organiser's register of processing activities, site-wide",
+    "retention.FileToDelete": "storage housekeeping of the site, not an edition's",
 }
 
 USER_FIELDS = ("email", "full_name", "phone", "is_organiser", "is_staff", "is_superuser", "is_active", "date_joined")
@@ -166,8 +173,13 @@ def _kind(model_field):
     return "value"
 
 
+# Columns the database derives from other rows (triggers): not exported; the import's inserts rebuild them.
+DERIVED = {("jury", "scorecard"): {"packed_points"}}
+
+
 def _fields(model):
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+    derived = DERIVED.get((model._meta.app_label, model._meta.model_name), set())
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in derived]
 
 
 def _migrations():
