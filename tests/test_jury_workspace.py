@@ -239,6 +239,14 @@ def test_other_types_stay_downloads_even_when_asked_inline(client, edition, juro
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
+def test_inline_view_of_a_conflicted_entry_is_refused_like_a_download(client, edition, juror, entries):
+    attachment = _attachment(edition, entries[0], f.pdf_bytes(), "application/pdf", "porozumienie.pdf")
+    services.add_conflict(juror, entries[0], "Rodzina", by=f.UserFactory(is_organiser=True))
+    client.force_login(juror.user)
+    response = client.get(_url("attachment", edition, entries[0].code, attachment.pk) + "?view=inline")
+    assert response.status_code == 404
+
+
 def test_plain_download_of_a_pdf_stays_a_download(client, edition, juror, entries):
     attachment = _attachment(edition, entries[0], f.pdf_bytes(), "application/pdf", "porozumienie.pdf")
     client.force_login(juror.user)
