@@ -247,6 +247,17 @@ def test_inline_view_of_a_conflicted_entry_is_refused_like_a_download(client, ed
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml"])
+def test_markup_is_never_shown_inline(client, edition, juror, entries, content_type):
+    # Uploads are typed by their content and markup is refused; were one stored anyway, it is still no inline view.
+    markup = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+    attachment = _attachment(edition, entries[0], markup, content_type, "obraz.svg")
+    client.force_login(juror.user)
+    response = client.get(_url("attachment", edition, entries[0].code, attachment.pk) + "?view=inline")
+    assert not response.get("Content-Disposition", "").startswith("inline")
+    assert b"<script>" not in (b"".join(response.streaming_content) if response.streaming else response.content)
+
+
 def test_plain_download_of_a_pdf_stays_a_download(client, edition, juror, entries):
     attachment = _attachment(edition, entries[0], f.pdf_bytes(), "application/pdf", "porozumienie.pdf")
     client.force_login(juror.user)
