@@ -19,6 +19,9 @@ from contest.models import EXTENSION_BY_MIME, TerritorialUnit
 
 from . import redaction
 
+# Extensions (as jury.blind gives them, from the stored MIME type) a browser may show in place, and how.
+INLINE_VIEWERS = {"pdf": "pdf", "jpg": "image", "png": "image"}
+
 
 @dataclass(frozen=True)
 class BlindAttachment:
@@ -29,6 +32,15 @@ class BlindAttachment:
     @property
     def download_name(self):
         return f"{self.label}.{self.extension}".replace(" ", "_")
+
+    @property
+    def viewer(self):
+        """How a browser may show the juror's copy in place ("pdf" or "image"); None: a download only.
+
+        Derived, not a field: the fields are part of the content an organiser signs off (content_hash). Only
+        types found in the content at upload reach here, and no markup type (HTML, SVG) is ever one of them.
+        """
+        return INLINE_VIEWERS.get(self.extension)
 
 
 @dataclass(frozen=True)
@@ -329,7 +341,11 @@ class BlindScorecard:
 def blind_scorecard(card):
     if card is None:
         return None
-    return BlindScorecard(status=card.status, status_label=str(card.get_status_display()), revision=card.revision)
+    from .models import Scorecard
+
+    # The dashboard's words for the card's state (they agree with "karta"), not the field's own choice labels.
+    label = dict(Scorecard.Progress.choices)[card.status]
+    return BlindScorecard(status=card.status, status_label=str(label), revision=card.revision)
 
 
 @dataclass(frozen=True)

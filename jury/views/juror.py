@@ -124,7 +124,12 @@ def attachment(request, edition, application, member, pk):
     file = get_object_or_404(Attachment, pk=pk, application=application, requirement__visible_to_jury=True)
     from ..sanitise import CannotSanitise
 
+    # ?view=inline shows a PDF or a picture in the browser's own viewer (the workspace embeds it); anything else is a
+    # download whatever is asked.
+    inline = request.GET.get("view") == "inline" and shown.viewer is not None
     try:
+        if inline:
+            return _serve_inline(file, f"{blind_entry.code}-{shown.download_name}", shown.viewer)
         return _serve(request, file, f"{blind_entry.code}-{shown.download_name}")
     except CannotSanitise as error:
         # Never the original instead: the juror learns the file is withheld and whom to ask.
@@ -142,6 +147,26 @@ def _serve(request, file, filename):
     from applications.files import serve_attachment
 
     return serve_attachment(request, file, filename=filename, file=_jury_copy(file))
+
+
+def _serve_inline(file, filename, viewer):
+    """The juror's copy shown in place, for a PDF or a picture only, and embeddable by our own pages only.
+
+    Streamed from our own origin even on S3 (a presigned redirect would leave the workspace's frame-src 'self').
+    The type is the one found in the content at upload, sent with nosniff, so the browser never reads it as markup.
+    A PDF gets no `sandbox` and no default-src 'none': Chrome's viewer is blocked in a sandboxed document and its
+    viewer page needs its own styles; the copy has no scripts or actions left (jury.sanitise).
+    """
+    from applications.files import serve_file
+
+    response = serve_file(_jury_copy(file), filename=filename, content_type=file.content_type, inline=True, stream=True)
+    if viewer == "pdf":
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 JURY_COPY_FOLDER = "jury-copies"
@@ -204,10 +229,9 @@ def scorecard(request, edition, application, member):
                 add_to_form(form, error)
             else:
                 messages.success(request, _("Your scorecard is submitted.") if submit else _("Your draft is saved."))
-                return redirect(
-                    "jury:dashboard" if submit else "jury:scorecard",
-                    *((edition.year,) if submit else (edition.year, code)),
-                )
+                if submit or request.POST.get("save") == "next":
+                    return _to_next_entry(request, edition, member, application)
+                return redirect("jury:scorecard", edition.year, code)
         status = 400
     else:
         initial = {}
@@ -228,9 +252,23 @@ def scorecard(request, edition, application, member):
             "card": blind.blind_scorecard(card),
             "scoring_open": scoring_open,
             "min_length": edition.min_justification_length,
+            "total": form.weighted_total(),
         },
         status=status,
     )
+
+
+def _to_next_entry(request, edition, member, application):
+    """After "save and next" or a submission: the juror's next entry to score in the dashboard's order, or the
+    dashboard when none is left after this one. Only entries an organiser signed off come up (others 404)."""
+    for candidate in queries.to_score_after(member, application):
+        if blind.checked_entry(candidate) is not None:
+            messages.info(request, _("Next entry to score: %(code)s.") % {"code": candidate.code})
+            return redirect("jury:scorecard", edition.year, candidate.code)
+    messages.info(
+        request, _("No entry after this one is left to score; the list shows where each of your entries stands.")
+    )
+    return redirect("jury:dashboard", edition.year)
 
 
 @permission_required("entry")
