@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,10 +24,11 @@ from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
 from results.applicant import attach_outcomes, feedback_for
 
-from . import exports, files, permissions, queries, receipts, services
+from . import exports, files, organiser_queries, permissions, queries, receipts, services
 from .forms import (
     ApplicationForm,
     AttachmentForm,
+    BulkActionForm,
     ChecklistForm,
     DecisionForm,
     IndicatorFormSet,
@@ -578,12 +580,14 @@ def _accept(request, invitation):
 
 
 def _filtered(request, edition):
-    """The filter form and the applications it selects; a refused filter (e.g. a too long search) selects none."""
+    """The filter form, the sort order and the applications they select; a refused filter (e.g. a too long search)
+    selects none. The sort parameter is looked up in a whitelist: anything else is the default order."""
     form = OrganiserFilterForm(request.GET or None, edition=edition)
+    sort_by, descending = organiser_queries.parse_sort(request.GET.get("sort"))
     filters = {}
     if form.is_bound and not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-        return form, queries.organiser_list(edition).none()
+        return form, (sort_by, descending), queries.organiser_list(edition).none()
     if form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -592,41 +596,136 @@ def _filtered(request, edition):
             "voivodeship": data.get("voivodeship") or None,
             "search": data.get("q") or "",
         }
-    return form, queries.organiser_list(edition, **filters)
+    return form, (sort_by, descending), organiser_queries.organiser_list(
+        edition, sort_by=sort_by, descending=descending, **filters
+    )
 
 
 # Long enough to scan a category at a glance, short enough to render fast at thousands of entries.
 ORGANISER_PAGE_SIZE = 100
+# The list's columns: (sort key, heading); every key is one of organiser_queries.SORTS.
+ORGANISER_COLUMNS = [
+    ("code", gettext_lazy("Code")),
+    ("title", gettext_lazy("Title")),
+    ("leader", gettext_lazy("Leader")),
+    ("voivodeship", gettext_lazy("Voivodeship")),
+    ("category", gettext_lazy("Category")),
+    ("status", gettext_lazy("Status")),
+    ("submitted", gettext_lazy("Submitted")),
+]
+
+
+def _sort_headers(request, sort_by, descending):
+    """(label, aria-sort value or "", address that sorts by the column, the other way round if it is the current one)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    headers = []
+    for key, label in ORGANISER_COLUMNS:
+        current = key == sort_by
+        params["sort"] = f"-{key}" if current and not descending else key
+        state = ("descending" if descending else "ascending") if current else ""
+        headers.append((label, state, "?" + params.urlencode()))
+    return headers
 
 
 @permission_required("organise")
 def organiser_list(request, edition):
-    form, applications = _filtered(request, edition)
+    form, (sort_by, descending), applications = _filtered(request, edition)
     page = Paginator(applications, ORGANISER_PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
+    if sort_by == organiser_queries.DEFAULT_SORT and not descending:
+        filters.pop("sort", None)
+    else:
+        filters["sort"] = f"-{sort_by}" if descending else sort_by
+    voivodeships = dict(form.fields["voivodeship"].choices)
+    rows = []
+    for application in page.object_list:
+        leader = application.leader
+        woj = leader.territorial_unit.woj if leader and leader.territorial_unit_id else ""
+        rows.append((application, leader, voivodeships.get(woj, "") if woj else ""))
     return render(
         request,
         "applications/organiser_list.html",
         {
             "edition": edition,
             "form": form,
-            "applications": list(page.object_list),
+            "rows": rows,
             "page": page,
             "total": page.paginator.count,
             "query": filters.urlencode(),
+            "sort": filters.get("sort", ""),
+            "headers": _sort_headers(request, sort_by, descending),
+            "bulk": organiser_bulk_form(edition),
         },
     )
 
 
 @permission_required("organise")
 def organiser_export(request, edition, fmt):
-    _form, applications = _filtered(request, edition)
+    _form, _sort, applications = _filtered(request, edition)
     if fmt == "csv":
         return exports.csv_response(edition, applications)
     if fmt == "xlsx":
         return exports.xlsx_response(edition, applications)
     raise Http404
+
+
+def organiser_bulk_form(edition, data=None):
+    return BulkActionForm(data, edition=edition)
+
+
+@permission_required("organise")
+@require_POST
+def organiser_bulk(request, edition):
+    """Accept the selected applications, or export the selection. Each acceptance goes through the one service and
+    is checked on its own; entries that cannot be accepted are skipped and named with the reason."""
+    form = organiser_bulk_form(edition, request.POST)
+    back = reverse("applications:organiser_list", args=[edition.year])
+    kept = QueryDict(str(form.data.get("back", "")).lstrip("?")).urlencode()  # re-encoded: nothing else is kept
+    if kept:
+        back += "?" + kept
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect(back)
+    selected = list(organiser_queries.selection(edition, form.cleaned_data["ids"]))
+    action = form.cleaned_data["action"]
+    if action in ("csv", "xlsx"):
+        respond = exports.csv_response if action == "csv" else exports.xlsx_response
+        return respond(edition, selected)
+    accepted, skipped = [], []
+    for application in selected:
+        allowed, reason = permissions.check(request.user, "review", application)
+        if not allowed:
+            skipped.append((application, reason))
+            continue
+        try:
+            services.accept(application, by=request.user)
+        except services.ServiceError as error:
+            skipped.append((application, error.message))
+        else:
+            accepted.append(application)
+    if accepted:
+        messages.success(
+            request,
+            ngettext(
+                "Accepted formally: %(codes)s. The applicant has been notified by e-mail.",
+                "Accepted formally: %(codes)s. The applicants have been notified by e-mail.",
+                len(accepted),
+            )
+            % {"codes": ", ".join(a.code for a in accepted)},
+        )
+    for application, reason in skipped:
+        messages.warning(
+            request,
+            _("Skipped %(entry)s (%(status)s): %(reason)s")
+            % {
+                "entry": application.code or application.title or _("a draft"),
+                "status": application.get_status_display(),
+                "reason": reason,
+            },
+        )
+    return redirect(back)
 
 
 @permission_required("organise", post="review")
