@@ -329,7 +329,8 @@ class OrganiserFilterForm(SingleLineMixin, forms.Form):
             Status.choices
         )
         voivodeships = TerritorialUnit.objects.filter(kind=TerritorialUnit.Kind.VOIVODESHIP).values_list("woj", "name")
-        self.fields["voivodeship"].choices = [("", _("all"))] + sorted(voivodeships, key=lambda v: polish_sort_key(v[1]))
+        in_order = sorted(voivodeships, key=lambda v: polish_sort_key(v[1]))
+        self.fields["voivodeship"].choices = [("", _("all")), *in_order]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

@@ -616,7 +616,8 @@ ORGANISER_COLUMNS = [
 
 
 def _sort_headers(request, sort_by, descending):
-    """(label, aria-sort value or "", address that sorts by the column, the other way round if it is the current one)."""
+    """(label, aria-sort value or "", the address that sorts by the column: the other way round for the current
+    one)."""
     params = request.GET.copy()
     params.pop("page", None)
     headers = []

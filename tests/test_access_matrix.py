@@ -269,6 +269,12 @@ ROWS = {
         ORGANISERS_ONLY,
         ORGANISERS_ONLY,
     ),
+    "applications:organiser_bulk": Row(
+        lambda w: reverse("applications:organiser_bulk", args=[w.edition.year]),
+        MANAGE_POST_ONLY,
+        ORGANISERS_ONLY,
+        lambda w: {"action": "csv", "ids": [w.application.pk]},
+    ),
     # The jury: jurors' pages.
     "jury:home": Row(lambda w: reverse("jury:home"), staff(jurors=OK, organisers=OK), staff(jurors=OK, organisers=OK)),
     "jury:invitation": Row(
