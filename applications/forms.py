@@ -292,8 +292,13 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         label=_("What may be corrected"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, optional=False, **kwargs):
+        """optional: the one review form, where the checklist may be saved without a decision yet."""
         super().__init__(*args, **kwargs)
+        if optional:
+            self.fields["decision"].required = False
+            self.fields["decision"].choices = [("", _("No decision yet: save the checklist")), *self.DECISIONS]
+            self.fields["decision"].initial = ""
         choices = [(name, Application._meta.get_field(name).verbose_name) for name in FORM_FIELDS]
         choices += list(SECTIONS.items())
         self.fields["fields_to_correct"].choices = choices

@@ -39,7 +39,7 @@ from .forms import (
     UnitSearchForm,
 )
 from .middleware import accepts_uploads
-from .models import Application, Attachment, CoEditorInvitation, Partner
+from .models import TRANSITIONS, Application, Attachment, CoEditorInvitation, Partner, Status
 from .permissions import permission_required
 from .uploads import HashingUploadHandler
 
@@ -731,24 +731,40 @@ def organiser_bulk(request, edition):
 
 @permission_required("organise", post="review")
 def review(request, application):
+    """The formal review: one form for the checklist and the decision (action "review"; "checklist" and "decide"
+    post one part only). Accepting asks for a confirmation first."""
     can_review = permissions.can(request.user, "review", application)
     action = request.POST.get("action") if request.method == "POST" else None
-    checklist = ChecklistForm(request.POST if action == "checklist" else None, application=application)
-    decision = DecisionForm(request.POST if action == "decide" else None)
-    if request.method == "POST":
-        if action == "checklist" and checklist.is_valid():
-            services.record_checklist(application, checklist.answers(), by=request.user)
-            messages.success(request, _("Checklist saved."))
-            return redirect("applications:review", application.pk)
-        if action == "decide" and decision.is_valid():
+    with_checklist = action in ("review", "checklist")
+    with_decision = action in ("review", "decide")
+    checklist = ChecklistForm(request.POST if with_checklist else None, application=application)
+    decision = DecisionForm(request.POST if with_decision else None, optional=action != "decide")
+    if request.method == "POST" and (with_checklist or with_decision):
+        valid = (not with_checklist or checklist.is_valid()) and (not with_decision or decision.is_valid())
+        chosen = decision.cleaned_data.get("decision") if with_decision and valid else ""
+        if valid and chosen == "accept" and request.POST.get("confirmed") != "1" and _may_accept(application):
+            kept = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+            return render(
+                request,
+                "applications/review_confirm.html",
+                {"application": application, "kept": kept, "facts": organiser_queries.formal_facts(application)},
+            )
+        if valid:
             try:
                 with transaction.atomic():
-                    _decide(application, decision.cleaned_data, request.user)
+                    if with_checklist:
+                        services.record_checklist(application, checklist.answers(), by=request.user)
+                    if chosen:
+                        _decide(application, decision.cleaned_data, request.user)
             except services.ServiceError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("Decision recorded; the applicant has been notified by e-mail."))
+                if chosen:
+                    messages.success(request, _("Decision recorded; the applicant has been notified by e-mail."))
+                else:
+                    messages.success(request, _("Checklist saved."))
                 return redirect("applications:review", application.pk)
+    previous, following = organiser_queries.neighbours(application)
     return render(
         request,
         "applications/review.html",
@@ -757,11 +773,19 @@ def review(request, application):
             "checklist": checklist,
             "decision": decision,
             "can_review": can_review,
+            "facts": organiser_queries.formal_facts(application),
             "history": audit.history(application, action="application.status"),
             "versions": application.versions.all(),
+            "previous": previous,
+            "next": following,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _may_accept(application):
+    """Whether an acceptance could go through (else the service's refusal is shown at once, with no confirmation)."""
+    return Status.ACCEPTED in TRANSITIONS[Status(application.status)]
 
 
 def _decide(application, data, by):
