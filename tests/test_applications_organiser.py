@@ -104,7 +104,10 @@ def test_checklist_is_recorded(org, submitted, organiser):
 
 def test_accept_changes_status_and_emails(org, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        org.post(reverse("applications:review", args=[submitted.pk]), {"action": "decide", "decision": "accept", "confirmed": "1"})
+        org.post(
+            reverse("applications:review", args=[submitted.pk]),
+            {"action": "decide", "decision": "accept", "confirmed": "1"},
+        )
     submitted.refresh_from_db()
     assert submitted.status == Status.ACCEPTED
     assert len(mail.outbox) == 1
@@ -216,7 +219,9 @@ def test_reject_after_the_corrections_window_without_resubmission(org, submitted
 def test_accept_during_corrections_is_refused_with_a_message(org, submitted):
     corrections(org, submitted, ["title"])
     response = org.post(
-        reverse("applications:review", args=[submitted.pk]), {"action": "decide", "decision": "accept", "confirmed": "1"}, follow=True
+        reverse("applications:review", args=[submitted.pk]),
+        {"action": "decide", "decision": "accept", "confirmed": "1"},
+        follow=True,
     )
     submitted.refresh_from_db()
     assert submitted.status == Status.CORRECTIONS_REQUESTED

@@ -29,7 +29,9 @@ def review_url(application):
     return reverse("applications:review", args=[application.pk])
 
 
-def test_one_form_saves_checklist_and_decision_together(org, edition_in_submissions, django_capture_on_commit_callbacks):
+def test_one_form_saves_checklist_and_decision_together(
+    org, edition_in_submissions, django_capture_on_commit_callbacks
+):
     application = submitted(edition_in_submissions)
     item = factories.ChecklistItemFactory(edition=application.edition)
     with django_capture_on_commit_callbacks(execute=True):
