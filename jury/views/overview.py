@@ -26,9 +26,10 @@ def index(request):
 def home(request, edition):
     now = timezone.now()
     data = overview.edition_overview(edition, now)
-    deadline = timezone.localtime(edition.submission_deadline, overview.WARSAW).date()
+    # While the call is open the axis runs to today, so quiet days since the last submission show as such.
     open_call = phases.phase_at(edition, now) in (phases.Phase.ANNOUNCED, phases.Phase.SUBMISSIONS)
-    chart = overview_charts.submissions_chart(data.per_day, until=deadline if open_call else None)
+    today = timezone.localtime(now, overview.WARSAW).date()
+    chart = overview_charts.submissions_chart(data.per_day, until=today if open_call else None)
     largest = max((n for _s, _l, n in data.status_counts), default=0)
     return render(
         request,
