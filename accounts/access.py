@@ -31,6 +31,7 @@ STAFF_NAMESPACES = {
     "jury": {"invitation"},  # the invitation page is how a new juror arrives, before any second factor exists
     "admin": set(),
     "results_organiser": set(),
+    "retention": set(),
 }
 # Single staff pages inside apps that otherwise serve applicants.
 STAFF_URL_NAMES = {
@@ -38,6 +39,8 @@ STAFF_URL_NAMES = {
     "applications:organiser_export",
     "applications:review",
     "applications:attachments_zip",
+    "privacy:erasure_list",
+    "privacy:erasure_detail",
 }
 
 

@@ -23,3 +23,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_organiser(request.user):
             return reverse("organiser:index")
         return super().get_login_redirect_url(request)
+
+    def save_user(self, request, user, form, commit=True):
+        """Sign-up: the account, and the record of the information clause shown on the sign-up page."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            # The clause's text is the organisers' information page (contest owns it): the one place accounts asks
+            # a higher layer, kept here because allauth creates the account through this adapter.
+            from contest import clause
+
+            clause.record_shown(user, "signup")
+        return user

@@ -46,3 +46,24 @@ def change_roles(user, *, by, **changes):
 def record_password_set(user, *, by):
     """Record that an administrator set or disabled a person's password (the admin's password form)."""
     return record("user.password_set", actor=by, target=user)
+
+
+PROFILE_FIELDS = ("full_name", "phone")
+
+
+@transaction.atomic
+def update_profile(user, *, by, **values):
+    """Correct the person's name and phone (RODO art. 16). The audit event names the fields changed, never their
+    values: the trail outlives an erasure. Returns the event, or None when nothing changed."""
+    unknown = sorted(set(values) - set(PROFILE_FIELDS))
+    if unknown:
+        raise TypeError(f"Not a profile field: {', '.join(unknown)}")
+    stored = get_user_model().objects.select_for_update().get(pk=user.pk)
+    changed = [name for name, value in values.items() if getattr(stored, name) != value]
+    for name in changed:
+        setattr(stored, name, values[name])
+        setattr(user, name, values[name])
+    if not changed:
+        return None
+    stored.save(update_fields=changed)
+    return record("user.profile_changed", actor=by, target=stored, fields=sorted(changed))

@@ -1,15 +1,31 @@
 """The user's own profile page, and the admin's login, which is allauth's."""
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import ProfileForm
 
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html")
+    """The account page: name and phone, corrected here (RODO art. 16); links to e-mail, password, 2FA, my data."""
+    # On a POST the form works on a copy: a refused form must not change request.user (the page shows it).
+    instance = get_user_model().objects.get(pk=request.user.pk) if request.method == "POST" else request.user
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_profile(
+                request.user, by=request.user, **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+            )
+            messages.success(request, _("Your details have been saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def admin_login(request, extra_context=None):

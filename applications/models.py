@@ -71,8 +71,12 @@ JURY_VISIBLE_FIELDS = [
 
 
 class Application(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="applications")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="applications")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="applications"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="applications"
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_applications")
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coedited_applications", verbose_name=_("co-editors")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.tokens import hash_token, new_token
-from contest import audit, phases
+from contest import audit, clause, phases
 from contest.emails import absolute_url
 from contest.emails import message as email_message
 from contest.errors import ServiceError
@@ -220,6 +220,8 @@ def submit(application, *, by, at=None):
                 corrections_fields=[],
             )
         _freeze_version(locked, by)
+        if getattr(by, "is_authenticated", False):
+            clause.record_shown(by, "submission", at)
     return application
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "jury",
     "results",
     "news",
+    "privacy",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SLZ] "
+# One e-mail address per account, changed by confirming the new one: the account's address (the login, and where
+# e-mails go) changes only once the new address is verified, and the old one is then removed.
+ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Samorządowy Lider Zarządzania"
 LOGIN_REDIRECT_URL = "/"
@@ -155,6 +160,10 @@ NEWS_BATCH_SIZE = int(os.environ.get("NEWS_BATCH_SIZE", "100"))
 NEWS_DEADLINE_NOTICE_DAYS = int(os.environ.get("NEWS_DEADLINE_NOTICE_DAYS", "7"))
 NEWS_CONFIRMATION_INTERVAL_MINUTES = int(os.environ.get("NEWS_CONFIRMATION_INTERVAL_MINUTES", "10"))
 NEWS_SUBSCRIBE_PER_IP_PER_HOUR = int(os.environ.get("NEWS_SUBSCRIBE_PER_IP_PER_HOUR", "20"))
+# Personal data (privacy): how many days a download link works; how many years after an edition's results its
+# submitted entries are kept as the competition's record (until the end of that year) before an erasure clears them.
+PRIVACY_EXPORT_DAYS = int(os.environ.get("PRIVACY_EXPORT_DAYS", "7"))
+PRIVACY_RECORD_YEARS = int(os.environ.get("PRIVACY_RECORD_YEARS", "5"))
 # /healthz runs its full check (a probe file written to storage) only for callers presenting this token.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 

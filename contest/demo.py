@@ -189,6 +189,14 @@ def seed_editions(today=None):
                     "Konkurs Związku Miast Polskich dla partnerstw samorządów, które wspólnie rozwiązują "
                     "problemy mieszkańców. Zgłoś projekt współpracy zrealizowany przez Twoje partnerstwo."
                 ),
+                "eligibility": (
+                    "Wnioski składają partnerstwa co najmniej dwóch jednostek samorządu terytorialnego (gmin, "
+                    "powiatów lub województw), także z udziałem organizacji pozarządowych. Wniosek w imieniu "
+                    "partnerstwa składa jego lider. Jedna jednostka może być liderem tylko jednego wniosku."
+                ),
+                "contact_name": "Biuro Konkursu, Związek Miast Polskich",
+                "contact_email": "konkurs@example.org",
+                "contact_phone": "+48 61 000 00 00",
                 "is_draft": False,
                 "jurors_per_entry": 3 if year == 2026 else None,
                 "publish_jury_feedback": year in FINISHED_YEARS,

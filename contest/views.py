@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import infotext
+from . import clause, infotext
 from .ical import edition_calendar as edition_calendar_bytes
 from .models import InfoPage
 from .queries import current_edition, edition_with_setup, past_editions, published_editions
@@ -96,7 +96,14 @@ def _info_page(request, slug):
     return render(
         request,
         "contest/info_page.html",
-        {"title": title, "body": infotext.render(body), "updated_at": page.updated_at, "slug": page.slug},
+        {
+            "title": title,
+            "body": infotext.render(body),
+            "updated_at": page.updated_at,
+            "slug": page.slug,
+            # The clause's version, as recorded where it is shown (contest.clause).
+            "version": clause.version_of(page) if slug == InfoPage.Slug.PRIVACY else "",
+        },
     )
 
 

@@ -13,8 +13,12 @@ from contest.models import Criterion, Edition, TerritorialUnit
 class JuryMember(models.Model):
     """A person on the competition committee of one edition."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_memberships")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jury_memberships"
+    )
     is_chair = models.BooleanField(_("chair of the committee"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     max_entries = models.PositiveIntegerField(
@@ -51,12 +55,14 @@ class JuryMember(models.Model):
 class Invitation(InvitationState, models.Model):
     """An e-mailed invitation to the jury; only the hash of its secret token is stored."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_invitations")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     token_hash = models.CharField(max_length=64, unique=True)
     is_chair = models.BooleanField(_("chair of the committee"), default=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(default=0)
@@ -90,7 +96,9 @@ class Affiliation(models.Model):
         COUNTY = "county", _("the whole county (powiat) and its municipalities")
         VOIVODESHIP = "voivodeship", _("the whole voivodeship and all units in it")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_affiliations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jury_affiliations"
+    )
     territorial_unit = models.ForeignKey(
         TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("local-government unit")
     )
@@ -118,7 +126,9 @@ class Affiliation(models.Model):
 class ImpartialityDeclaration(models.Model):
     """The signed statement of impartiality (oświadczenie o bezstronności) for one edition."""
 
-    member = models.OneToOneField(JuryMember, on_delete=models.CASCADE, related_name="declaration")
+    member = models.OneToOneField(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="declaration"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text_version = models.CharField(_("text version"), max_length=20)
     text = models.TextField(_("text signed"))
@@ -140,12 +150,16 @@ class ConflictOfInterest(models.Model):
         DECLARED = "declared", _("declared by the juror")
         ORGANISER = "organiser", _("added by an organiser")
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_conflicts")
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="jury_conflicts"
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
     matched = models.JSONField(_("what matched"), default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,10 +190,14 @@ class Assignment(models.Model):
         AUTO = "auto", _("automatic")
         MANUAL = "manual", _("by hand")
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="assignments")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_assignments")
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTO)
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="jury_assignments"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.AUTO)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -210,14 +228,22 @@ class Scorecard(models.Model):
         CONFLICT = "conflict", _("conflict")
         PREPARING = "preparing", _("being prepared")  # the juror's dashboard: not yet signed off for the jury
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scorecards")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scorecards")
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="scorecards"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="scorecards"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     overall_comment = models.TextField(_("overall comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)
+    # The card's criterion scores as "criterion id,points,criterion id,points,..." (-1 for no points), written by
+    # database triggers on jury_criterionscore (migration 0009), never by Python: whoever writes the scores, the
+    # ranking reads one short text per card instead of joining every score (jury.queries.counted_card_table).
+    packed_points = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = _("scorecard")
@@ -227,6 +253,19 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"{self.member_id} × {self.application_id} ({self.status}, {self.revision})"
+
+    def save(self, *args, **kwargs):
+        """Never writes packed_points: the triggers own it, and this object's copy may predate the scores just
+        saved (the scoring service saves the scores, then the card)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "packed_points"
+            ]
+        elif kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [name for name in kwargs["update_fields"] if name != "packed_points"]
+        super().save(*args, **kwargs)
 
 
 class CriterionScore(models.Model):
@@ -281,12 +320,18 @@ class AnonymisedContent(models.Model):
 class ReminderLog(models.Model):
     """One batch of reminder e-mails to jurors with unfinished work."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_reminders")
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_reminders"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recipients = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = _("reminder batch")
+        verbose_name_plural = _("reminder batches")
         ordering = ["-sent_at"]
 
     def __str__(self):

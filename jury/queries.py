@@ -1,7 +1,7 @@
 """Named querysets of the jury app, with their prefetching; views and services read through these."""
 
 from django.db import connections
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from applications.models import Application, Status
 
@@ -177,25 +177,17 @@ def score_export_rows(edition):
     )
 
 
-def counted_card_points(edition, criterion_ids):
-    """One row per counted scorecard (jury.queries.counted_scorecards), aggregated in SQL: (application id, juror
-    number, number of scores, points on criterion_ids[0], points on criterion_ids[1], ...), None where the card has
-    no points on that criterion; a card without any score has 0 scores. A list of tuples from one query, grouped by
-    the scorecard's id alone (the juror number comes as an aggregate), so the database neither sorts nor hashes wide
-    group keys."""
-    columns = {
-        f"c{k}": Max("scores__points", filter=Q(scores__criterion_id=cid)) for k, cid in enumerate(criterion_ids)
-    }
+def counted_card_packs(edition):
+    """One row per counted scorecard (jury.queries.counted_scorecards): (application id, juror number, packed
+    points), the last as the database's triggers keep it (Scorecard.packed_points: "criterion id,points,..." with -1
+    for no points; "" for a card without scores). A list of tuples from one query that reads no criterion score."""
     rows = (
         counted_scorecards(edition)
         .filter(application__edition=edition)
         .order_by()
-        .values("pk")
-        .annotate(juror=Max("member__number"), given=Count("scores"), **columns)
-        .values_list("application_id", "juror", "given", *columns)
+        .values_list("application_id", "member__number", "packed_points")
     )
-    # Plain integers come back from both databases: run the ORM's SQL on a cursor and skip the per-value converters
-    # (a third of the time at 50,000 scorecards).
+    # Plain values come back from both databases: run the ORM's SQL on a cursor and skip the per-value converters.
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)

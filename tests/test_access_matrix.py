@@ -27,6 +27,8 @@ from accounts.tokens import hash_token
 from applications.models import ApplicationVersion, CoEditorInvitation
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
+from privacy.models import DataExport, ErasureRequest
+from retention.models import ProcessingActivity
 from tests import factories as f
 from tests import results_factories as rf
 from tests.discovery_factories import ensure_info_pages
@@ -198,6 +200,22 @@ ROWS = {
     "results:archive": Row(lambda w: reverse("results:archive") + "?q=lodz&voivodeship=10", PUBLIC, GET_ONLY),
     "results:map": Row(lambda w: reverse("results:map"), PUBLIC, GET_ONLY),
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
+    # Personal data: a person's own page and requests; a download only for its owner (404 for everyone else); the
+    # organisers' erasure requests are staff pages.
+    "privacy:overview": Row(lambda w: reverse("privacy:overview"), SIGNED_IN, answers(M405)),
+    "privacy:request_export": Row(lambda w: reverse("privacy:request_export"), answers(M405), SIGNED_IN),
+    "privacy:download": Row(
+        lambda w: reverse("privacy:download", args=[w.owner_export.public_id]),
+        answers(NO, anonymous=LOGIN, owner=OK),
+        answers(M405),
+    ),
+    "privacy:request_erasure": Row(lambda w: reverse("privacy:request_erasure"), SIGNED_IN, SIGNED_IN),
+    "privacy:erasure_list": Row(
+        lambda w: reverse("privacy:erasure_list"), ORGANISERS_ONLY, staff(jurors=M405, organisers=M405)
+    ),
+    "privacy:erasure_detail": Row(
+        lambda w: reverse("privacy:erasure_detail", args=[w.erasure.pk]), ORGANISERS_ONLY, ORGANISERS_ONLY
+    ),
     # Announcements by e-mail: public; the links from the e-mails work for anyone holding the token (the world has
     # a pending subscription whose confirmation token also cancels it; each request is rolled back).
     "news:subscribe": Row(lambda w: reverse("news:subscribe"), PUBLIC, PUBLIC),
@@ -384,6 +402,23 @@ ROWS = {
         MANAGE,
         lambda w: {"reason": "Wstrzymanie publikacji"},
     ),
+    # Personal data: an edition's retention settings and report, the register of processing activities (organisers).
+    "retention:edition": Row(
+        lambda w: reverse("retention:edition", args=[w.edition.year]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"draft_months": 3, "contact_years": 5, "appeal_window_days": 30},
+    ),
+    "retention:register": Row(lambda w: reverse("retention:register"), MANAGE, MANAGE_POST_ONLY),
+    "retention:activity_add": Row(
+        lambda w: reverse("retention:activity_add"), MANAGE, MANAGE, lambda w: {"name": "Nowa czynność"}
+    ),
+    "retention:activity_edit": Row(
+        lambda w: reverse("retention:activity_edit", args=[ProcessingActivity.objects.order_by("pk").first().pk]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"name": "Konta"},
+    ),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
     "admin:login": Row(
@@ -551,6 +586,15 @@ class World:
         f.sign_off(self.application, by=self.organiser)
         Group.objects.create(name="Organisers")
         Consent.objects.create(user=self.owner, kind="rodo", text_version="1", text="Zgoda")
+        # The owner's data download, ready, and the other applicant's request for erasure, waiting.
+        self.owner_export = DataExport.objects.create(
+            user=self.owner,
+            status="ready",
+            ready_at=timezone.now(),
+            expires_at=timezone.now() + timezone.timedelta(days=7),
+        )
+        self.owner_export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+        self.erasure = ErasureRequest.objects.create(user=self.other_applicant)
         ReminderLog.objects.create(edition=self.edition)
         self.news_token = "matrix-news-subscription-token-0123456789abc"
         Subscription.objects.create(email="reader@example.com", language="pl", token_hash=hash_token(self.news_token))

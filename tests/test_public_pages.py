@@ -150,6 +150,33 @@ def test_edition_page_lists_setup(english):
 
 
 @pytest.mark.django_db
+def test_call_page_says_who_may_apply_and_whom_to_ask(client):
+    edition = fixed_edition()
+    edition.eligibility = "Partnerstwa co najmniej dwóch gmin.\n\nLider składa <b>jeden</b> wniosek."
+    edition.contact_name, edition.contact_email = "Biuro Konkursu", "biuro@example.org"
+    edition.contact_phone = "61 000 11 22"
+    edition.save()
+
+    html = client.get("/edycje/2026/").content.decode()
+
+    assert '<h2 id="eligibility-heading" class="h4">Who may apply</h2>' in html
+    assert "<p>Partnerstwa co najmniej dwóch gmin.</p>" in html
+    assert "Lider składa &lt;b&gt;jeden&lt;/b&gt; wniosek." in html  # the organiser's text is escaped
+    assert "Questions about the competition" in html
+    assert '<a href="mailto:biuro@example.org">biuro@example.org</a>' in html
+    assert '<a href="tel:610001122">61 000 11 22</a>' in html
+
+
+@pytest.mark.django_db
+def test_call_page_without_eligibility_or_contact_has_no_empty_sections(client):
+    fixed_edition()
+
+    html = client.get("/edycje/2026/").content.decode()
+
+    assert "eligibility-heading" not in html and "contact-heading" not in html
+
+
+@pytest.mark.django_db
 def test_home_shows_newest_published_edition_and_lists_older(client):
     older = factories.EditionFactory(phase="results", year=2025)
     newer = factories.EditionFactory(phase="submissions", year=2026)

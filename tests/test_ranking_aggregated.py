@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jury import services
-from jury.models import ConflictOfInterest, CriterionScore, Scorecard
+from jury.models import Assignment, ConflictOfInterest, CriterionScore, Scorecard
+from jury.queries import counted_scorecards
 from jury.services import ranking as ranking_service
 from tests import factories as f
 
@@ -71,3 +72,67 @@ def test_ranking_for_reads_three_queries_at_any_size(entries):
         result = services.ranking_for(edition)
 
     assert (len(queries), sum(len(c.ranking.rows) for c in result.categories)) == (3, entries)
+
+
+def _unpacked(card):
+    """{criterion id: points or None} from the card's packed text as the database left it."""
+    text = Scorecard.objects.values_list("packed_points", flat=True).get(pk=card.pk)
+    values = [int(value) for value in text.split(",")] if text else []
+    return {cid: (None if points < 0 else points) for cid, points in zip(values[::2], values[1::2], strict=True)}
+
+
+def _stored(card):
+    return dict(CriterionScore.objects.filter(scorecard=card).values_list("criterion_id", "points"))
+
+
+def test_the_database_repacks_a_card_whichever_way_its_scores_are_written():
+    edition = f.EditionFactory(phase="deliberation")
+    first, second = (f.CriterionFactory(edition=edition, max_points=10, order=k) for k in range(2))
+    card = f.submitted_card(f.declared_juror(edition), f.jury_entry(edition, 1), {first: 4, second: 9})
+    assert _unpacked(card) == _stored(card) == {first.pk: 4, second.pk: 9}
+
+    CriterionScore.objects.filter(scorecard=card, criterion=first).update(points=7)  # a bulk UPDATE
+    assert _unpacked(card) == {first.pk: 7, second.pk: 9}
+    CriterionScore.objects.filter(scorecard=card, criterion=second).update(points=None)  # a point emptied
+    assert _unpacked(card) == {first.pk: 7, second.pk: None}
+    with connection.cursor() as cursor:  # a raw statement, past the ORM and the scoring service
+        cursor.execute("UPDATE jury_criterionscore SET points = 2 WHERE scorecard_id = %s", [card.pk])
+    assert _unpacked(card) == _stored(card) == {first.pk: 2, second.pk: 2}
+    CriterionScore.objects.filter(scorecard=card, criterion=second).delete()
+    assert _unpacked(card) == {first.pk: 2}
+    CriterionScore.objects.filter(scorecard=card).delete()
+    assert _unpacked(card) == {}
+    CriterionScore.objects.bulk_create([CriterionScore(scorecard=card, criterion=second, points=5)])
+    assert _unpacked(card) == _stored(card) == {second.pk: 5}
+
+
+def test_a_score_changed_past_the_service_changes_the_live_ranking_at_once():
+    """The ranking page must never show a ranking the scores no longer give: the packed copy is the database's."""
+    edition = _messy_edition()
+    before = services.ranking_for(edition).result()
+    counted = counted_scorecards(edition).values("pk")
+    score = CriterionScore.objects.filter(scorecard__in=counted, points__gt=0).order_by("-pk").first()  # complete
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE jury_criterionscore SET points = 0 WHERE id = %s", [score.pk])
+
+    after = services.ranking_for(edition)
+    assert after.result() != before
+    assert after.result() == ranking_service.compute(*ranking_service._inputs(edition)).result()
+
+
+def test_the_scoring_service_saving_the_card_after_its_scores_keeps_them_packed():
+    """The service saves the scores, then the card it read before them: that save must not write back the card's
+    old packed text (a ranking without the revision just submitted)."""
+    edition = f.EditionFactory(phase="scoring", min_justification_length=0)
+    criteria = [f.CriterionFactory(edition=edition, max_points=10, order=k) for k in range(3)]
+    juror, entry = f.declared_juror(edition), f.jury_entry(edition, 1)
+    Assignment.objects.create(member=juror, application=entry)
+    values = {c.pk: (k + 1, "Uzasadnienie oceny.") for k, c in enumerate(criteria)}
+    card = services.save_scorecard_draft(juror, entry, values, by=juror.user)
+    assert _unpacked(card) == {c.pk: k + 1 for k, c in enumerate(criteria)}
+
+    card = services.submit_scorecard(juror, entry, {**values, criteria[0].pk: (10, "Zmiana oceny.")}, by=juror.user)
+    assert _unpacked(card) == _stored(card) == {criteria[0].pk: 10, criteria[1].pk: 2, criteria[2].pk: 3}
+    card.save()  # a later full save of a stale object
+    card.save(update_fields=["packed_points", "overall_comment"])
+    assert _unpacked(card) == {criteria[0].pk: 10, criteria[1].pk: 2, criteria[2].pk: 3}

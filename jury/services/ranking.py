@@ -1,7 +1,7 @@
 """The ranking of an edition, fed from SQL, and its frozen snapshots.
 
-`ranking_for(edition)` reads the inputs with three queries (criteria, entries, and ONE query in which the database
-aggregates every counted criterion score to a row per scorecard) into plain rows, and hands them to the pure
+`ranking_for(edition)` reads the inputs with three queries (criteria, entries, and ONE query of a row per counted
+scorecard with its scores packed by the database, Scorecard.packed_points) into plain arrays, and hands them to the pure
 jury.ranking. The same pure path computes a snapshot's result again (`recompute`), so a frozen ranking can be checked
 at any later time.
 
@@ -29,7 +29,7 @@ from contest.models import AuditEvent
 
 from .. import ranking
 from ..models import CriterionScore, RankingSnapshot
-from ..queries import accepted_entries, counted_card_points, counted_scorecards
+from ..queries import accepted_entries, counted_card_packs, counted_scorecards
 from .errors import JuryError
 
 
@@ -179,37 +179,63 @@ def _inputs(edition):
 
 
 def ranking_for(edition):
-    """The edition's ranking from its counted scorecards, with the edition's settings: three queries, the scores
-    aggregated by the database to one row per scorecard (jury.queries.counted_card_points). Same result as
-    compute(*_inputs(edition)); its `scores` is None (freezing reads them one per criterion score)."""
+    """The edition's ranking from its counted scorecards, with the edition's settings: three queries, the scores read
+    from one packed text per scorecard (jury.queries.counted_card_packs). Same result as compute(*_inputs(edition));
+    its `scores` is None (freezing reads them one per criterion score)."""
     settings, code_of = _edition_settings(edition)
     ids = [cid for cid, *_rest in settings["criteria"]]
-    rows = counted_card_points(edition, ids)
-    # Columns: application id, juror number, scores given, points per criterion; a missing point becomes NaN.
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), 3 + len(ids))
-    table = table[table[:, 2] > 0]  # a card without any score is no card at all (as in the score rows of _inputs)
-    points = table[:, 3:]
-    complete = (table[:, 2] == len(ids)) & ~np.isnan(points).any(axis=1)  # else a criterion added later, or empty
-    kept = np.flatnonzero(complete)
+    rows = counted_card_packs(edition)
+    applications, jurors, given, points = _card_table(rows, ids)
+    table_rows = np.flatnonzero(given > 0)  # a card without any score is no card at all (as in _inputs' score rows)
+    complete = (given == len(ids)) & ~np.isnan(points).any(axis=1)  # else a criterion added later, or empty
+    kept = np.flatnonzero(complete & (given > 0))
     cards = ranking.CardMatrix(
-        tuple(code_of[application] for application in table[kept, 0].astype(np.int64).tolist()),
-        table[kept, 1].astype(np.int64),
+        tuple(code_of[application] for application in applications[kept].tolist()),
+        jurors[kept],
         points[kept].astype(np.int64),
         tuple(ids),
     )
-    result = _rank_edition(settings, cards, len(table) - len(kept), None)
-    return dataclasses.replace(result, live_cards=lambda: _cards_from_points(rows, ids, code_of))
+    result = _rank_edition(settings, cards, len(table_rows) - len(kept), None)
+    return dataclasses.replace(
+        result, live_cards=lambda: _live_cards(applications, jurors, given, points, ids, code_of)
+    )
 
 
-def _cards_from_points(rows, ids, code_of):
-    """The counted_card_points rows as _cards() reads score rows: cards without any score are no cards."""
-    return {
-        (code_of[application], juror): {
-            cid: points for cid, points in zip(ids, values, strict=True) if points is not None
+def _card_table(rows, ids):
+    """The packed rows of counted_card_packs as arrays: application ids, juror numbers, the number of scores of each
+    card, and a card × criterion matrix of points in the order of `ids` (NaN where the card has no points on that
+    criterion). Every card's text is parsed at once, by numpy, not card by card."""
+    count = len(rows)
+    applications = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
+    jurors = np.fromiter((row[1] for row in rows), dtype=np.int64, count=count)
+    texts = [row[2] for row in rows]
+    # Each card's text holds (commas + 1) / 2 pairs; an empty text none.
+    given = np.fromiter(((text.count(",") + 1) // 2 if text else 0 for text in texts), dtype=np.int64, count=count)
+    points = np.full((count, len(ids)), np.nan)
+    if not given.any():
+        return applications, jurors, given, points
+    # numpy's text parser reads the joined texts in C (the triggers write only integers and commas).
+    pairs = np.fromstring(",".join(text for text in texts if text), dtype=np.int64, sep=",").reshape(-1, 2)
+    card = np.repeat(np.arange(count), given)
+    column_of = np.full(int(max(pairs[:, 0].max(), max(ids, default=0))) + 1, -1, dtype=np.int64)
+    column_of[ids] = np.arange(len(ids))
+    columns = column_of[pairs[:, 0]]
+    values = pairs[:, 1].astype(np.float64)
+    values[pairs[:, 1] < 0] = np.nan
+    ours = columns >= 0  # a score on a criterion that is not the edition's (none should be) is ignored
+    points[card[ours], columns[ours]] = values[ours]
+    return applications, jurors, given, points
+
+
+def _live_cards(applications, jurors, given, points, ids, code_of):
+    """The counted cards as _cards() reads score rows, {(code, juror): {criterion id: points}}: cards without any
+    score are no cards."""
+    cards = {}
+    for position in np.flatnonzero(given > 0).tolist():
+        cards[(code_of[int(applications[position])], int(jurors[position]))] = {
+            cid: int(value) for cid, value in zip(ids, points[position].tolist(), strict=True) if value == value
         }
-        for application, juror, given, *values in rows
-        if given
-    }
+    return cards
 
 
 def _decimal(value, places=2):

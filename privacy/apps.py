@@ -1,0 +1,9 @@
+"""App config for the data subject's rights (RODO): access and portability, erasure requests."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Personal data")

@@ -1,0 +1,304 @@
+"""The verbs of a person's data rights: ask for a download and build it, ask for erasure, decide on it, and the one
+function that anonymises an account (the retention app calls it too). Each writes in one transaction, records an
+audit event holding ids and counts only (never the erased data), and sends e-mail after the commit."""
+
+import json
+import tempfile
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contest.audit import record
+from contest.errors import ServiceError
+from contest.validators import validate_no_contact_details
+
+from . import collect
+from .models import DataExport, ErasureRequest
+from .plan import applications_of, contact_clearable, plan_for
+
+MAX_REASON = 2000
+ANONYMISED_DOMAIN = "anonymised.invalid"
+EXPORTS_PER_DAY = 5
+
+
+def export_days():
+    return int(getattr(settings, "PRIVACY_EXPORT_DAYS", 7))
+
+
+class PrivacyError(ServiceError):
+    """A refused request about personal data; the message says why."""
+
+
+# --- access and portability -------------------------------------------------------------------------------------
+
+
+def request_export(user):
+    """Queue a download of everything we hold about `user`. While one is being prepared, asking again returns it."""
+    from .tasks import build_export
+
+    if not user.is_active:
+        raise PrivacyError(_("This account is closed."))
+    pending = DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).first()
+    if pending:
+        return pending
+    # Each download reads every file of the person's applications: a few a day is what anyone needs.
+    today = DataExport.objects.filter(user=user, requested_at__gt=timezone.now() - timedelta(days=1)).count()
+    if today >= EXPORTS_PER_DAY:
+        raise PrivacyError(
+            _("You have asked for %(n)d downloads in the last 24 hours. Use the links you have or ask again tomorrow.")
+            % {"n": EXPORTS_PER_DAY}
+        )
+    try:
+        with transaction.atomic():
+            export = DataExport.objects.create(user=user)
+            record("privacy.export_requested", actor=user, target=export)
+            transaction.on_commit(lambda: build_export.enqueue(export.pk))
+    except IntegrityError:
+        # Another tab asked at the same moment: its export is the one.
+        return DataExport.objects.get(user=user, status=DataExport.Status.PENDING)
+    return export
+
+
+def export_path(export):
+    return f"privacy/exports/{export.user_id}/{export.public_id.hex}.zip"
+
+
+def write_export(export):
+    """Build the ZIP (data.json and the person's files) into private storage and mark the export ready. Returns it."""
+    user = export.user
+    data, files = collect.personal_data(user)
+    with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buffer:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+            for path, stored in files:
+                try:
+                    with stored.storage.open(stored.name, "rb") as source, archive.open(path, "w") as target:
+                        for chunk in iter(lambda: source.read(1024 * 1024), b""):  # noqa: B023
+                            target.write(chunk)
+                except OSError:
+                    archive.writestr(f"{path}.missing.txt", "The stored file could not be read.")
+        size = buffer.tell()
+        buffer.seek(0)
+        name = default_storage.save(export_path(export), File(buffer, name="export.zip"))
+    now = timezone.now()
+    with transaction.atomic():
+        DataExport.objects.filter(pk=export.pk).update(
+            status=DataExport.Status.READY,
+            file=name,
+            size=size,
+            ready_at=now,
+            expires_at=now + timedelta(days=export_days()),
+        )
+        export.refresh_from_db()
+        record("privacy.export_ready", target=export, size=size, files=len(files))
+    return export
+
+
+def expire_export(export):
+    """Delete the file of an export whose link has expired (or of an anonymised account) and mark it expired."""
+    if export.file:
+        try:
+            export.file.storage.delete(export.file.name)
+        except OSError:
+            pass
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file="")
+    export.status, export.file = DataExport.Status.EXPIRED, ""
+
+
+def delete_expired_exports(now=None):
+    """The cleanup (a daily command): every export past its date loses its file. Returns how many."""
+    now = now or timezone.now()
+    due = DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=now)
+    count = 0
+    for export in due:
+        expire_export(export)
+        count += 1
+    if count:
+        record("privacy.exports_expired", count=count)
+    return count
+
+
+# --- erasure ------------------------------------------------------------------------------------------------------
+
+
+def request_erasure(user):
+    """Record the person's request; the organisers decide. Twice (two tabs) gives one request and a clear refusal."""
+    if not user.is_active:
+        raise PrivacyError(_("This account is closed."))
+    if ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).exists():
+        raise PrivacyError(_("Your request for erasure is already waiting for the organisers' decision."))
+    try:
+        with transaction.atomic():
+            erasure = ErasureRequest.objects.create(user=user)
+            record("privacy.erasure_requested", actor=user, target=erasure)
+    except IntegrityError as error:
+        raise PrivacyError(_("Your request for erasure is already waiting for the organisers' decision.")) from error
+    transaction.on_commit(lambda: _notify_organisers(erasure.pk))
+    return erasure
+
+
+def _notify_organisers(erasure_id):
+    from .tasks import send_erasure_received
+
+    send_erasure_received.enqueue(erasure_id)
+
+
+def _locked_pending(erasure):
+    stored = ErasureRequest.objects.select_for_update().select_related("user").get(pk=erasure.pk)
+    if stored.status != ErasureRequest.Status.PENDING:
+        raise PrivacyError(_("This request has already been decided."))
+    return stored
+
+
+def validate_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise PrivacyError({"reason": [_("Give the reason: the person is told it.")]})
+    if len(reason) > MAX_REASON:
+        raise PrivacyError({"reason": [_("Keep the reason under %(n)d characters.") % {"n": MAX_REASON}]})
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_no_contact_details(reason)
+    except ValidationError as error:
+        raise PrivacyError({"reason": error.messages}) from error
+    return reason
+
+
+def approve_erasure(erasure, *, by):
+    """Anonymise the account now. Refused while the plan names something that stops it (privacy.plan)."""
+    with transaction.atomic():
+        stored = _locked_pending(erasure)
+        if stored.user_id == by.pk:
+            raise PrivacyError(_("Another organiser decides on your own request."))
+        plan = plan_for(stored.user)
+        if not plan.can_approve:
+            raise PrivacyError([_("The account cannot be erased yet:")] + [f"{item.what}." for item in plan.blockers])
+        address = stored.user.email
+        anonymise_account(stored.user, by=by, erasure=stored)
+        stored.status, stored.decided_at, stored.decided_by = ErasureRequest.Status.APPROVED, timezone.now(), by
+        stored.save(update_fields=["status", "decided_at", "decided_by"])
+        record("privacy.erasure_approved", actor=by, target=stored, from_state="pending", to_state="approved")
+        transaction.on_commit(lambda: _tell_outcome(stored.pk, address))
+    erasure.refresh_from_db()
+    return erasure
+
+
+def refuse_erasure(erasure, *, by, reason):
+    reason = validate_reason(reason)
+    with transaction.atomic():
+        stored = _locked_pending(erasure)
+        if stored.user_id == by.pk:
+            raise PrivacyError(_("Another organiser decides on your own request."))
+        stored.status, stored.decided_at, stored.decided_by = ErasureRequest.Status.REFUSED, timezone.now(), by
+        stored.refusal_reason = reason
+        stored.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
+        record(
+            "privacy.erasure_refused", actor=by, target=stored, from_state="pending", to_state="refused", reason=reason
+        )
+        address = stored.user.email
+        transaction.on_commit(lambda: _tell_outcome(stored.pk, address))
+    erasure.refresh_from_db()
+    return erasure
+
+
+def _tell_outcome(erasure_id, address):
+    """Straight from the process, not through a task: a task stores its arguments, and this one is the address
+    that was just erased."""
+    from contest import emails
+
+    erasure = ErasureRequest.objects.get(pk=erasure_id)
+    emails.message("privacy/email/erasure_outcome", {"erasure": erasure}, [address]).send()
+
+
+def anonymised_email(user):
+    return f"anonymised-{user.pk}@{ANONYMISED_DOMAIN}"
+
+
+def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_request"):
+    """Anonymise one account in place: the row and its id stay (applications, scorecards, the audit trail and the
+    frozen rankings refer to it), everything that tells who the person is goes.
+
+    Removed or replaced: e-mail, name, phone, password (unusable), roles, allauth e-mail addresses, second factors,
+    social accounts, sessions, juror affiliations, data downloads, the address in invitations and reminder lists,
+    and the contact details of the person's applications that the record does not have to keep (privacy.plan).
+    Kept: scorecards and declarations (as the juror's number), consents, audit events. One audit event with counts.
+    `reason_code` says why ("erasure_request", or the retention app's own), never who.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.apps import apps
+
+    from applications.models import Application, CoEditorInvitation, Status
+    from jury.models import Affiliation, Invitation, ReminderLog
+
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        old_email = user.email.lower()
+        counts = {}
+        applications = list(applications_of(user))
+        cleared = [a.pk for a in applications if a.owner_id == user.pk and contact_clearable(a)]
+        counts["applications_cleared"] = Application.objects.filter(pk__in=cleared).update(
+            contact_name="", contact_position="", contact_email="", contact_phone=""
+        )
+        # Drafts (never part of the record) lose the person's address wherever it was typed as the contact.
+        counts["drafts_cleared"] = (
+            Application.objects.filter(status=Status.DRAFT, contact_email__iexact=old_email)
+            .exclude(pk__in=cleared)
+            .update(contact_name="", contact_position="", contact_email="", contact_phone="")
+        )
+        placeholder = anonymised_email(user)
+        counts["invitations"] = CoEditorInvitation.objects.filter(
+            Q(accepted_by=user) | Q(email__iexact=old_email)
+        ).update(email=placeholder) + Invitation.objects.filter(
+            Q(accepted_by=user) | Q(email__iexact=old_email)
+        ).update(email=placeholder)
+        for log in ReminderLog.objects.filter(recipients__icontains=old_email):
+            log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
+            log.save(update_fields=["recipients"])
+        counts["affiliations"] = Affiliation.objects.filter(user=user).delete()[0]
+        counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]
+        counts["second_factors"] = Authenticator.objects.filter(user=user).delete()[0]
+        if apps.is_installed("allauth.socialaccount"):
+            from allauth.socialaccount.models import SocialAccount
+
+            counts["social_accounts"] = SocialAccount.objects.filter(user=user).delete()[0]
+        counts["sessions"] = _delete_sessions(user)
+        for export in DataExport.objects.filter(user=user):
+            expire_export(export)
+        user.email = placeholder
+        user.full_name = ""
+        user.phone = ""
+        user.set_unusable_password()
+        user.is_active = user.is_staff = user.is_superuser = user.is_organiser = False
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        record(
+            "privacy.account_anonymised",
+            actor=by,
+            target=user,
+            erasure_request=erasure.pk if erasure else None,
+            why=reason_code,
+            **counts,
+        )
+    return user
+
+
+def _delete_sessions(user):
+    """Database sessions of the account (the session engine stores the user's id inside the encoded data)."""
+    ids = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    return Session.objects.filter(pk__in=ids).delete()[0]
