@@ -15,6 +15,7 @@ BAR_WIDTH = 120
 BAR_HEIGHT = 12
 # Enough columns to read a month of submissions day by day; longer calls are shown by week.
 MAX_COLUMNS = 62
+MIN_SLOTS = 14
 
 _WIDTH = 480
 _HEIGHT = 180
@@ -80,7 +81,8 @@ def submissions_chart(per_day, until=None):
     rows = []
     total = sum(n for _d, n in columns)
     peak = max([n for _d, n in columns] or [0]) or 1
-    step = plot_w / max(len(columns), 1)
+    # A column is at most a fortnight's share of the width: two days of a new call do not fill the chart.
+    step = plot_w / max(len(columns), MIN_SLOTS)
     running = 0
     points = []
     for k, (day, n) in enumerate(columns):
@@ -103,10 +105,11 @@ def submissions_chart(per_day, until=None):
         f'<text x="{_LEFT - 4}" y="{base}" text-anchor="end" font-size="11" fill="{_INK}">0</text>'
     )
     if columns:
+        body.append(f'<text x="{_LEFT}" y="{base + 16}" font-size="11" fill="{_INK}">{_e(rows[0][0])}</text>')
+    if len(columns) * step > 150:  # room for the last date beside the first
         body.append(
-            f'<text x="{_LEFT}" y="{base + 16}" font-size="11" fill="{_INK}">{_e(rows[0][0])}</text>'
-            f'<text x="{_WIDTH - _RIGHT}" y="{base + 16}" text-anchor="end" font-size="11" fill="{_INK}">'
-            f"{_e(rows[-1][0])}</text>"
+            f'<text x="{_LEFT + len(columns) * step:.1f}" y="{base + 16}" text-anchor="end" font-size="11" '
+            f'fill="{_INK}">{_e(rows[-1][0])}</text>'
         )
     label = _e(title)
     svg = mark_safe(
