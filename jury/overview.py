@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from applications.models import Application, Status
+from applications.organiser_queries import STATUS_ORDER
 from contest import phases
 
 from .models import Assignment, Scorecard
@@ -17,19 +18,6 @@ from .queries import active_conflict_exists, active_conflicts
 
 WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
-# The order statuses are shown in: an entry's way through the competition.
-STATUS_ORDER = [
-    Status.DRAFT,
-    Status.SUBMITTED,
-    Status.CORRECTIONS_REQUESTED,
-    Status.ACCEPTED,
-    Status.REJECTED,
-    Status.WITHDRAWN,
-    Status.IN_JURY_REVIEW,
-    Status.LAUREATE,
-    Status.DISTINCTION,
-    Status.NOT_AWARDED,
-]
 # Statuses an organiser has decided on formally (accepted or rejected, and everything after an acceptance).
 FORMALLY_DECIDED = frozenset({Status.REJECTED}) | Status.ACCEPTED_FOR_JURY
 
