@@ -52,12 +52,19 @@ def application_detail(queryset=None):
     )
 
 
+# The organisers' status filter's value for every application, drafts included.
+ANY_STATUS = "any"
+
+
 def organiser_list(edition, *, category=None, status=None, voivodeship=None, search=""):
-    """Applications of an edition that left the draft stage, filtered; the leader's unit is prefetched."""
-    queryset = Application.objects.filter(edition=edition).exclude(status=Status.DRAFT)
+    """Applications of an edition, filtered; the leader's unit is prefetched. Without a status, drafts are left out
+    (the list is the formal review's work); status="draft" shows only them, status="any" everything."""
+    queryset = Application.objects.filter(edition=edition)
     if category:
         queryset = queryset.filter(category_id=category)
-    if status:
+    if not status:
+        queryset = queryset.exclude(status=Status.DRAFT)
+    elif status != ANY_STATUS:
         queryset = queryset.filter(status=status)
     if voivodeship:
         queryset = queryset.filter(partners__is_leader=True, partners__territorial_unit__woj=voivodeship)

@@ -287,6 +287,12 @@ ROWS = {
         ORGANISERS_ONLY,
         ORGANISERS_ONLY,
     ),
+    "applications:organiser_bulk": Row(
+        lambda w: reverse("applications:organiser_bulk", args=[w.edition.year]),
+        MANAGE_POST_ONLY,
+        ORGANISERS_ONLY,
+        lambda w: {"action": "csv", "ids": [w.application.pk]},
+    ),
     # The jury: jurors' pages.
     "jury:home": Row(lambda w: reverse("jury:home"), staff(jurors=OK, organisers=OK), staff(jurors=OK, organisers=OK)),
     "jury:invitation": Row(
@@ -310,6 +316,9 @@ ROWS = {
     "jury:declare_conflict": Row(entry_url("declare_conflict"), ASSIGNED_ENTRY, ASSIGNED_ENTRY),
     # The jury: organisers' pages.
     "jury:board": Row(jury_url("board"), MANAGE, MANAGE),
+    # The organiser's home: read-only pages (a POST is refused with 405 to organisers, like a GET-only page).
+    "organiser:index": Row(lambda w: reverse("organiser:index"), MANAGE, MANAGE_POST_ONLY),
+    "organiser:home": Row(lambda w: reverse("organiser:home", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY),
     "jury:send_reminders": Row(jury_url("send_reminders"), MANAGE_POST_ONLY, MANAGE),
     "jury:members": Row(jury_url("members"), MANAGE, MANAGE),
     "jury:member_update": Row(
