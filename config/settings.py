@@ -251,8 +251,18 @@ TASKS = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from the shared cache (every process sees each write) and written through to the database,
+    # so a restart of Redis logs nobody out. Never with a per-process cache: a logout in one process would not
+    # reach the copy another process keeps.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the stored redactions of a large edition (jury.redaction_store) beside everything else.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Content-Security-Policy: everything is served from our own origin, no inline code.
 SECURE_CSP = {

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import infotext
+from . import infotext, setup_cache
 from .ical import edition_calendar as edition_calendar_bytes
 from .models import InfoPage
-from .queries import current_edition, edition_with_setup, past_editions, published_editions
+from .queries import edition_with_setup, home_editions, published_editions
 from .sitemaps import sitemaps_at
 
 
@@ -25,11 +25,20 @@ def _visible_edition_or_404(year):
 
 
 def home(request):
-    edition = current_edition()
+    now = timezone.now()
+    edition, past = home_editions(now)
+    # The rendered call is cached too, for this set-up, language, edition and phase (the only moment it shows).
+    phase = edition.phase(now) if edition is not None else ""
+    fragment = setup_cache.key("home", get_language(), edition.pk if edition else 0, phase)
     return render(
         request,
         "contest/home.html",
-        {"edition": edition, "past_editions": past_editions(edition)},
+        {
+            "edition": edition,
+            "past_editions": past,
+            "fragment_key": fragment,
+            "fragment_timeout": setup_cache.timeout(),
+        },
     )
 
 
