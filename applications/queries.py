@@ -80,3 +80,29 @@ def organiser_list(edition, *, category=None, status=None, voivodeship=None, sea
         .order_by("sequence", "pk")
     )
 
+
+
+# The organisers' list shows a few short columns: rows are plain values, not 100 applications with their long texts.
+ORGANISER_ROW_COLUMNS = ("pk", "code", "title", "status", "submitted_at", "category__name")
+
+
+def organiser_rows(applications):
+    """The organiser_list() queryset as rows of ORGANISER_ROW_COLUMNS (dicts), in its order."""
+    return applications.prefetch_related(None).select_related(None).values(*ORGANISER_ROW_COLUMNS)
+
+
+def with_leaders(rows):
+    """The rows with each application's status label and leader's name ("" without a leader), in one query."""
+    rows = list(rows)
+    leaders = {
+        partner.application_id: partner.display_name
+        for partner in Partner.objects.filter(application_id__in=[row["pk"] for row in rows], is_leader=True)
+        .select_related("territorial_unit")
+        .order_by("order", "pk")
+        .reverse()  # the first leader wins below, as Application.leader picks it
+    }
+    labels = {value: str(label) for value, label in Status.choices}
+    return [
+        {**row, "leader": leaders.get(row["pk"], ""), "status_label": labels.get(row["status"], row["status"])}
+        for row in rows
+    ]
