@@ -7,6 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,17 +30,11 @@ def home(request):
     edition, past = home_editions(now)
     # The rendered call is cached too, for this set-up, language, edition and phase (the only moment it shows).
     phase = edition.phase(now) if edition is not None else ""
-    fragment = setup_cache.key("home", get_language(), edition.pk if edition else 0, phase)
-    return render(
-        request,
-        "contest/home.html",
-        {
-            "edition": edition,
-            "past_editions": past,
-            "fragment_key": fragment,
-            "fragment_timeout": setup_cache.timeout(),
-        },
+    call = setup_cache.get_or_build(
+        ("home-call", get_language(), edition.pk if edition else 0, phase),
+        lambda: render_to_string("contest/_home_call.html", {"edition": edition}, request=request),
     )
+    return render(request, "contest/home.html", {"edition": edition, "past_editions": past, "call": call})
 
 
 def edition_detail(request, year):
