@@ -77,10 +77,12 @@ def organiser_list(edition, *, category=None, status=None, voivodeship=None, sea
             | Q(partners__name__icontains=search)
             | Q(partners__territorial_unit__name__icontains=search)
         )
+    if voivodeship or search:
+        # Only these filters join the partners (several rows per application); DISTINCT over every column, long
+        # texts included, is what made the plain list slow.
+        queryset = queryset.distinct()
     return (
-        queryset.distinct()
-        .select_related("category", "owner")
+        queryset.select_related("category", "owner")
         .prefetch_related(PARTNERS_WITH_UNITS)
         .order_by("sequence", "pk")
     )
-

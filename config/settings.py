@@ -275,7 +275,13 @@ if REDIS_URL:
     # and a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the stored redactions of a large edition (jury.redaction_store) beside everything else.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Content-Security-Policy: everything is served from our own origin, no inline code.
 SECURE_CSP = {

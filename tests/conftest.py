@@ -161,13 +161,19 @@ def _empty_cache():
     """Rate limits and used TOTP codes live in the cache: each test starts with none."""
     from django.core.cache import cache
 
+    from contest.setup_cache import forget_local as forget_setup
+    from jury.redaction_store import forget_local as forget_redacted
     from results.cache import forget_local
 
     cache.clear()
     forget_local()
+    forget_redacted()
+    forget_setup()
     yield
     cache.clear()
     forget_local()
+    forget_redacted()
+    forget_setup()
 
 
 @pytest.fixture(scope="module")

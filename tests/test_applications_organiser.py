@@ -258,3 +258,14 @@ def test_organiser_list_pages_keep_the_total_and_the_filters(org, edition_in_sub
 
     assert (first.count('name="ids"'), second.count('name="ids"'), "5 applications" in first) == (3, 2, True)
     assert f"?status={Status.SUBMITTED}&amp;page=2" in first
+
+
+def test_list_row_shows_the_leader_category_and_status(org, edition_in_submissions):
+    make_submitted(edition_in_submissions, 1, leader_code="1261011")  # Kraków
+    application = Application.objects.get(edition=edition_in_submissions)
+    leader = application.leader.display_name
+
+    page = org.get(reverse("applications:organiser_list", args=[edition_in_submissions.year])).content.decode()
+    row = page[page.index(application.code) :].split("</tr>")[0]
+
+    assert (leader in row, application.category.name in row, str(Status.SUBMITTED.label) in row) == (True, True, True)
