@@ -4,6 +4,7 @@ audit event holding ids and counts only (never the erased data), and sends e-mai
 
 import json
 import tempfile
+import uuid
 import zipfile
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.adapters import RESERVED_DOMAIN
 from contest.audit import record
 from contest.errors import ServiceError
 from contest.validators import validate_no_contact_details
@@ -26,7 +28,7 @@ from .models import DataExport, ErasureRequest
 from .plan import applications_of, contact_clearable, plan_for
 
 MAX_REASON = 2000
-ANONYMISED_DOMAIN = "anonymised.invalid"
+ANONYMISED_DOMAIN = RESERVED_DOMAIN
 EXPORTS_PER_DAY = 5
 
 
@@ -73,7 +75,8 @@ def export_path(export):
 
 
 def write_export(export):
-    """Build the ZIP (data.json and the person's files) into private storage and mark the export ready. Returns it."""
+    """Build the ZIP (data.json and the person's files) into private storage and mark the export ready. Returns it,
+    or None when it stopped being pending meanwhile (the account was erased): nothing is then kept."""
     user = export.user
     data, files = collect.personal_data(user)
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buffer:
@@ -91,15 +94,22 @@ def write_export(export):
         name = default_storage.save(export_path(export), File(buffer, name="export.zip"))
     now = timezone.now()
     with transaction.atomic():
-        DataExport.objects.filter(pk=export.pk).update(
+        # Only a still pending export becomes ready: the account may have been erased (its exports expired) while
+        # the file was being built, and then the file goes and no link is mailed. The UPDATE waits for an erasure
+        # in progress to commit, then finds the row no longer pending.
+        ready = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
             status=DataExport.Status.READY,
             file=name,
             size=size,
             ready_at=now,
             expires_at=now + timedelta(days=export_days()),
         )
-        export.refresh_from_db()
-        record("privacy.export_ready", target=export, size=size, files=len(files))
+        if ready:
+            export.refresh_from_db()
+            record("privacy.export_ready", target=export, size=size, files=len(files))
+    if not ready:
+        default_storage.delete(name)
+        return None
     return export
 
 
@@ -224,6 +234,14 @@ def anonymised_email(user):
     return f"anonymised-{user.pk}@{ANONYMISED_DOMAIN}"
 
 
+def _free_label(user):
+    """The account's anonymous label; if an account made before sign-up refused that domain (or an administrator's)
+    already holds it, the label with a random suffix: nothing may stop an erasure."""
+    label = anonymised_email(user)
+    taken = get_user_model().objects.filter(email__iexact=label).exclude(pk=user.pk).exists()
+    return f"anonymised-{user.pk}-{uuid.uuid4().hex[:12]}@{ANONYMISED_DOMAIN}" if taken else label
+
+
 def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_request"):
     """Anonymise one account in place: the row and its id stay (applications, scorecards, the audit trail and the
     frozen rankings refer to it), everything that tells who the person is goes.
@@ -256,7 +274,7 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
             .exclude(pk__in=cleared)
             .update(contact_name="", contact_position="", contact_email="", contact_phone="")
         )
-        placeholder = anonymised_email(user)
+        placeholder = _free_label(user)
         counts["invitations"] = CoEditorInvitation.objects.filter(
             Q(accepted_by=user) | Q(email__iexact=old_email)
         ).update(email=placeholder) + Invitation.objects.filter(

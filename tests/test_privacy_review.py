@@ -1,0 +1,149 @@
+"""A hostile review of the data rights (issue 13): what an attacker, a careless user and a newcomer could do with
+downloads, erasure requests and anonymised accounts, each found hole shown failing first."""
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Status
+from privacy import services
+from privacy.models import DataExport, ErasureRequest
+from tests import factories as f
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def no_mfa(settings):
+    settings.REQUIRE_MFA_FOR_STAFF = False
+
+
+@pytest.fixture
+def organiser_client(no_mfa):
+    organiser = f.UserFactory(email="organiser@example.com", is_organiser=True, is_staff=True)
+    return organiser, _client(organiser)
+
+
+def _request_erasure(person):
+    response = _client(person).post(reverse("privacy:request_erasure"), {"confirm": "on"})
+    assert response.status_code == 302, response
+    return ErasureRequest.objects.get(user=person, status="pending")
+
+
+def _approve(client, erasure):
+    return client.post(
+        reverse("privacy:erasure_detail", args=[erasure.pk]), {"decision": "approve", "approve-confirm": "on"}
+    )
+
+
+# --- the anonymous label cannot be taken in advance ---------------------------------------------------------------
+
+
+def test_nobody_can_sign_up_with_the_address_an_erasure_will_give_an_account(organiser_client):
+    organiser, client = organiser_client
+    victim = f.UserFactory(email="victim@example.com")
+    placeholder = services.anonymised_email(victim)
+
+    response = Client().post(
+        reverse("account_signup"),
+        {"email": placeholder.upper(), "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+
+    assert response.status_code == 200  # the form again, with its error
+    assert not User.objects.filter(email__iexact=placeholder).exists()
+    erasure = _request_erasure(victim)
+    assert _approve(client, erasure).status_code == 302
+    victim.refresh_from_db()
+    assert (victim.email, victim.is_active) == (placeholder, False)
+
+
+def test_an_erasure_still_succeeds_when_an_old_account_already_holds_the_label(organiser_client):
+    """Accounts made before the sign-up refused the label (or by an administrator) must not block anyone's erasure."""
+    organiser, client = organiser_client
+    victim = f.UserFactory(email="victim@example.com")
+    squatter = f.UserFactory(email=services.anonymised_email(victim))
+    erasure = _request_erasure(victim)
+
+    response = _approve(client, erasure)
+
+    assert response.status_code == 302
+    victim.refresh_from_db()
+    assert victim.is_active is False and victim.email != "victim@example.com"
+    assert victim.email.endswith("@" + services.ANONYMISED_DOMAIN)
+    squatter.refresh_from_db()
+    assert squatter.email == services.anonymised_email(victim)
+
+
+def test_adding_the_anonymous_label_as_a_new_address_is_refused(no_mfa):
+    person = f.UserFactory(email="person@example.com")
+    client = _client(person)
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "anonymised-999@anonymised.invalid"})
+
+    assert response.status_code == 200
+    assert not person.emailaddress_set.filter(email__iexact="anonymised-999@anonymised.invalid").exists()
+
+
+# --- a download being built while the account is erased ----------------------------------------------------------
+
+
+def test_a_download_finished_after_the_erasure_is_thrown_away_and_mailed_to_nobody(django_capture_on_commit_callbacks):
+    person = f.UserFactory(email="leaving@example.com", full_name="Ewa Odchodząca")
+    f.complete_application(owner=person)
+    export = DataExport.objects.create(user=person)
+    stale = DataExport.objects.select_related("user").get(pk=export.pk)  # what the task loaded before the erasure
+    services.anonymise_account(person)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.write_export(stale)
+
+    export.refresh_from_db()
+    assert (result, export.status, export.file.name) == (None, DataExport.Status.EXPIRED, "")
+    assert not default_storage.exists(services.export_path(export))
+    assert mail.outbox == []
+
+
+def test_the_task_mails_the_link_to_the_current_address():
+    person = f.UserFactory(email="old@example.com")
+    export = DataExport.objects.create(user=person)
+    User.objects.filter(pk=person.pk).update(email="new@example.com")  # verified between the request and the build
+    mail.outbox.clear()
+    from privacy.tasks import build_export
+
+    build_export.call(export.pk)
+
+    [message] = mail.outbox
+    assert message.to == ["new@example.com"]
+
+
+# --- pages after an erasure ---------------------------------------------------------------------------------------
+
+
+def test_organiser_pages_show_an_anonymised_coordinator_without_crashing(organiser_client):
+    organiser, client = organiser_client
+    edition = f.EditionFactory(phase="results")
+    person = f.UserFactory(email="coordinator@example.com", full_name="Jan Koordynator")
+    application = f.jury_entry(edition, 1, owner=person, status=Status.NOT_AWARDED, submitted_at=timezone.now())
+    co_editor = f.UserFactory(email="co@example.com")
+    application.editors.add(co_editor)
+    services.anonymise_account(person)
+
+    listing = client.get(reverse("applications:organiser_list", args=[edition.year]))
+    detail = client.get(reverse("applications:detail", args=[application.pk]))
+    erasures = client.get(reverse("privacy:erasure_list"))
+
+    assert (listing.status_code, detail.status_code, erasures.status_code) == (200, 200, 200)
+    assert "Jan Koordynator" not in listing.content.decode() + detail.content.decode()
+    assert "coordinator@example.com" not in listing.content.decode() + detail.content.decode()
+    assert _client(co_editor).get(reverse("applications:detail", args=[application.pk])).status_code == 200
