@@ -7,7 +7,7 @@ import decimal
 
 from applications.files import clean_filename, download_name
 
-from .plan import applications_of
+from .plan import applications_of, news_subscriptions
 
 FORMAT_VERSION = 1
 
@@ -237,6 +237,23 @@ def _requests(user):
     }
 
 
+def _news(user):
+    return [
+        {
+            "email": s.email,
+            "state": s.state,
+            "language": s.language,
+            "created_at": plain(s.created_at),
+            "confirmed_at": plain(s.confirmed_at),
+            "unsubscribed_at": plain(s.unsubscribed_at),
+            "consents": [
+                _fields(c, ["text_version", "text", "language", "given_at"]) for c in s.consents.order_by("given_at")
+            ],
+        }
+        for s in news_subscriptions(user).order_by("created_at", "id")
+    ]
+
+
 def personal_data(user):
     """(data, files): the JSON document and the (path in the ZIP, stored file) pairs to put beside it."""
     from contest.models import AuditEvent
@@ -253,6 +270,7 @@ def personal_data(user):
         "jury_memberships": memberships,
         "affiliations": affiliations,
         **_requests(user),
+        "news_subscriptions": _news(user),
         # What the person did, by kind and time; the details stay with the records they concern.
         "activity": [
             {"action": action, "at": plain(at)}

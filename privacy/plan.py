@@ -40,6 +40,13 @@ def applications_of(user):
     )
 
 
+def news_subscriptions(user):
+    """Subscriptions to announcements at the account's address (news keeps addresses, not accounts)."""
+    from news.models import Subscription
+
+    return Subscription.objects.filter(email__iexact=user.email)
+
+
 def _label(application):
     return application.code or _("draft no. %(id)s") % {"id": application.pk}
 
@@ -80,11 +87,14 @@ def plan_for(user, at=None):
             )
         )
     plan.erased.append(Item(_("Requested data downloads and the e-mail address in invitations and reminder lists")))
+    if news_subscriptions(user).exists():
+        plan.erased.append(Item(_("Subscription to announcements at the account's e-mail address (ended)")))
 
     for application in applications_of(user):
         owned = application.owner_id == user.pk
         label = _label(application)
-        if rules.still_competing(application, at):
+        # Only the coordinator is needed until the results; a co-editor simply stops being one.
+        if owned and rules.still_competing(application, at):
             plan.blockers.append(
                 Item(
                     _("Application %(label)s is still in the competition") % {"label": label},

@@ -25,7 +25,7 @@ from contest.validators import validate_no_contact_details
 
 from . import collect
 from .models import DataExport, ErasureRequest
-from .plan import applications_of, contact_clearable, plan_for
+from .plan import applications_of, contact_clearable, news_subscriptions, plan_for
 
 MAX_REASON = 2000
 ANONYMISED_DOMAIN = RESERVED_DOMAIN
@@ -283,6 +283,11 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         for log in ReminderLog.objects.filter(recipients__icontains=old_email):
             log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
             log.save(update_fields=["recipients"])
+        # Announcements: the outcome e-mail is the last one to this address. Every subscription row of the address
+        # ends and loses it (its consent record stays, naming no one).
+        subscriptions = news_subscriptions(user)
+        subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+        counts["news_subscriptions"] = subscriptions.update(email=placeholder)
         counts["affiliations"] = Affiliation.objects.filter(user=user).delete()[0]
         counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]
         counts["second_factors"] = Authenticator.objects.filter(user=user).delete()[0]

@@ -147,3 +147,79 @@ def test_organiser_pages_show_an_anonymised_coordinator_without_crashing(organis
     assert "Jan Koordynator" not in listing.content.decode() + detail.content.decode()
     assert "coordinator@example.com" not in listing.content.decode() + detail.content.decode()
     assert _client(co_editor).get(reverse("applications:detail", args=[application.pk])).status_code == 200
+
+
+# --- a co-editor is not the coordinator ---------------------------------------------------------------------------
+
+
+def test_a_co_editor_of_a_competing_entry_can_be_erased(organiser_client):
+    """Only the coordinator is needed until the results: a co-editor's erasure must not wait months for them."""
+    organiser, client = organiser_client
+    edition = f.EditionFactory(phase="formal_review")
+    coordinator = f.UserFactory(email="coordinator@example.com")
+    application = f.jury_entry(edition, 1, owner=coordinator, status=Status.SUBMITTED)
+    helper = f.UserFactory(email="helper@example.com")
+    application.editors.add(helper)
+    erasure = _request_erasure(helper)
+
+    response = _approve(client, erasure)
+
+    assert response.status_code == 302
+    helper.refresh_from_db()
+    assert (helper.is_active, ErasureRequest.objects.get(pk=erasure.pk).status) == (False, "approved")
+    # The coordinator's own request still waits for the results.
+    assert services.plan_for(coordinator).can_approve is False
+
+
+# --- announcements at the erased address ---------------------------------------------------------------------------
+
+
+def _subscription(email, confirmed=True):
+    from news.models import Subscription
+
+    return Subscription.objects.create(
+        email=email,
+        language="pl",
+        token_hash=f"h-{email}",
+        confirmed_at=timezone.now() if confirmed else None,
+    )
+
+
+def test_erasure_ends_announcements_to_the_erased_address(organiser_client, django_capture_on_commit_callbacks):
+    """The outcome e-mail says it is the last one to this address: announcements must not keep arriving there."""
+    from news.models import Subscription
+
+    organiser, client = organiser_client
+    person = f.UserFactory(email="reader@example.com")
+    _subscription("reader@example.com")
+    someone_else = _subscription("other@example.com")
+    erasure = _request_erasure(person)
+    page = client.get(reverse("privacy:erasure_detail", args=[erasure.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _approve(client, erasure).status_code == 302
+
+    assert "Subscription to announcements at the account&#x27;s e-mail address" in page
+    assert not Subscription.objects.filter(email__iexact="reader@example.com").exists()
+    assert not Subscription.objects.receiving().filter(email=services.anonymised_email(person)).exists()
+    someone_else.refresh_from_db()
+    assert (someone_else.email, someone_else.unsubscribed_at) == ("other@example.com", None)
+
+
+def test_the_download_lists_announcement_subscriptions_at_the_accounts_address(django_capture_on_commit_callbacks):
+    import io
+    import json
+    import zipfile
+
+    person = f.UserFactory(email="reader@example.com")
+    _subscription("reader@example.com")
+    _subscription("stranger@example.com")
+    export = DataExport.objects.create(user=person)
+
+    export = services.write_export(export)
+
+    with export.file.open("rb") as stored:
+        data = json.loads(zipfile.ZipFile(io.BytesIO(stored.read())).read("data.json"))
+    [listed] = data["news_subscriptions"]
+    assert (listed["email"], listed["state"]) == ("reader@example.com", "confirmed")
+    assert "stranger@example.com" not in json.dumps(data)
