@@ -223,3 +223,46 @@ def test_the_download_lists_announcement_subscriptions_at_the_accounts_address(d
     [listed] = data["news_subscriptions"]
     assert (listed["email"], listed["state"]) == ("reader@example.com", "confirmed")
     assert "stranger@example.com" not in json.dumps(data)
+
+
+# --- the staff policy covers a staff member's own data ------------------------------------------------------------
+
+
+@pytest.fixture
+def mfa_required(settings):
+    settings.REQUIRE_MFA_FOR_STAFF = True
+
+
+def test_a_jurors_download_needs_the_second_factor_like_the_jury_pages(mfa_required):
+    """The download holds the juror's scores and justifications: a password alone must not reach them when it
+    cannot reach the scorecard pages."""
+    from tests.mfa import login_with_mfa, login_with_password
+
+    edition = f.EditionFactory(phase="scoring")
+    criterion = f.CriterionFactory(edition=edition)
+    entry = f.identified_jury_entry(edition, f.JURY_IDENTITIES[0], 1)
+    member = f.declared_juror(edition, user=f.UserFactory(email="juror@example.com"))
+    f.submitted_card(member, entry, {criterion: 7})
+    export = services.write_export(DataExport.objects.create(user=member.user))
+    link = reverse("privacy:download", args=[export.public_id])
+
+    with_password = Client()
+    login_with_password(with_password, member.user)
+    refused = [with_password.get(link), with_password.get(reverse("privacy:overview"))]
+    with_password.post(reverse("privacy:request_export"))
+
+    assert [(r.status_code, r["Location"]) for r in refused] == [(302, reverse("mfa_index"))] * 2
+    assert DataExport.objects.filter(user=member.user).count() == 1
+    with_code = Client()
+    login_with_mfa(with_code, member.user)
+    assert with_code.get(link).status_code == 200
+
+
+def test_an_applicants_own_pages_need_no_second_factor(mfa_required):
+    from tests.mfa import login_with_password
+
+    person = f.UserFactory(email="applicant@example.com")
+    client = Client()
+    login_with_password(client, person)
+
+    assert client.get(reverse("privacy:overview")).status_code == 200
