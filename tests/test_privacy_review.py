@@ -266,3 +266,31 @@ def test_an_applicants_own_pages_need_no_second_factor(mfa_required):
     login_with_password(client, person)
 
     assert client.get(reverse("privacy:overview")).status_code == 200
+
+
+# --- an erased juror's conflicts stay as the committee recorded them ---------------------------------------------
+
+
+def test_erasing_a_juror_does_not_lift_their_conflicts_nor_change_the_ranking(organiser_client):
+    """Erasure removes the juror's affiliations and address: that is not "nothing links the juror to the entry any
+    more". A later detection run must not lift their conflicts, or a card excluded for a conflict counts again."""
+    from jury import services as jury
+    from jury.models import Affiliation, ConflictOfInterest
+    from jury.services import ranking as ranking_service
+
+    organiser, client = organiser_client
+    edition, entries, jurors = f.ranked_edition(phase="deliberation")
+    juror = jurors[1]
+    f.PartnerFactory(application=entries[0], name="Stowarzyszenie Konfliktowe", territorial_unit=None)
+    Affiliation.objects.create(user=juror.user, organisation_name="Stowarzyszenie Konfliktowe", role="board_member")
+    jury.detect_conflicts(edition, by=organiser)
+    conflict = ConflictOfInterest.objects.get(member=juror, application=entries[0])
+    before = ranking_service.ranking_for(edition).result()
+    erasure = _request_erasure(juror.user)
+    assert _approve(client, erasure).status_code == 302
+
+    jury.detect_conflicts(edition, by=organiser)
+
+    conflict.refresh_from_db()
+    assert conflict.lifted_at is None
+    assert ranking_service.ranking_for(edition).result() == before
