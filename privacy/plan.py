@@ -133,6 +133,13 @@ def plan_for(user, at=None):
                     _("Wait until scoring ends: the committee's work must not be left half done."),
                 )
             )
+        if member.is_active and rules.before_scoring(member, at):
+            plan.erased.append(
+                Item(
+                    _("Jury membership of edition %(year)s (its scoring has not begun: the juror leaves the jury)")
+                    % {"year": member.edition.year}
+                )
+            )
         cards = Scorecard.objects.filter(member=member).count()
         plan.kept.append(
             Item(

@@ -23,7 +23,7 @@ from contest.audit import record
 from contest.errors import ServiceError
 from contest.validators import validate_no_contact_details
 
-from . import collect
+from . import collect, rules
 from .models import DataExport, ErasureRequest
 from .plan import applications_of, contact_clearable, news_subscriptions, plan_for
 
@@ -257,7 +257,7 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     from django.apps import apps
 
     from applications.models import Application, CoEditorInvitation, Status
-    from jury.models import Affiliation, Invitation, ReminderLog
+    from jury.models import Affiliation, Invitation, JuryMember, ReminderLog
 
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
@@ -288,6 +288,15 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         subscriptions = news_subscriptions(user)
         subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
         counts["news_subscriptions"] = subscriptions.update(email=placeholder)
+        # A juror of an edition whose scoring has not begun leaves its jury: an account no one can log in to would
+        # be given entries and hold the scoring up. Where scoring has begun the membership stays (the scores count).
+        from jury.services import set_member
+
+        leaving = [m for m in JuryMember.objects.filter(user=user, is_active=True).select_related("edition")]
+        leaving = [m for m in leaving if rules.before_scoring(m)]
+        for member in leaving:
+            set_member(member, by=by, is_active=False)
+        counts["jury_memberships_ended"] = len(leaving)
         counts["affiliations"] = Affiliation.objects.filter(user=user).delete()[0]
         counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]
         counts["second_factors"] = Authenticator.objects.filter(user=user).delete()[0]

@@ -294,3 +294,21 @@ def test_erasing_a_juror_does_not_lift_their_conflicts_nor_change_the_ranking(or
     conflict.refresh_from_db()
     assert conflict.lifted_at is None
     assert ranking_service.ranking_for(edition).result() == before
+
+
+def test_an_erased_juror_leaves_the_jury_of_an_edition_not_yet_scoring(organiser_client):
+    """A phantom juror who can never log in would be given entries and hold the scoring up."""
+    from jury.models import JuryMember
+    from jury.queries import active_members
+
+    organiser, client = organiser_client
+    coming = f.EditionFactory(phase="formal_review")
+    member = f.declared_juror(coming, user=f.UserFactory(email="future.juror@example.com"))
+    erasure = _request_erasure(member.user)
+    page = client.get(reverse("privacy:erasure_detail", args=[erasure.pk])).content.decode()
+
+    assert _approve(client, erasure).status_code == 302
+
+    assert f"Jury membership of edition {coming.year}" in page
+    assert JuryMember.objects.get(pk=member.pk).is_active is False
+    assert member.pk not in active_members(coming).values_list("pk", flat=True)
