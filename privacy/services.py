@@ -184,6 +184,20 @@ def validate_reason(reason):
     return reason
 
 
+def _names_the_person(reason, user):
+    """Whether the reason names the person (their full name or surname, in any case and inflection that starts with
+    it): the reason is hashed into the audit trail, which no later erasure can reach."""
+    import re
+
+    from contest.validators import fold
+
+    words = re.findall(r"\w+", fold(reason).casefold())
+    parts = re.findall(r"\w+", fold(user.full_name).casefold())
+    surnames = [part for part in parts[1:] if len(part) >= 3]
+    full = " ".join(parts)
+    return bool(full and full in " ".join(words)) or any(w.startswith(s) for w in words for s in surnames)
+
+
 def approve_erasure(erasure, *, by):
     """Anonymise the account now. Refused while the plan names something that stops it (privacy.plan)."""
     with transaction.atomic():
@@ -209,6 +223,10 @@ def refuse_erasure(erasure, *, by, reason):
         stored = _locked_pending(erasure)
         if stored.user_id == by.pk:
             raise PrivacyError(_("Another organiser decides on your own request."))
+        if _names_the_person(reason, stored.user):
+            raise PrivacyError(
+                {"reason": [_("Do not name the person: the reason is kept in the audit trail, which is never erased.")]}
+            )
         stored.status, stored.decided_at, stored.decided_by = ErasureRequest.Status.REFUSED, timezone.now(), by
         stored.refusal_reason = reason
         stored.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])

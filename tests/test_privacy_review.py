@@ -312,3 +312,25 @@ def test_an_erased_juror_leaves_the_jury_of_an_edition_not_yet_scoring(organiser
     assert f"Jury membership of edition {coming.year}" in page
     assert JuryMember.objects.get(pk=member.pk).is_active is False
     assert member.pk not in active_members(coming).values_list("pk", flat=True)
+
+
+# --- the refusal's reason enters the hash chain ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ["Pani Anna Nowak koordynuje zgłoszenie.", "Wnioskodawczyni NOWAK jest stroną."])
+def test_a_refusal_reason_naming_the_person_is_refused_and_nothing_changes(organiser_client, reason):
+    """The reason is hashed into the audit trail, which no later erasure can touch: it must not name the person."""
+    from contest.models import AuditEvent
+
+    organiser, client = organiser_client
+    person = f.UserFactory(email="anna.nowak@example.com", full_name="Anna Nowak")
+    erasure = _request_erasure(person)
+
+    response = client.post(
+        reverse("privacy:erasure_detail", args=[erasure.pk]), {"decision": "refuse", "refuse-reason": reason}
+    )
+
+    assert response.status_code == 400
+    assert "name" in response.content.decode()
+    assert ErasureRequest.objects.get(pk=erasure.pk).status == "pending"
+    assert not AuditEvent.objects.filter(action="privacy.erasure_refused").exists()
