@@ -47,6 +47,21 @@ def news_subscriptions(user):
     return Subscription.objects.filter(email__iexact=user.email)
 
 
+def named_as_contact(user):
+    """Submitted entries the person neither owns nor co-edits that give their address as the contact (drafts are
+    cleared anyway)."""
+    from applications.models import Application, Status
+
+    mine = applications_of(user).values("pk")
+    return (
+        Application.objects.filter(contact_email__iexact=user.email)
+        .exclude(status=Status.DRAFT)
+        .exclude(pk__in=mine)
+        .select_related("edition")
+        .order_by("edition__year", "id")
+    )
+
+
 def _label(application):
     return application.code or _("draft no. %(id)s") % {"id": application.pk}
 
@@ -124,6 +139,23 @@ def plan_for(user, at=None):
             )
         elif owned:
             plan.erased.append(Item(_("Contact details of application %(label)s") % {"label": label}))
+
+    for application in named_as_contact(user):
+        # Someone else's submitted entry that names the person as its contact.
+        label = _label(application)
+        if contact_clearable(application, at):
+            plan.erased.append(Item(_("Contact details of application %(label)s") % {"label": label}))
+        elif rules.in_retention(application, at):
+            plan.kept.append(
+                Item(
+                    _("Submitted application %(label)s with its contact details") % {"label": label},
+                    _(
+                        "Part of the competition's record, kept for audits of public funds and legal claims until "
+                        "%(date)s (RODO art. 17(3)(b) and (e))."
+                    )
+                    % {"date": _date(rules.retained_until(application.edition))},
+                )
+            )
 
     for member in JuryMember.objects.filter(user=user).select_related("edition"):
         if rules.scoring_open(member, at):

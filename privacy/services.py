@@ -25,7 +25,7 @@ from contest.validators import validate_no_contact_details
 
 from . import collect, rules
 from .models import DataExport, ErasureRequest
-from .plan import applications_of, contact_clearable, news_subscriptions, plan_for
+from .plan import applications_of, contact_clearable, named_as_contact, news_subscriptions, plan_for
 
 MAX_REASON = 2000
 ANONYMISED_DOMAIN = RESERVED_DOMAIN
@@ -284,6 +284,11 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         applications = list(applications_of(user))
         cleared = [a.pk for a in applications if a.owner_id == user.pk and contact_clearable(a)]
         counts["applications_cleared"] = Application.objects.filter(pk__in=cleared).update(
+            contact_name="", contact_position="", contact_email="", contact_phone=""
+        )
+        # Someone else's entry naming the person as its contact, once the record no longer keeps its contact.
+        named = [a.pk for a in named_as_contact(user) if contact_clearable(a)]
+        counts["contacts_cleared"] = Application.objects.filter(pk__in=named).update(
             contact_name="", contact_position="", contact_email="", contact_phone=""
         )
         # Drafts (never part of the record) lose the person's address wherever it was typed as the contact.

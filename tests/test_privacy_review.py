@@ -334,3 +334,55 @@ def test_a_refusal_reason_naming_the_person_is_refused_and_nothing_changes(organ
     assert "name" in response.content.decode()
     assert ErasureRequest.objects.get(pk=erasure.pk).status == "pending"
     assert not AuditEvent.objects.filter(action="privacy.erasure_refused").exists()
+
+
+# --- the person named as another coordinator's contact ----------------------------------------------------------
+
+
+def _long_ago(edition, years=8):
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from contest.models import Edition
+
+    fields = [
+        "call_published_at",
+        "submissions_open_at",
+        "submission_deadline",
+        "formal_review_ends_at",
+        "scoring_starts_at",
+        "scoring_ends_at",
+        "results_at",
+        "archived_at",
+    ]
+    shift = timedelta(days=366 * years)
+    Edition.objects.filter(pk=edition.pk).update(**{name: F(name) - shift for name in fields if getattr(edition, name)})
+    edition.refresh_from_db()
+    return edition
+
+
+def test_erasure_clears_the_person_as_contact_of_someone_elses_entry_past_its_record(organiser_client):
+    """The coordinator typed the person in as the contact; the record no longer keeps the entry's contact details:
+    the person's name, address and phone go, whoever owns the entry."""
+    organiser, client = organiser_client
+    old = _long_ago(f.EditionFactory(phase="results"))
+    person = f.UserFactory(email="kontakt@example.com", full_name="Zofia Kontaktowa")
+    entry = f.jury_entry(
+        old,
+        1,
+        status=Status.NOT_AWARDED,
+        submitted_at=old.submission_deadline,
+        contact_name="Zofia Kontaktowa",
+        contact_email="Kontakt@Example.com",
+        contact_phone="600 700 800",
+    )
+    kept = f.jury_entry(old, 2, status=Status.NOT_AWARDED, submitted_at=old.submission_deadline)
+    erasure = _request_erasure(person)
+
+    assert _approve(client, erasure).status_code == 302
+
+    entry.refresh_from_db()
+    kept.refresh_from_db()
+    assert (entry.contact_name, entry.contact_email, entry.contact_phone) == ("", "", "")
+    assert kept.contact_email == "jan.kowalski@example.com"
