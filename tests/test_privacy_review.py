@@ -386,3 +386,20 @@ def test_erasure_clears_the_person_as_contact_of_someone_elses_entry_past_its_re
     kept.refresh_from_db()
     assert (entry.contact_name, entry.contact_email, entry.contact_phone) == ("", "", "")
     assert kept.contact_email == "jan.kowalski@example.com"
+
+
+# --- no way back into an anonymised account ---------------------------------------------------------------------
+
+
+def test_no_password_reset_reaches_an_anonymised_account():
+    person = f.UserFactory(email="gone@example.com")
+    services.anonymise_account(person)
+    mail.outbox.clear()
+
+    Client().post(reverse("account_reset_password"), {"email": "gone@example.com"})
+    Client().post(reverse("account_reset_password"), {"email": services.anonymised_email(person)})
+
+    person.refresh_from_db()
+    assert all("password/reset/key" not in message.body for message in mail.outbox)
+    assert [m.to for m in mail.outbox] in ([], [["gone@example.com"]])  # at most "no account with this address"
+    assert (person.is_active, person.has_usable_password()) == (False, False)
