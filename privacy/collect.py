@@ -175,6 +175,13 @@ def _jury(user):
         cards = (
             Scorecard.objects.filter(member=member).select_related("application").prefetch_related("scores__criterion")
         )
+        # Entries of active conflicts the juror did not declare: the juror's pages hide them without saying which,
+        # so a card on one is listed without its code (the code would point at the conflict, and so at whose it is).
+        undisclosed = set(
+            ConflictOfInterest.objects.filter(member=member, lifted_at__isnull=True)
+            .exclude(source=ConflictOfInterest.Source.DECLARED)
+            .values_list("application_id", flat=True)
+        )
         memberships.append(
             {
                 "edition": member.edition.year,
@@ -188,7 +195,7 @@ def _jury(user):
                 # Entry codes only, never the applicant: the juror scored these blind.
                 "scorecards": [
                     {
-                        "entry": card.application.code,
+                        "entry": None if card.application_id in undisclosed else card.application.code,
                         **_fields(card, ["status", "overall_comment", "created_at", "submitted_at", "revision"]),
                         "scores": [
                             {

@@ -403,3 +403,35 @@ def test_no_password_reset_reaches_an_anonymised_account():
     assert all("password/reset/key" not in message.body for message in mail.outbox)
     assert [m.to for m in mail.outbox] in ([], [["gone@example.com"]])  # at most "no account with this address"
     assert (person.is_active, person.has_usable_password()) == (False, False)
+
+
+# --- a juror's download and the conflicts the juror was not told of ----------------------------------------------
+
+
+def test_a_jurors_download_does_not_point_at_an_entry_of_a_detected_conflict(no_mfa):
+    """The juror's pages hide an entry once a conflict is detected (or added by an organiser) and never say which;
+    a card on it listed with its code would say exactly that, and with the juror's affiliations, whose entry it is."""
+    import io
+    import json
+    import zipfile
+
+    from jury.models import ConflictOfInterest
+
+    edition = f.EditionFactory(phase="scoring")
+    criterion = f.CriterionFactory(edition=edition)
+    seen = f.identified_jury_entry(edition, f.JURY_IDENTITIES[0], 1)
+    hidden = f.identified_jury_entry(edition, f.JURY_IDENTITIES[1], 2)
+    member = f.declared_juror(edition, user=f.UserFactory(email="juror@example.com"))
+    f.submitted_card(member, seen, {criterion: 7})
+    f.submitted_card(member, hidden, {criterion: 4})
+    ConflictOfInterest.objects.create(member=member, application=hidden, source="auto", matched=[{"nip": "1"}])
+    dashboard = _client(member.user).get(reverse("jury:dashboard", args=[edition.year])).content.decode()
+    assert hidden.code not in dashboard  # what the juror's pages show
+
+    export = services.write_export(DataExport.objects.create(user=member.user))
+
+    with export.file.open("rb") as stored:
+        raw = zipfile.ZipFile(io.BytesIO(stored.read())).read("data.json").decode()
+    [membership] = json.loads(raw)["jury_memberships"]
+    assert hidden.code not in raw
+    assert sorted(str(card["entry"]) for card in membership["scorecards"]) == sorted([seen.code, "None"])
