@@ -104,7 +104,9 @@ def erasure_detail(request, pk):
     if request.method == "POST" and erasure.status != ErasureRequest.Status.PENDING:
         messages.error(request, _("This request has already been decided."))
         return redirect("privacy:erasure_detail", pk=erasure.pk)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("decision") not in ("approve", "refuse"):
+        messages.error(request, _("Choose whether to approve or refuse the request."))
+    elif request.method == "POST":
         form = approve_form if request.POST.get("decision") == "approve" else refuse_form
         if form.is_valid():
             try:

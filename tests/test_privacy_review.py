@@ -435,3 +435,16 @@ def test_a_jurors_download_does_not_point_at_an_entry_of_a_detected_conflict(no_
     [membership] = json.loads(raw)["jury_memberships"]
     assert hidden.code not in raw
     assert sorted(str(card["entry"]) for card in membership["scorecards"]) == sorted([seen.code, "None"])
+
+
+def test_a_decision_without_approve_or_refuse_says_so_and_changes_nothing(organiser_client):
+    """A stale form or a crafted POST without the decision: the organiser is told, not shown a page with no error."""
+    organiser, client = organiser_client
+    person = f.UserFactory(email="asks@example.com")
+    erasure = _request_erasure(person)
+
+    response = client.post(reverse("privacy:erasure_detail", args=[erasure.pk]), {"approve-confirm": "on"})
+
+    assert response.status_code == 400
+    assert "Choose whether to approve or refuse" in response.content.decode()
+    assert ErasureRequest.objects.get(pk=erasure.pk).status == "pending"
