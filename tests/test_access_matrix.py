@@ -130,6 +130,7 @@ Row = namedtuple("Row", "url get post data", defaults=(None,))
 PUBLIC = answers(OK)
 GET_ONLY = answers(M405)
 SIGNED_IN = answers(OK, anonymous=LOGIN)
+OWN_DATA = answers(OK, anonymous=LOGIN, organiser_without_mfa=MFA)
 APPLICATION = answers(
     anonymous=LOGIN, members=OK, other_applicant=NO, jurors=NO, organiser_without_mfa=MFA, organisers=OK
 )
@@ -202,14 +203,15 @@ ROWS = {
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
     # Personal data: a person's own page and requests; a download only for its owner (404 for everyone else); the
     # organisers' erasure requests are staff pages.
-    "privacy:overview": Row(lambda w: reverse("privacy:overview"), SIGNED_IN, answers(M405)),
-    "privacy:request_export": Row(lambda w: reverse("privacy:request_export"), answers(M405), SIGNED_IN),
+    # A staff member's own data needs their staff session (a juror's download holds their scores).
+    "privacy:overview": Row(lambda w: reverse("privacy:overview"), OWN_DATA, answers(M405)),
+    "privacy:request_export": Row(lambda w: reverse("privacy:request_export"), answers(M405), OWN_DATA),
     "privacy:download": Row(
         lambda w: reverse("privacy:download", args=[w.owner_export.public_id]),
-        answers(NO, anonymous=LOGIN, owner=OK),
+        answers(NO, anonymous=LOGIN, owner=OK, organiser_without_mfa=MFA),
         answers(M405),
     ),
-    "privacy:request_erasure": Row(lambda w: reverse("privacy:request_erasure"), SIGNED_IN, SIGNED_IN),
+    "privacy:request_erasure": Row(lambda w: reverse("privacy:request_erasure"), OWN_DATA, OWN_DATA),
     "privacy:erasure_list": Row(
         lambda w: reverse("privacy:erasure_list"), ORGANISERS_ONLY, staff(jurors=M405, organisers=M405)
     ),
