@@ -18,7 +18,9 @@ from applications.models import Application, Status
 from tests import factories
 from tests.smtp_server import SMTPServer
 
-pytestmark = [pytest.mark.django_db]
+# Transactional: the worker checks its connection between tasks as a long-running process must, which would end the
+# transaction an ordinary test runs in; and the e-mail is queued when the submission commits, as in production.
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -50,21 +52,18 @@ def travel(**delta):
         result.save(update_fields=["enqueued_at", "run_after"])
 
 
-def submit_in_browser(client, application, django_capture_on_commit_callbacks):
+def submit_in_browser(client, application):
     client.force_login(application.owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("applications:submit", args=[application.pk]))
+    response = client.post(reverse("applications:submit", args=[application.pk]))
     application.refresh_from_db()
     return response
 
 
-def test_mail_server_down_at_submission_the_submission_stands_and_the_email_is_sent_once_when_it_returns(
-    client, smtp, django_capture_on_commit_callbacks
-):
+def test_mail_server_down_at_submission_the_submission_stands_and_the_email_is_sent_once_when_it_returns(client, smtp):
     application = factories.complete_application()
     smtp.stop()
 
-    response = submit_in_browser(client, application, django_capture_on_commit_callbacks)
+    response = submit_in_browser(client, application)
     run_worker()
 
     assert (response.status_code, application.status, application.code) == (
@@ -86,21 +85,18 @@ def test_mail_server_down_at_submission_the_submission_stands_and_the_email_is_s
     run_worker()
     run_worker()
 
-    assert [m["message"]["Subject"] for m in smtp.received] == [
-        f"Application {application.code} submitted"
-    ]
+    assert [m["message"]["Subject"] for m in smtp.received] == [f"Application {application.code} submitted"]
     assert smtp.received[0]["to"] == [application.owner.email, application.contact_email]
     attempts = {r.args_kwargs["kwargs"].get("attempt", 0): r.status for r in DBTaskResult.objects.all()}
     assert attempts == {0: "FAILED", 1: "SUCCESSFUL"}
 
 
-def test_mail_server_down_for_longer_waits_longer_between_attempts(smtp, django_capture_on_commit_callbacks):
+def test_mail_server_down_for_longer_waits_longer_between_attempts(smtp):
     from applications import services
 
     application = factories.complete_application()
     smtp.stop()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submit(application, by=application.owner)
+    services.submit(application, by=application.owner)
 
     delays = []
     for attempt in range(3):
@@ -116,13 +112,11 @@ def test_mail_server_down_for_longer_waits_longer_between_attempts(smtp, django_
     assert DBTaskResult.objects.filter(status="READY").count() == 0
 
 
-def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_once(
-    client, smtp, django_capture_on_commit_callbacks
-):
+def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_once(client, smtp):
     edition = factories.EditionFactory(phase="submissions")
     applications = [factories.complete_application(edition=edition) for _ in range(3)]
     for application in applications:
-        submit_in_browser(client, application, django_capture_on_commit_callbacks)
+        submit_in_browser(client, application)
     assert smtp.received == []  # nothing is sent while the worker is down
 
     travel(hours=1)
@@ -130,8 +124,6 @@ def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_
     run_worker()  # a second start finds nothing left to do
 
     codes = [Application.objects.get(pk=a.pk).code for a in applications]
-    assert [m["message"]["Subject"] for m in smtp.received] == [
-        f"Application {code} submitted" for code in codes
-    ]
+    assert [m["message"]["Subject"] for m in smtp.received] == [f"Application {code} submitted" for code in codes]
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert DBTaskResult.objects.count() == 3
