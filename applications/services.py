@@ -77,8 +77,7 @@ class SubmissionInvalid(ServiceError):
         self.problems = problems
 
 
-class StorageUnavailable(ServiceError):
-    pass
+StorageUnavailable = files.StorageUnavailable
 
 
 class TooManyInvitations(NotAllowed):

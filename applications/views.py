@@ -494,7 +494,12 @@ def attachment_delete(request, application, attachment_pk):
 @permission_required("view")
 def attachment_download(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return files.serve_attachment(request, attachment)
+    try:
+        return files.serve_attachment(request, attachment)
+    except files.StorageUnavailable as unavailable:
+        response = HttpResponse(unavailable.message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response
 
 
 @permission_required("organise")
