@@ -78,6 +78,7 @@ def s3(settings, s3_server, tmp_path):
                 "default_acl": None,
                 "file_overwrite": False,
                 "signature_version": "s3v4",
+                "querystring_expire": 60,
                 "client_config": Config(
                     connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 1}, signature_version="s3v4"
                 ),
@@ -177,5 +178,7 @@ def test_download_while_s3_is_down_says_so_and_works_when_it_is_back(client, s3,
     again = client.get(url)
 
     assert again.status_code == 302
+    assert "X-Amz-Expires=60" in again["Location"]
+    assert "response-content-disposition=attachment" in again["Location"]
     downloaded = requests.get(again["Location"], timeout=5)
     assert hashlib.sha256(downloaded.content).hexdigest() == attachment.sha256
