@@ -116,3 +116,30 @@ def test_two_co_editors_saving_at_once_lose_no_text(applicant):
     assert "Someone else saved this application after you opened it." in page
     assert typed[loser] in page  # the text that was not saved is still in the form, to copy
     assert application.version == version_before + 1
+
+
+def test_submissions_while_others_save_drafts_neither_waits_for_the_other_forever():
+    """The numbering lock on the edition and the audit chain's lock taken in opposite orders by a submission and
+    by another applicant's save were a deadlock (found by benchmarks/rush.py): every request here must succeed."""
+    edition = factories.EditionFactory(phase="submissions")
+    submitting = [factories.complete_application(edition=edition) for _ in range(12)]
+    saving = [factories.complete_application(edition=edition) for _ in range(12)]
+
+    def act(item):
+        kind, application = item
+        fresh = Application.objects.get(pk=application.pk)
+        if kind == "submit":
+            services.submit(fresh, by=fresh.owner)
+        else:
+            for n in range(3):
+                services.save_draft(fresh, {"problem": f"Poprawka {n}"}, by=fresh.owner, expected_version=fresh.version)
+        return kind
+
+    items = [("submit", a) for a in submitting] + [("save", a) for a in saving]
+    outcomes = _in_threads(24, act, items)
+
+    assert sorted(outcomes) == ["save"] * 12 + ["submit"] * 12
+    assert Application.objects.filter(edition=edition, status=Status.SUBMITTED).count() == 12
+    assert set(Application.objects.filter(pk__in=[a.pk for a in saving]).values_list("problem", flat=True)) == {
+        "Poprawka 2"
+    }
