@@ -1,5 +1,7 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import audit, phases
-from contest.errors import add_to_form, reported
+from contest.errors import DATABASE_INTERRUPTED, add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
@@ -42,6 +44,8 @@ from .middleware import accepts_uploads
 from .models import TRANSITIONS, Application, Attachment, CoEditorInvitation, Partner, Status
 from .permissions import permission_required
 from .uploads import HashingUploadHandler
+
+logger = logging.getLogger(__name__)
 
 # --- applicant --------------------------------------------------------------------------------
 
@@ -274,10 +278,10 @@ def _submit(request, application):
         return refused
     try:
         services.submit(application, by=request.user)
-    except OperationalError as error:
-        if "database is locked" not in str(error):
-            raise
-        # SQLite only: another write held the database longer than the busy timeout. Nothing was submitted.
+    except DATABASE_INTERRUPTED:
+        # The connection was lost, or (SQLite) another write held the database longer than the busy timeout: the
+        # transaction was rolled back, so nothing was submitted and no code was given.
+        logger.warning("Submission of application %s interrupted by the database", application.pk, exc_info=True)
         messages.error(
             request,
             _(
@@ -492,7 +496,12 @@ def attachment_delete(request, application, attachment_pk):
 @permission_required("view")
 def attachment_download(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return files.serve_attachment(request, attachment)
+    try:
+        return files.serve_attachment(request, attachment)
+    except files.StorageUnavailable as unavailable:
+        response = HttpResponse(unavailable.message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response
 
 
 @permission_required("organise")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Attachment
 from contest import phases
-from contest.errors import add_to_form
+from contest.errors import DATABASE_INTERRUPTED, add_to_form
 from contest.models import Edition
 
 from .. import blind, forms, permissions, queries, services
@@ -27,6 +27,8 @@ from ..models import ImpartialityDeclaration, JuryMember, Scorecard
 from ..permissions import permission_required
 from ..receivers import SESSION_FLAG
 from ..services import JuryError
+
+logger = logging.getLogger(__name__)
 
 
 def _checked_or_404(application):
@@ -221,18 +223,29 @@ def scorecard(request, edition, application, member):
     if request.method == "POST":
         form = forms.ScorecardForm(request.POST, criteria=criteria)
         submit = "submit" in request.POST
+        status = 400
         if form.is_valid():
             try:
                 verb = services.submit_scorecard if submit else services.save_scorecard_draft
                 verb(member, application, form.values(), form.cleaned_data["overall_comment"], by=request.user)
             except JuryError as error:
                 add_to_form(form, error)
+            except DATABASE_INTERRUPTED:
+                # Rolled back as a whole: no score, comment or revision of this request was kept.
+                logger.warning("Scorecard save interrupted by the database", exc_info=True)
+                form.add_error(
+                    None,
+                    _(
+                        "The connection to the database was interrupted, so nothing of this scorecard was saved. "
+                        "What you typed is still below: save it again in a moment."
+                    ),
+                )
+                status = 503
             else:
                 messages.success(request, _("Your scorecard is submitted.") if submit else _("Your draft is saved."))
                 if submit or request.POST.get("save") == "next":
                     return _to_next_entry(request, edition, member, application)
                 return redirect("jury:scorecard", edition.year, code)
-        status = 400
     else:
         initial = {}
         if card is not None:
