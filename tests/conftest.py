@@ -221,3 +221,58 @@ def _settings():
     from django.conf import settings
 
     return settings
+
+
+MOTO_BUCKET = "slz-moto"
+MOTO_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "eu-central-1"}
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory):
+    """A real S3 server (moto_server, a process of its own on a free port) with the bucket MOTO_BUCKET: (process,
+    endpoint). Tests may freeze it (SIGSTOP) to see the platform without its storage; it is thawed at the end."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import boto3
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = Path(sys.executable).with_name("moto_server")
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
+    process = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    boto3.client("s3", endpoint_url=endpoint, **MOTO_CREDENTIALS).create_bucket(
+        Bucket=MOTO_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+    )
+    yield process, endpoint
+    os.kill(process.pid, signal.SIGCONT)
+    process.terminate()
+    process.wait(10)
+    log.close()
+
+
+def live_s3_storage(endpoint, **options):
+    """A django-storages S3 storage on the s3_server's bucket."""
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(
+        bucket_name=MOTO_BUCKET,
+        access_key=MOTO_CREDENTIALS["aws_access_key_id"],
+        secret_key=MOTO_CREDENTIALS["aws_secret_access_key"],
+        region_name=MOTO_CREDENTIALS["region_name"],
+        endpoint_url=endpoint,
+        **options,
+    )

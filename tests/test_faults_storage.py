@@ -8,13 +8,7 @@ always this server, whatever the pass configures.
 import hashlib
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import boto3
 import pytest
 import requests
 from botocore.config import Config
@@ -23,40 +17,11 @@ from django.urls import reverse
 
 from applications.models import Attachment
 from tests import factories
+from tests.conftest import MOTO_BUCKET as BUCKET
+from tests.conftest import MOTO_CREDENTIALS as CREDENTIALS
 
 pytestmark = [pytest.mark.django_db]
 
-BUCKET = "slz-faults"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "eu-central-1"}
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_server(tmp_path_factory):
-    port = _free_port()
-    moto = Path(sys.executable).with_name("moto_server")
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
-    process = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
-    endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
-    )
-    yield process, endpoint
-    os.kill(process.pid, signal.SIGCONT)
-    process.terminate()
-    process.wait(10)
-    log.close()
 
 
 @pytest.fixture

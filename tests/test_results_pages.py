@@ -287,18 +287,15 @@ def test_public_picture_is_served_inline_and_the_presentation_as_a_download(clie
     assert document["Content-Disposition"].startswith("attachment")
 
 
-def test_public_picture_on_s3_redirects_to_a_short_presigned_address_shown_inline(edition_with_results):
-    from storages.backends.s3 import S3Storage
+def test_public_picture_on_s3_redirects_to_a_short_presigned_address_shown_inline(edition_with_results, s3_server):
+    from django.core.files.base import ContentFile
+
+    from tests.conftest import live_s3_storage
 
     photo = PublishedEntry.objects.get(partnership_name="Partnerstwo Pierwsze").files.first()
-    photo.file.storage = S3Storage(
-        bucket_name="slz-test",
-        access_key="testing",
-        secret_key="testing",
-        region_name="eu-central-1",
-        endpoint_url="http://127.0.0.1:9",
-        querystring_expire=60,
-    )
+    content = photo.file.read()
+    photo.file.storage = live_s3_storage(s3_server[1], querystring_expire=60)
+    photo.file.storage.save(photo.file.name, ContentFile(content))  # the same name on a live S3 server
 
     response = serve_file(photo.file, filename="partnerstwo-pierwsze-1.jpg", content_type="image/jpeg", inline=True)
 

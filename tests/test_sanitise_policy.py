@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject, TextStringObject
@@ -341,23 +342,18 @@ def test_juror_copy_is_stored_under_a_name_without_edition_or_application(client
 
 
 @pytest.mark.django_db
-def test_juror_copy_redirect_on_s3_shows_neither_edition_nor_application(juror_scene, rf):
-    from storages.backends.s3 import S3Storage
-
+def test_juror_copy_redirect_on_s3_shows_neither_edition_nor_application(juror_scene, rf, s3_server):
     from applications.files import serve_attachment
     from applications.models import Attachment
     from jury.views.juror import _jury_copy
+    from tests.conftest import live_s3_storage
 
     _edition, _entry, attachment, _juror = juror_scene
     copy = _jury_copy(attachment)
     stored = Attachment.objects.get(pk=attachment.pk)
-    stored.jury_copy.storage = S3Storage(
-        bucket_name="slz-test",
-        access_key="testing",
-        secret_key="testing",
-        region_name="eu-central-1",
-        endpoint_url="http://127.0.0.1:9",
-    )
+    content = stored.jury_copy.read()
+    stored.jury_copy.storage = live_s3_storage(s3_server[1])
+    stored.jury_copy.storage.save(copy.name, ContentFile(content))  # the same name on a live S3 server
     response = serve_attachment(rf.get("/"), stored, filename="Zalacznik-1.pdf", file=stored.jury_copy)
     location = response["Location"].split("?", 1)[0]
     assert (response.status_code, location.endswith(copy.name)) == (302, True)
