@@ -5,10 +5,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from applications import services
 from applications.models import Application, Status
+from jury.models import Assignment, Scorecard
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
@@ -99,3 +101,82 @@ def test_bulk_confirmation_in_polish(org, edition_in_submissions):
     response = org.post(bulk_url(edition_in_submissions), {"action": "accept", "ids": [one.pk, two.pk]})
     content = response.content.decode()
     assert "Przyjąć formalnie 2 wnioski?" in content
+
+
+# The juror's workspace ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scoring():
+    edition = factories.EditionFactory(phase="scoring", min_justification_length=5)
+    factories.CriterionFactory(edition=edition, name="Diagnoza", max_points=10, weight="1.25", order=1)
+    juror = factories.declared_juror(edition)
+    entries = []
+    for number in (1, 2):
+        entry = factories.jury_entry(edition, number)
+        Assignment.objects.create(member=juror, application=entry)
+        factories.sign_off(entry)
+        entries.append(entry)
+    return edition, juror, entries
+
+
+def _card_data(edition, **action):
+    criterion = edition.criteria.get()
+    return {f"points_{criterion.pk}": "7", f"justification_{criterion.pk}": "Dobrze opisane.", **action}
+
+
+def test_save_and_next_after_scoring_closed_changes_nothing(client, scoring):
+    edition, juror, entries = scoring
+    type(edition).objects.filter(pk=edition.pk).update(**factories.timeline_for("deliberation"))
+    client.force_login(juror.user)
+    url = reverse("jury:scorecard", args=[edition.year, entries[0].code])
+    response = client.post(url, _card_data(edition, save="next"))
+    assert response.status_code in (302, 403, 404)
+    assert Scorecard.objects.filter(member=juror).count() == 0
+
+
+def test_save_and_next_of_a_removed_juror_changes_nothing(client, scoring):
+    edition, juror, entries = scoring
+    juror.is_active = False
+    juror.save()
+    client.force_login(juror.user)
+    response = client.post(
+        reverse("jury:scorecard", args=[edition.year, entries[0].code]), _card_data(edition, save="next")
+    )
+    assert response.status_code in (302, 403, 404)
+    assert Scorecard.objects.filter(member=juror).count() == 0
+
+
+def test_weighted_total_with_decimal_weights_matches_the_scripts_input(client, scoring):
+    """The server's total and the weight jury.js reads (data-weight, parsed with parseFloat) must agree."""
+    edition, juror, entries = scoring
+    client.force_login(juror.user)
+    response = client.post(reverse("jury:scorecard", args=[edition.year, entries[0].code]), _card_data(edition))
+    assert response.status_code == 302
+    page = client.get(reverse("jury:scorecard", args=[edition.year, entries[0].code]))
+    assert 'data-weight="1.25"' in page.text
+    assert "<strong>8.75</strong> of 12.50" in page.text
+
+
+def test_polyglot_pdf_html_is_never_served_as_markup(client, scoring):
+    edition, juror, entries = scoring
+    requirement = factories.AttachmentRequirementFactory(edition=edition, name="Materiały", visible_to_jury=True)
+    polyglot = b"<html><body><script>alert(document.domain)</script></body></html>\n" + factories.pdf_bytes()
+    attachment = factories.AttachmentFactory(
+        application=entries[0],
+        requirement=requirement,
+        file=ContentFile(polyglot, name="a.pdf"),
+        original_name='x"; filename=evil.html\u202e.pdf',
+        content_type="application/pdf",
+    )
+    factories.sign_off(entries[0])
+    client.force_login(juror.user)
+    response = client.get(
+        reverse("jury:attachment", args=[edition.year, entries[0].code, attachment.pk]) + "?view=inline"
+    )
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"<script>" not in body
+    if response.status_code == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "evil" not in response["Content-Disposition"]
