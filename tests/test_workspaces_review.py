@@ -180,3 +180,22 @@ def test_polyglot_pdf_html_is_never_served_as_markup(client, scoring):
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "evil" not in response["Content-Disposition"]
+
+
+# The admin's Polish titles: the other apps' models too ---------------------------------------------------------------
+
+
+@pytest.mark.polish
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("/admin/auth/group/", "<h1>Wybierz grupę do zmiany</h1>"),
+        ("/admin/auth/group/add/", "<h1>Dodaj grupę</h1>"),
+        ("/admin/mfa/authenticator/", "<h1>Wybierz metodę uwierzytelniania do zmiany</h1>"),
+        ("/admin/django_tasks_database/dbtaskresult/", "<h1>Wybierz wynik zadania do "),
+    ],
+)
+def test_admin_titles_of_other_apps_models_are_polish(client, url, title):
+    client.force_login(factories.UserFactory(is_organiser=True, is_staff=True, is_superuser=True))
+    page = client.get(url).content.decode()
+    assert title in page
