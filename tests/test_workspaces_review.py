@@ -199,3 +199,35 @@ def test_admin_titles_of_other_apps_models_are_polish(client, url, title):
     client.force_login(factories.UserFactory(is_organiser=True, is_staff=True, is_superuser=True))
     page = client.get(url).content.decode()
     assert title in page
+
+
+# Organisers without their second factor -------------------------------------------------------------------------------
+
+
+def test_organiser_without_mfa_can_neither_bulk_accept_nor_open_the_home(client, organiser, settings):
+    edition = factories.EditionFactory(phase="submissions")
+    one = submitted(edition)
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    client.force_login(organiser)
+    home = client.get(reverse("organiser:home", args=[edition.year]))
+    bulk = client.post(bulk_url(edition), {"action": "accept", "ids": [one.pk], "confirmed": "1"})
+    assert home.status_code != 200
+    assert bulk.status_code != 200 and bulk.get("Location", "") != reverse(
+        "applications:organiser_list", args=[edition.year]
+    )
+    one.refresh_from_db()
+    assert one.status == Status.SUBMITTED
+
+
+@pytest.mark.polish
+def test_scorecard_hints_agree_with_one_point_and_one_character(client):
+    edition = factories.EditionFactory(phase="scoring", min_justification_length=1)
+    factories.CriterionFactory(edition=edition, name="Innowacja", max_points=1, requires_justification=True, order=1)
+    juror = factories.declared_juror(edition)
+    entry = factories.jury_entry(edition, 1)
+    Assignment.objects.create(member=juror, application=entry)
+    factories.sign_off(entry)
+    client.force_login(juror.user)
+    page = client.get(reverse("jury:scorecard", args=[edition.year, entry.code])).text
+    assert "Od 0 do 1 punktu, waga 1." in page, re.findall(r"Od 0 do [^<]{0,60}", page)
+    assert "Wymagane jest uzasadnienie o długości co najmniej 1 znaku." in page
