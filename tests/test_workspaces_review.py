@@ -231,3 +231,47 @@ def test_scorecard_hints_agree_with_one_point_and_one_character(client):
     page = client.get(reverse("jury:scorecard", args=[edition.year, entry.code])).text
     assert "Od 0 do 1 punktu, waga 1." in page, re.findall(r"Od 0 do [^<]{0,60}", page)
     assert "Wymagane jest uzasadnienie o długości co najmniej 1 znaku." in page
+
+
+# The formal review: two tabs, and previous/next across editions ------------------------------------------------------
+
+
+def review_url(application):
+    return reverse("applications:review", args=[application.pk])
+
+
+def test_review_accepted_in_two_tabs_is_recorded_and_mailed_once(
+    org, edition_in_submissions, django_capture_on_commit_callbacks
+):
+    application = submitted(edition_in_submissions)
+    data = {"action": "review", "decision": "accept", "confirmed": "1"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        org.post(review_url(application), data)
+        second = org.post(review_url(application), data, follow=True)
+    application.refresh_from_db()
+    assert application.status == Status.ACCEPTED
+    assert len(mail.outbox) == 1
+    # A double click or a second tab: the refusal says why, on a page of the site (not a bare "403 Forbidden").
+    assert second.status_code == 403
+    assert "Only submitted applications can be reviewed." in second.content.decode()
+    assert 'href="/"' in second.content.decode()
+
+
+@pytest.mark.polish
+def test_refusal_page_is_in_polish(org, edition_in_submissions):
+    application = submitted(edition_in_submissions)
+    services.accept(application, by=factories.UserFactory(is_organiser=True))
+    response = org.post(review_url(application), {"action": "review", "decision": "accept", "confirmed": "1"})
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Brak dostępu</h1>" in content
+    assert "Forbidden" not in content
+
+
+def test_previous_and_next_stay_in_the_edition(org, edition_in_submissions):
+    mine = submitted(edition_in_submissions)
+    other_edition = factories.EditionFactory(phase="submissions")
+    submitted(other_edition), submitted(other_edition)
+    content = org.get(review_url(mine)).content.decode()
+    assert 'rel="prev"' not in content and 'rel="next"' not in content
