@@ -275,3 +275,18 @@ def test_previous_and_next_stay_in_the_edition(org, edition_in_submissions):
     submitted(other_edition), submitted(other_edition)
     content = org.get(review_url(mine)).content.decode()
     assert 'rel="prev"' not in content and 'rel="next"' not in content
+
+
+@pytest.mark.polish
+def test_a_juror_asking_for_someone_elses_card_gets_a_polish_page_that_names_nothing(client, scoring):
+    edition, juror, entries = scoring
+    other = factories.declared_juror(edition)
+    theirs = factories.jury_entry(edition, 9)
+    Assignment.objects.create(member=other, application=theirs)
+    factories.sign_off(theirs)
+    client.force_login(juror.user)
+    response = client.get(reverse("jury:scorecard", args=[edition.year, theirs.code]))
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Nie znaleziono strony</h1>" in content
+    assert "Not Found" not in content and "Application" not in content
