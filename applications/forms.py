@@ -369,12 +369,18 @@ class SelectedIdsField(forms.Field):
 class BulkActionForm(forms.Form):
     """An action on the ticked applications of the organisers' list."""
 
+    # No action is chosen for the organiser: ticking rows to export must not find the acceptance already selected.
     ACTIONS = [
+        ("", _("Choose an action")),
         ("accept", _("Accept formally")),
         ("csv", _("Export the selection (CSV)")),
         ("xlsx", _("Export the selection (XLSX)")),
     ]
-    action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
+    action = forms.ChoiceField(
+        label=_("With the selected"),
+        choices=ACTIONS,
+        error_messages={"required": _("Choose what to do with the selected applications.")},
+    )
     ids = SelectedIdsField(label=_("Selected applications"))
 
     def __init__(self, *args, edition, **kwargs):

@@ -688,8 +688,9 @@ def organiser_bulk_form(edition, data=None):
 @permission_required("organise")
 @require_POST
 def organiser_bulk(request, edition):
-    """Accept the selected applications, or export the selection. Each acceptance goes through the one service and
-    is checked on its own; entries that cannot be accepted are skipped and named with the reason."""
+    """Accept the selected applications, or export the selection. Accepting asks for a confirmation first (posted
+    back with confirmed=1); each acceptance goes through the one service and is checked on its own; entries that
+    cannot be accepted are skipped and named with the reason."""
     form = organiser_bulk_form(edition, request.POST)
     back = reverse("applications:organiser_list", args=[edition.year])
     kept = QueryDict(str(form.data.get("back", "")).lstrip("?")).urlencode()  # re-encoded: nothing else is kept
@@ -703,6 +704,22 @@ def organiser_bulk(request, edition):
     if action in ("csv", "xlsx"):
         respond = exports.csv_response if action == "csv" else exports.xlsx_response
         return respond(edition, selected)
+    if request.POST.get("confirmed") != "1":
+        # As the single formal review: an acceptance e-mails the applicant and cannot be taken back here, so the
+        # organiser sees which entries it would reach before anything changes.
+        acceptable = [a for a in selected if _may_accept(a) and permissions.can(request.user, "review", a)]
+        return render(
+            request,
+            "applications/bulk_confirm.html",
+            {
+                "edition": edition,
+                "acceptable": acceptable,
+                "others": [a for a in selected if a not in acceptable],
+                "ids": form.cleaned_data["ids"],
+                "back": back,
+                "back_query": "?" + kept if kept else "",
+            },
+        )
     accepted, skipped = [], []
     for application in selected:
         allowed, reason = permissions.check(request.user, "review", application)

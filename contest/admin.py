@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .admin_names import InflectedTitles
+from .admin_names import InflectedTitles, inflect_other_apps
 from .errors import ServiceError
 from .forms import AttachmentRequirementForm, CopyEditionForm, CriterionForm
 from .models import (
@@ -198,3 +198,6 @@ class InfoPageAdmin(InflectedTitles, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             audit.record("info_page.changed", actor=request.user, target=obj, fields=sorted(form.changed_data))
+
+
+inflect_other_apps(admin.site)

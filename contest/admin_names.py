@@ -27,7 +27,26 @@ ACCUSATIVE = {
     "jury.scorecard": pgettext_lazy("accusative", "scorecard"),
     "jury.reminderlog": pgettext_lazy("accusative", "reminder batch"),
     "news.dispatch": pgettext_lazy("accusative", "announcement dispatch"),
+    # Other apps' models in our admin (contest.admin re-registers them with InflectedTitles): Django's and the
+    # libraries' titles read "Wybierz grupa do zmiany", and allauth's authenticator has no translatable name at all.
+    "auth.group": pgettext_lazy("accusative", "group"),
+    "account.emailaddress": pgettext_lazy("accusative", "e-mail address"),
+    "mfa.authenticator": pgettext_lazy("accusative", "authentication method"),
+    "django_tasks_database.dbtaskresult": pgettext_lazy("accusative", "task result"),
 }
+
+OTHER_APPS_MODELS = ("auth.group", "account.emailaddress", "mfa.authenticator", "django_tasks_database.dbtaskresult")
+
+
+def inflect_other_apps(site):
+    """Give the admins other apps registered on `site` the titles in the accusative (called once their admin modules
+    are loaded: contest.admin comes after them in INSTALLED_APPS)."""
+    for model, model_admin in list(site._registry.items()):
+        if model._meta.label_lower not in OTHER_APPS_MODELS or isinstance(model_admin, InflectedTitles):
+            continue
+        current = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(current.__name__, (InflectedTitles, current), {"__module__": current.__module__}))
 
 
 def accusative(opts):

@@ -122,7 +122,7 @@ def test_bulk_accept_accepts_submitted_and_names_the_skipped(
     with django_capture_on_commit_callbacks(execute=True):
         response = org.post(
             reverse("applications:organiser_bulk", args=[edition.year]),
-            {"action": "accept", "ids": [one.pk, two.pk, draft.pk], "back": "?status=any"},
+            {"action": "accept", "ids": [one.pk, two.pk, draft.pk], "back": "?status=any", "confirmed": "1"},
             follow=True,
         )
     assert response.redirect_chain[-1][0] == list_url(edition, status="any")

@@ -17,7 +17,8 @@
     var described = area.getAttribute("aria-describedby");
     area.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
     var update = function () {
-      var length = area.value.trim().length;
+      // Characters as the server counts them (Python's len: code points), not UTF-16 units: an emoji is one.
+      var length = Array.from(area.value.trim()).length;
       counter.textContent = counterText.replace("{now}", String(length));
       counter.classList.toggle("text-success", length >= min);
     };
