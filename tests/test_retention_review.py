@@ -118,3 +118,114 @@ def test_erasure_plan_names_the_day_retention_will_anonymise():
     kept = [item.reason for item in plan.plan_for(person, at=warsaw(2026, 1, 1)).kept]
 
     assert any("31 grudnia 2031" in reason or "Dec. 31, 2031" in reason for reason in kept), kept
+
+
+# --- 4. the information clause changed between showing it and the answer (two tabs, an organiser's edit) -------------
+
+
+def _clause_version():
+    from contest import clause
+    from contest.models import InfoPage
+
+    return clause.version_of(InfoPage.objects.get(slug=InfoPage.Slug.PRIVACY))
+
+
+def _organiser_edits_the_clause():
+    from contest.models import InfoPage
+
+    InfoPage.objects.filter(slug=InfoPage.Slug.PRIVACY).update(body_pl="Nowa treść klauzuli.", body_en="New clause.")
+
+
+def test_detail_page_submit_form_carries_the_clause_version_shown(client, applicant):
+    from django.urls import reverse
+
+    application = f.complete_application(owner=applicant)
+    client.force_login(applicant)
+
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+
+    form = page.split(f'action="{reverse("applications:submit", args=[application.pk])}"')[1].split("</form>")[0]
+    assert f'name="clause_version" value="{_clause_version()}"' in form
+
+
+def test_submission_with_a_clause_changed_since_it_was_shown_is_refused_and_nothing_recorded(client, applicant):
+    from django.urls import reverse
+
+    from accounts.models import Consent
+
+    application = f.complete_application(owner=applicant)
+    client.force_login(applicant)
+    shown = _clause_version()
+    _organiser_edits_the_clause()
+
+    response = client.post(
+        reverse("applications:submit", args=[application.pk]), {"clause_version": shown}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert application.submitted_at is None
+    assert not Consent.objects.filter(user=applicant, kind="information_clause_submission").exists()
+    assert "information clause changed" in response.content.decode()
+    assert _clause_version().encode() in response.content  # the new version is shown to read before submitting again
+
+
+def test_submission_with_the_clause_version_shown_records_that_version(client, applicant):
+    from django.urls import reverse
+
+    from accounts.models import Consent
+
+    application = f.complete_application(owner=applicant)
+    client.force_login(applicant)
+
+    client.post(reverse("applications:submit", args=[application.pk]), {"clause_version": _clause_version()})
+
+    application.refresh_from_db()
+    assert application.submitted_at is not None
+    consent = Consent.objects.get(user=applicant, kind="information_clause_submission")
+    assert consent.text_version == _clause_version()
+
+
+def test_juror_accepting_after_the_clause_changed_is_refused_and_nothing_recorded(client, organiser):
+    from django.urls import reverse
+
+    from accounts.models import Consent
+    from jury import services as jury_services
+    from jury.models import JuryMember
+
+    edition = f.EditionFactory(phase="scoring")
+    user = f.UserFactory(email="juror.new@example.com")
+    ((_invitation, token),) = jury_services.invite(edition, [user.email], by=organiser)
+    client.force_login(user)
+    url = reverse("jury:invitation", args=[token])
+    page = client.get(url).content.decode()
+    shown = _clause_version()
+    assert f'name="clause_version" value="{shown}"' in page.split('<form method="post">')[1].split("</form>")[0]
+    _organiser_edits_the_clause()
+
+    response = client.post(url, {"clause_version": shown})
+
+    assert response.status_code == 409
+    assert "information clause changed" in response.content.decode()
+    assert not JuryMember.objects.filter(user=user, edition=edition).exists()
+    assert not Consent.objects.filter(user=user).exists()
+
+
+def test_sign_up_after_the_clause_changed_is_refused(client):
+    from django.contrib.auth import get_user_model
+
+    shown = _clause_version()
+    _organiser_edits_the_clause()
+
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "nowa@gmina.example",
+            "password1": "Zielona-Tramwaj-42",
+            "password2": "Zielona-Tramwaj-42",
+            "clause_version": shown,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "information clause changed" in response.content.decode()
+    assert not get_user_model().objects.filter(email="nowa@gmina.example").exists()
