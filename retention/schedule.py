@@ -52,7 +52,9 @@ def schedule(edition, policy, published_at=None):
         drafts_due_on=add_months(local_day(edition.submission_deadline), policy.draft_months),
         # "N years after the end of the edition's year": kept through 31 December of year + N, anonymised on 1 January.
         contacts_due_on=datetime.date(edition.year + policy.contact_years + 1, 1, 1),
-        appeal_ends_on=local_day(published_at) + datetime.timedelta(days=policy.appeal_window_days),
+        # A window of N days after the results: the day of the results is not counted (Kodeks cywilny art. 111 § 2),
+        # so its last day is results + N and nothing happens before the day after.
+        appeal_ends_on=local_day(published_at) + datetime.timedelta(days=policy.appeal_window_days + 1),
     )
 
 

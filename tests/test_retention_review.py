@@ -229,3 +229,30 @@ def test_sign_up_after_the_clause_changed_is_refused(client):
     assert response.status_code == 200
     assert "information clause changed" in response.content.decode()
     assert not get_user_model().objects.filter(email="nowa@gmina.example").exists()
+
+
+# --- 5. the last day of the appeal window is still inside it -----------------------------------------------------------
+
+
+def test_nothing_is_deleted_on_the_last_day_of_the_appeal_window():
+    """Results on 1 May: a 30-day window counts 2 May as its first day (the day of the event is not counted, Kodeks
+    cywilny art. 111 § 2), so an appeal sent on 31 May is in time and the drafts must still be there that day."""
+    edition = finished_edition(draft_months=1, appeal_window_days=30)
+    draft, names = draft_with_files(edition)
+
+    (outcome,) = services.apply(warsaw(2024, 5, 31, 23, 59, 59))
+
+    assert outcome.hold == "the appeal window is open until 31 May 2024"
+    assert Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_retention_acts_from_midnight_in_warsaw_after_the_appeal_window():
+    edition = finished_edition(draft_months=1, appeal_window_days=30)
+    draft, _names = draft_with_files(edition)
+    # 1 June 2024 00:00:01 in Warsaw (summer time) is still 31 May in UTC.
+    at = datetime.datetime(2024, 5, 31, 22, 0, 1, tzinfo=datetime.UTC)
+
+    (outcome,) = services.apply(at)
+
+    assert (outcome.hold, outcome.drafts_deleted) == ("", 1)
+    assert not Application.objects.filter(pk=draft.pk).exists()
