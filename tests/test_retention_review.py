@@ -231,7 +231,7 @@ def test_sign_up_after_the_clause_changed_is_refused(client):
     assert not get_user_model().objects.filter(email="nowa@gmina.example").exists()
 
 
-# --- 5. the last day of the appeal window is still inside it -----------------------------------------------------------
+# --- 5. the last day of the appeal window is still inside it ----------------------------------------------------------
 
 
 def test_nothing_is_deleted_on_the_last_day_of_the_appeal_window():
