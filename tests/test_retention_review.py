@@ -256,3 +256,46 @@ def test_retention_acts_from_midnight_in_warsaw_after_the_appeal_window():
 
     assert (outcome.hold, outcome.drafts_deleted) == ("", 1)
     assert not Application.objects.filter(pk=draft.pk).exists()
+
+
+# --- 6. two runs at once (cron twice, or cron and a hand-run): each edition acted on once -----------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_delete_and_record_each_draft_once():
+    import threading
+
+    from django.core.files.storage import default_storage
+    from django.db import connection, connections
+
+    from contest.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks to race against")
+    edition = finished_edition(2019)
+    draft, names = draft_with_files(edition)
+    entry = submitted(edition)
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.extend(o for o in services.apply(warsaw(2031, 1, 1)) if o.year == 2019)
+        except Exception as error:  # noqa: BLE001 - the test reports any failure of either run
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted((o.drafts_deleted, o.contacts_anonymised) for o in outcomes) == [(0, 0), (1, 1)]
+    assert AuditEvent.objects.filter(action="retention.applied").count() == 1
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert AnonymisedContact.objects.filter(application=entry).count() == 1
+    assert [default_storage.exists(name) for name in names] == [False, False]
