@@ -86,9 +86,10 @@ class Plan:
         return not (self.draft_ids or self.contact_ids)
 
 
-def plan(edition, at=None):
+def plan(edition, at=None, policy=None):
+    """`policy`: the edition's own by default; the organisers' form asks with the values it is about to save."""
     at = at or timezone.now()
-    policy = policy_of(edition)
+    policy = policy or policy_of(edition)
     published = publication(edition)
     result = Plan(edition=edition, hold=sched.hold(edition, policy, at, **published))
     if result.hold:

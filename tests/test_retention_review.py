@@ -299,3 +299,63 @@ def test_two_runs_at_once_delete_and_record_each_draft_once():
     assert not Application.objects.filter(pk=draft.pk).exists()
     assert AnonymisedContact.objects.filter(application=entry).count() == 1
     assert [default_storage.exists(name) for name in names] == [False, False]
+
+
+# --- 7. a careless organiser shortens a period: data falling due at once needs an explicit confirmation ---------------
+
+
+def test_shortening_a_period_so_data_falls_due_now_asks_to_confirm_first(client, organiser):
+    from django.urls import reverse
+
+    edition = finished_edition(2019, contact_years=10)  # due on 1 January 2030: nothing due today
+    entry = submitted(edition)
+    client.force_login(organiser)
+    url = reverse("retention:edition", args=[edition.year])
+    typo = {"draft_months": 3, "contact_years": 1, "appeal_window_days": 30}  # 1 typed instead of 10
+
+    response = client.post(url, typo)
+
+    assert response.status_code == 400
+    assert "anonymises the contact data of 1 entries" in response.content.decode()
+    policy = RetentionPolicy.objects.get(edition=edition)
+    assert (policy.contact_years, policy.confirmed_at) == (10, None)
+    assert Application.objects.get(pk=entry.pk).contact_name == "Jan Kowalski"
+
+    response = client.post(url, {**typo, "confirm_due": "on"})
+
+    assert response.status_code == 302
+    assert RetentionPolicy.objects.get(edition=edition).contact_years == 1
+
+
+def test_a_change_that_makes_nothing_newly_due_needs_no_confirmation(client, organiser):
+    from django.urls import reverse
+
+    edition = finished_edition(2019, contact_years=10)
+    submitted(edition)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("retention:edition", args=[edition.year]),
+        {"draft_months": 3, "contact_years": 15, "appeal_window_days": 30},
+    )
+
+    assert response.status_code == 302
+    assert b"confirm_due" not in client.get(reverse("retention:edition", args=[edition.year])).content
+
+
+@pytest.mark.polish
+def test_the_confirmation_speaks_polish(client, organiser):
+    from django.urls import reverse
+
+    edition = finished_edition(2019, contact_years=10)
+    submitted(edition)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("retention:edition", args=[edition.year]),
+        {"draft_months": 3, "contact_years": 1, "appeal_window_days": 30},
+    )
+
+    page = response.content.decode()
+    assert "zanonimizuje dane kontaktowe wniosków (liczba: 1)" in page
+    assert "Potwierdzam: najbliższe uruchomienie" in page
