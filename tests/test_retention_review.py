@@ -359,3 +359,40 @@ def test_the_confirmation_speaks_polish(client, organiser):
     page = response.content.decode()
     assert "zanonimizuje dane kontaktowe wniosków (liczba: 1)" in page
     assert "Potwierdzam: najbliższe uruchomienie" in page
+
+
+# --- 8. who may change the periods: not an organiser without the second factor, not a forged form ---------------------
+
+
+def test_organiser_without_a_second_factor_cannot_change_the_periods(client, organiser, settings):
+    from django.urls import reverse
+
+    settings.REQUIRE_MFA_FOR_STAFF = True
+    edition = finished_edition(2019, contact_years=10)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("retention:edition", args=[edition.year]),
+        {"draft_months": 1, "contact_years": 1, "appeal_window_days": 0, "confirm_due": "on"},
+    )
+
+    assert response.status_code in (302, 403)
+    assert "/dane-osobowe/" not in response.get("Location", "")
+    assert RetentionPolicy.objects.get(edition=edition).contact_years == 10
+
+
+def test_a_forged_cross_site_form_changes_nothing(organiser):
+    from django.test import Client
+    from django.urls import reverse
+
+    edition = finished_edition(2019, contact_years=10)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("retention:edition", args=[edition.year]),
+        {"draft_months": 1, "contact_years": 1, "appeal_window_days": 0, "confirm_due": "on"},
+    )
+
+    assert response.status_code == 403
+    assert RetentionPolicy.objects.get(edition=edition).contact_years == 10
