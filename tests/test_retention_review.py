@@ -396,3 +396,20 @@ def test_a_forged_cross_site_form_changes_nothing(organiser):
 
     assert response.status_code == 403
     assert RetentionPolicy.objects.get(edition=edition).contact_years == 10
+
+
+# --- 9. the register states the time limits the platform keeps --------------------------------------------------------
+
+
+def test_register_does_not_promise_to_erase_scorecards_and_audit_events_that_nothing_erases():
+    """Retention never deletes scorecards, rankings or audit events (the audit trail is a hash chain): the register
+    of processing activities must not tell the supervisory authority they go after the edition's period."""
+    from retention.models import ProcessingActivity
+
+    committee = ProcessingActivity.objects.get(name="Prace Komisji Konkursowej").retention
+    audit = ProcessingActivity.objects.get(name="Dziennik zdarzeń i bezpieczeństwo serwisu").retention
+
+    assert "5 lat" not in committee
+    assert "bez terminu usunięcia" in committee
+    assert "przez okres przechowywania dokumentacji edycji" not in audit
+    assert "bez terminu usunięcia" in audit
