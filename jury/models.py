@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import InvitationState
 from applications.models import Application
@@ -222,9 +223,10 @@ class Scorecard(models.Model):
         card's Status, or why there is no card to show. Not stored: no field has these choices."""
 
         NONE = "none", "–"  # the organisers' board: the entry is not assigned to the juror
-        NOT_STARTED = "not_started", _("not started")
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        # Adjectives agreeing with "karta" (f): a card is "złożona", where an application is "złożony".
+        NOT_STARTED = "not_started", pgettext_lazy("scorecard", "not started")
+        DRAFT = "draft", pgettext_lazy("scorecard", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("scorecard", "submitted")
         CONFLICT = "conflict", _("conflict")
         PREPARING = "preparing", _("being prepared")  # the juror's dashboard: not yet signed off for the jury
 

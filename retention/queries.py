@@ -12,14 +12,11 @@ from results.services import WAITING  # formally accepted entries the publicatio
 from . import schedule as sched
 from .models import RetentionPolicy
 
-# Entries whose data stays as published: the committee awarded them and the public record shows them.
-AWARDED = (Status.LAUREATE, Status.DISTINCTION)
-
 
 def drafts(edition):
     """Applications never submitted: drafts, and drafts withdrawn before submission."""
     return Application.objects.filter(
-        edition=edition, submitted_at__isnull=True, status__in=[Status.DRAFT, Status.WITHDRAWN]
+        edition=edition, submitted_at__isnull=True, status__in=Status.NEVER_SUBMITTED
     )
 
 
@@ -28,7 +25,7 @@ def contacts(edition):
     record stays whatever its status says."""
     return (
         Application.objects.filter(edition=edition, submitted_at__isnull=False, anonymised_contact__isnull=True)
-        .exclude(status__in=AWARDED)
+        .exclude(status__in=Status.AWARDED)  # their data stays as published
         .filter(published_entry__isnull=True)
     )
 

@@ -100,3 +100,11 @@ def test_the_category_filter_names_the_edition_of_each_category(organiser_client
 
     assert "2026 – Partnerstwa gmin" in page and "2025 – Partnerstwa gmin" in page
     assert page.index("2026 – Partnerstwa gmin") < page.index("2025 – Partnerstwa gmin")
+
+
+def test_the_time_zone_note_under_date_fields_is_polish(superuser_client):
+    """Django's Polish catalogue leaves this JavaScript message in English; our djangojs.po fills it."""
+    catalogue = superuser_client.get("/admin/jsi18n/").content.decode()
+
+    polish = "Uwaga: podaj czas w strefie %(timezone)s (Tw\\u00f3j zegar jest %(offset)s godzin\\u0119 do przodu)."
+    assert polish in catalogue

@@ -110,3 +110,27 @@ def problem_url(application, problem):
     if problem.section == "attachments":
         return f"{url}#{problem.field}"
     return f"{url}#partners-list"
+
+
+# A status change as the organisers' history says it: the new status in words, the old one where it matters.
+STATUS_EVENTS = {
+    Status.SUBMITTED: _("Submitted by the applicant"),
+    Status.CORRECTIONS_REQUESTED: _("Corrections requested"),
+    Status.ACCEPTED: _("Accepted formally"),
+    Status.REJECTED: _("Rejected formally"),
+    Status.WITHDRAWN: _("Withdrawn by the applicant"),
+    Status.IN_JURY_REVIEW: _("Passed to the jury"),
+    Status.LAUREATE: _("Announced as a laureate"),
+    Status.DISTINCTION: _("Announced with a distinction"),
+    Status.NOT_AWARDED: _("Announced as not awarded"),
+}
+
+
+@register.filter
+def status_event(event):
+    """'draft → submitted' in words: "Submitted by the applicant"; a resubmission after corrections says so."""
+    if event.to_state == Status.SUBMITTED and event.from_state == Status.CORRECTIONS_REQUESTED:
+        return _("Submitted again after corrections")
+    if event.to_state in Status.values:
+        return STATUS_EVENTS.get(Status(event.to_state), Status(event.to_state).label)
+    return event.to_state
