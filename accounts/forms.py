@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +26,17 @@ class ProfileForm(AccessibleFormMixin, forms.ModelForm):
         if phone and not PHONE.match(phone):
             raise forms.ValidationError(_("Enter a phone number: digits, spaces, dashes, brackets and a leading +."))
         return phone
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, refused when the information clause changed after the page was shown: the account's
+    consent would otherwise record a clause text the person never saw (contest.clause)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # The clause's text is the organisers' information page (contest owns it), as in accounts.adapters.
+        from contest import clause
+
+        if clause.changed_since_shown(self.data):
+            raise forms.ValidationError(clause.changed_message())
+        return cleaned

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from contest import audit, phases
+from contest import audit, clause, phases
 from contest.errors import DATABASE_INTERRUPTED, add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
@@ -276,6 +276,10 @@ def _submit(request, application):
     refused = permissions.refusal(request, "submit", application)
     if refused:
         return refused
+    if clause.changed_since_shown(request.POST):
+        # The consent would record a clause the applicant never saw: show the current one and let them submit again.
+        messages.error(request, clause.changed_message())
+        return redirect("applications:detail", application.pk)
     try:
         services.submit(application, by=request.user)
     except DATABASE_INTERRUPTED:

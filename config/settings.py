@@ -137,6 +137,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
@@ -164,10 +165,9 @@ NEWS_BATCH_SIZE = int(os.environ.get("NEWS_BATCH_SIZE", "100"))
 NEWS_DEADLINE_NOTICE_DAYS = int(os.environ.get("NEWS_DEADLINE_NOTICE_DAYS", "7"))
 NEWS_CONFIRMATION_INTERVAL_MINUTES = int(os.environ.get("NEWS_CONFIRMATION_INTERVAL_MINUTES", "10"))
 NEWS_SUBSCRIBE_PER_IP_PER_HOUR = int(os.environ.get("NEWS_SUBSCRIBE_PER_IP_PER_HOUR", "20"))
-# Personal data (privacy): how many days a download link works; how many years after an edition's results its
-# submitted entries are kept as the competition's record (until the end of that year) before an erasure clears them.
+# Personal data (privacy): how many days a download link works. How long submitted entries are kept as the
+# competition's record is each edition's retention policy (retention.RetentionPolicy), not a setting.
 PRIVACY_EXPORT_DAYS = int(os.environ.get("PRIVACY_EXPORT_DAYS", "7"))
-PRIVACY_RECORD_YEARS = int(os.environ.get("PRIVACY_RECORD_YEARS", "5"))
 # /healthz runs its full check (a probe file written to storage) only for callers presenting this token.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 

@@ -44,3 +44,27 @@ def record_shown(user, where, at=None):
     return Consent.objects.create(
         user=user, kind=KINDS[where], text_version=version, text=f"{title}\n\n{body}", given_at=at or timezone.now()
     )
+
+
+# The name of the hidden field the clause notice puts in the form it stands in: the version the person was shown.
+FIELD = "clause_version"
+
+
+def changed_since_shown(data):
+    """Whether a form's answer was given to a clause that is no longer the current one (a second tab, or the
+    organisers edited the clause meanwhile): then the consent would record a text the person never saw, so the
+    answer is refused and the current clause shown. A form without the field (an older page) is not refused."""
+    posted = (data.get(FIELD) or "").strip()
+    if not posted:
+        return False
+    shown = current()
+    return shown is not None and posted != shown[0]
+
+
+def changed_message():
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The information clause changed after you opened this page. Read its current version below and send the form "
+        "again."
+    )

@@ -1,31 +1,33 @@
 """How long the competition's record keeps an entry's personal data, and what stops an erasure for now.
 
-The retention app may later set these per edition; until then one setting (PRIVACY_RECORD_YEARS) holds for all."""
+The period is the edition's retention policy (retention.RetentionPolicy): the day the retention run anonymises the
+contact data of entries not awarded is the first day the record no longer needs them, so both say the same date."""
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from contest import phases
 
 
-def record_years():
-    return int(getattr(settings, "PRIVACY_RECORD_YEARS", 5))
-
-
 def retained_until(edition):
-    """The end of an edition's retention period for submitted entries: PRIVACY_RECORD_YEARS after the results, on
-    the last day of that year (audits of public funds count whole years)."""
-    year = timezone.localtime(edition.results_at).year + record_years()
-    return timezone.make_aware(datetime.datetime(year, 12, 31, 23, 59, 59))
+    """The last moment the record keeps the contact data of the edition's submitted entries: the end of the day before
+    the retention run anonymises them (the edition's policy, counted from the end of the edition's year, and never
+    before the appeal window after the latest publication of the results has closed)."""
+    from retention import queries, schedule
+
+    policy = queries.policy_of(edition)
+    day = schedule.schedule(edition, policy, queries.published_at(edition)).contacts_on
+    first_moment = datetime.datetime.combine(day, datetime.time(), tzinfo=schedule.WARSAW)
+    return first_moment - datetime.timedelta(seconds=1)
 
 
 def in_retention(application, at=None):
     """Whether a submitted entry is still part of the record that must be kept (RODO art. 17(3)(b), (d), (e))."""
     if application.submitted_at is None and not application.code:
         return False
-    return (at or timezone.now()) <= retained_until(application.edition)
+    # Before the first moment retention may anonymise (a later fraction of the last second is still that day).
+    return (at or timezone.now()) < retained_until(application.edition) + datetime.timedelta(seconds=1)
 
 
 def still_competing(application, at=None):

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from applications.models import Application, Attachment, Status
+from results.services import WAITING  # formally accepted entries the publication has not yet given their outcome
 
 from . import schedule as sched
 from .models import RetentionPolicy
@@ -37,6 +38,28 @@ def stored_files(applications):
     return names
 
 
+def published_at(edition):
+    """When the edition's results were last made public: results_at, or a later publication after a withdrawal (the
+    audit trail is the one record of that moment)."""
+    from contest.models import AuditEvent
+
+    again = (
+        AuditEvent.objects.filter(edition=edition, action="results.published", from_state="withdrawn")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return max(edition.results_at, again) if again else edition.results_at
+
+
+def publication(edition):
+    """What schedule.hold needs to know of the edition's publication, besides its dates."""
+    return {
+        "published_at": published_at(edition),
+        "waiting": Application.objects.filter(edition=edition, status__in=WAITING).count(),
+    }
+
+
 def policy_of(edition):
     """The edition's policy; an unsaved one with the defaults when the organisers have not opened it yet."""
     try:
@@ -60,16 +83,18 @@ class Plan:
         return not (self.draft_ids or self.contact_ids)
 
 
-def plan(edition, at=None):
+def plan(edition, at=None, policy=None):
+    """`policy`: the edition's own by default; the organisers' form asks with the values it is about to save."""
     at = at or timezone.now()
-    policy = policy_of(edition)
-    result = Plan(edition=edition, hold=sched.hold(edition, policy, at))
+    policy = policy or policy_of(edition)
+    published = publication(edition)
+    result = Plan(edition=edition, hold=sched.hold(edition, policy, at, **published))
     if result.hold:
         return result
-    if sched.drafts_due(edition, policy, at):
+    if sched.drafts_due(edition, policy, at, **published):
         result.draft_ids = list(drafts(edition).order_by("pk").values_list("pk", flat=True))
         result.file_names = stored_files(result.draft_ids)
-    if sched.contacts_due(edition, policy, at):
+    if sched.contacts_due(edition, policy, at, **published):
         result.contact_ids = list(contacts(edition).order_by("pk").values_list("pk", flat=True))
     return result
 
@@ -109,7 +134,7 @@ def report(edition, at=None):
     )
     return Report(
         policy=policy,
-        schedule=sched.schedule(edition, policy),
+        schedule=sched.schedule(edition, policy, published_at(edition)),
         accounts=accounts,
         applications_with_personal_data=applications.count(),
         files=files["originals"] + files["copies"],

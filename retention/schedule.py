@@ -44,20 +44,28 @@ class Schedule:
         return max(self.contacts_due_on, self.appeal_ends_on)
 
 
-def schedule(edition, policy):
+def schedule(edition, policy, published_at=None):
+    """`published_at`: when the results were last made public (retention.queries.published_at); results published
+    again after a withdrawal open a new appeal window from that day. results_at when not given."""
+    published_at = max(edition.results_at, published_at or edition.results_at)
     return Schedule(
         drafts_due_on=add_months(local_day(edition.submission_deadline), policy.draft_months),
         # "N years after the end of the edition's year": kept through 31 December of year + N, anonymised on 1 January.
         contacts_due_on=datetime.date(edition.year + policy.contact_years + 1, 1, 1),
-        appeal_ends_on=local_day(edition.results_at) + datetime.timedelta(days=policy.appeal_window_days),
+        # A window of N days after the results: the day of the results is not counted (Kodeks cywilny art. 111 § 2),
+        # so its last day is results + N and nothing happens before the day after.
+        appeal_ends_on=local_day(published_at) + datetime.timedelta(days=policy.appeal_window_days + 1),
     )
 
 
-def hold(edition, policy, at):
+def hold(edition, policy, at, *, published_at=None, waiting=0):
     """Why nothing of the edition may be deleted or anonymised at `at`, or "" when retention may act.
 
     Retention acts only on a finished competition: its results published (and not withdrawn) and the appeal window
-    after them closed. While submissions, formal review, jury scoring or deliberation run, the record is in use."""
+    after them closed. While submissions, formal review, jury scoring or deliberation run, the record is in use.
+    `waiting`: formally accepted entries the publication has not yet given their outcome (results_at passed by the
+    calendar, but the decisions are not locked or the publication has not run): until then an entry the committee
+    awarded still looks like one not awarded."""
     phase = phase_at(edition, at)
     if phase == Phase.SCORING:
         return _("jury scoring is open")
@@ -65,7 +73,9 @@ def hold(edition, policy, at):
         return _("the results are not published yet")
     if edition.results_withdrawn_at is not None:
         return _("the results are withdrawn")
-    ends_on = schedule(edition, policy).appeal_ends_on
+    if waiting:
+        return _("the publication has not given every entry its outcome yet")
+    ends_on = schedule(edition, policy, published_at).appeal_ends_on
     if local_day(at) < ends_on:
         return _("the appeal window is open until %(day)s") % {
             "day": date_format(ends_on - datetime.timedelta(days=1), "j E Y")
@@ -73,9 +83,9 @@ def hold(edition, policy, at):
     return ""
 
 
-def drafts_due(edition, policy, at):
-    return not hold(edition, policy, at) and local_day(at) >= schedule(edition, policy).drafts_due_on
+def drafts_due(edition, policy, at, **publication):
+    return not hold(edition, policy, at, **publication) and local_day(at) >= schedule(edition, policy).drafts_due_on
 
 
-def contacts_due(edition, policy, at):
-    return not hold(edition, policy, at) and local_day(at) >= schedule(edition, policy).contacts_due_on
+def contacts_due(edition, policy, at, **publication):
+    return not hold(edition, policy, at, **publication) and local_day(at) >= schedule(edition, policy).contacts_due_on

@@ -359,6 +359,9 @@ def _long_ago(edition, years=8):
     shift = timedelta(days=366 * years)
     Edition.objects.filter(pk=edition.pk).update(**{name: F(name) - shift for name in fields if getattr(edition, name)})
     edition.refresh_from_db()
+    # The record's period counts from the edition's year (its retention policy), so the year moves with the dates.
+    Edition.objects.filter(pk=edition.pk).update(year=edition.submission_deadline.year)
+    edition.refresh_from_db()
     return edition
 
 

@@ -88,7 +88,7 @@ def test_schedule_counts_contact_years_from_the_end_of_the_editions_year():
     dates = schedule.schedule(edition, RetentionPolicy(edition=edition))
     assert dates.drafts_due_on == datetime.date(2024, 6, 15)
     assert dates.contacts_due_on == datetime.date(2030, 1, 1)
-    assert dates.appeal_ends_on == datetime.date(2024, 5, 31)
+    assert dates.appeal_ends_on == datetime.date(2024, 6, 1)  # 30 days after 1 May end on 31 May
 
 
 # --- drafts at the boundary ------------------------------------------------------------------------------------------
@@ -194,10 +194,10 @@ def test_nothing_is_deleted_while_jury_scoring_is_open():
 def test_nothing_is_deleted_while_the_appeal_window_is_open():
     edition = finished_edition(draft_months=1, appeal_window_days=30)
     draft, _names = draft_with_files(edition)
-    (outcome,) = services.apply(warsaw(2024, 5, 30, 23, 59))
-    assert outcome.hold == "the appeal window is open until 30 May 2024"
+    (outcome,) = services.apply(warsaw(2024, 5, 31, 23, 59))
+    assert outcome.hold == "the appeal window is open until 31 May 2024"
     assert Application.objects.filter(pk=draft.pk).exists()
-    (outcome,) = services.apply(warsaw(2024, 5, 31, 0, 1))
+    (outcome,) = services.apply(warsaw(2024, 6, 1, 0, 1))
     assert (outcome.hold, outcome.drafts_deleted) == ("", 1)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Attachment
-from contest import phases
+from contest import clause, phases
 from contest.errors import DATABASE_INTERRUPTED, add_to_form
 from contest.models import Edition
 
@@ -363,6 +363,9 @@ def invitation(request, token):
                 {"invitation": found, "wrong_account": True, "has_account": has_account},
                 status=403,
             )
+        if request.method == "POST" and clause.changed_since_shown(request.POST):
+            messages.error(request, clause.changed_message())
+            return render(request, "jury/invitation.html", {"invitation": found, "has_account": True}, status=409)
         if request.method == "POST":
             try:
                 member = services.accept_invitation(token, user)
@@ -378,7 +381,11 @@ def invitation(request, token):
             return repeated
         return render(request, "jury/invitation.html", {"invitation": found, "has_account": True, "login_needed": True})
     form = forms.RegisterForm(request.POST or None, email=found.email)
-    if request.method == "POST" and form.is_valid():
+    changed = request.method == "POST" and clause.changed_since_shown(request.POST)
+    if changed:
+        form.is_valid()  # the form's own errors too, then the clause's
+        form.add_error(None, clause.changed_message())
+    if request.method == "POST" and not changed and form.is_valid():
         try:
             new_user = services.register_and_accept(
                 token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
