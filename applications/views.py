@@ -239,7 +239,9 @@ def _edit(request, application):
         messages.warning(request, _("The draft is saved, except the fields marked below. Correct them and save again."))
         return _render_edit(request, application, form, formset, status=200)
     if request.POST.get("action") == "submit":
-        return _submit(request, application)
+        # The last click is on the review page, after the applicant has seen everything together.
+        messages.success(request, _("Draft saved. Check everything below, then submit."))
+        return redirect("applications:submit", application.pk)
     messages.success(request, _("Draft saved."))
     return redirect(reverse("applications:edit", args=[application.pk]))
 
@@ -261,9 +263,37 @@ def _render_edit(request, application, form, formset, *, conflict="", problems=N
 
 
 @permission_required("submit")
-@require_POST
 def submit(request, application):
-    return _submit(request, application)
+    """GET: the review page (everything entered, what is missing, the declarations), POST: the final click."""
+    if request.method == "POST":
+        return _submit(request, application)
+    return _render_submit_review(request, application, services.validate_for_submission(application))
+
+
+def _render_submit_review(request, application, problems, status=200):
+    from . import declarations as declaration_texts
+
+    accepted = {d.kind: d for d in application.declarations.all()}
+    declarations = [
+        {
+            "kind": kind,
+            "label": label,
+            "text": accepted[kind].text if kind in accepted else declaration_texts.current(kind)[1],
+            "accepted": accepted.get(kind),
+        }
+        for kind, label in application.declarations.model.Kind.choices
+    ]
+    return render(
+        request,
+        "applications/submit_review.html",
+        {
+            "application": application,
+            "problems": problems,
+            "declarations": declarations,
+            "can": permissions.actions_for(request.user, application),
+        },
+        status=status,
+    )
 
 
 def _submit(request, application):
@@ -288,12 +318,7 @@ def _submit(request, application):
         response["Retry-After"] = "5"
         return response
     except services.SubmissionInvalid as error:
-        return render(
-            request,
-            "applications/check.html",
-            {"application": application, "problems": error.problems},
-            status=200,
-        )
+        return _render_submit_review(request, application, error.problems)
     except services.ServiceError as error:
         messages.error(request, error.message)
         return redirect("applications:detail", application.pk)
@@ -316,8 +341,10 @@ def check(request, application):
 
 
 @permission_required("withdraw")
-@require_POST
 def withdraw(request, application):
+    """GET: the confirmation page saying that withdrawing cannot be undone; POST: withdraw."""
+    if request.method != "POST":
+        return render(request, "applications/withdraw.html", {"application": application})
     try:
         # No page sends a reason today; one sent by hand is checked like any text field (NUL, length).
         reason = forms.CharField(required=False, max_length=2000, validators=[validate_no_contact_details]).clean(
@@ -329,6 +356,23 @@ def withdraw(request, application):
     with reported(request, _("The application has been withdrawn.")):
         services.withdraw(application, by=request.user, reason=reason)
     return redirect("applications:detail", application.pk)
+
+
+@permission_required("reopen")
+def reopen(request, application):
+    """GET: what reopening means (a draft again until submitted anew, before the deadline); POST: reopen."""
+    if request.method != "POST":
+        return render(request, "applications/reopen.html", {"application": application})
+    with reported(
+        request,
+        _(
+            "The application is open for changes again and keeps its code %(code)s. It is a draft until you submit "
+            "it again before the deadline."
+        )
+        % {"code": application.code},
+    ) as outcome:
+        services.reopen(application, by=request.user)
+    return redirect("applications:detail" if outcome.refused else "applications:edit", application.pk)
 
 
 @permission_required("receipt")

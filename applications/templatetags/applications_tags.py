@@ -69,9 +69,17 @@ def applicant_status_badge(application):
     return status_badge(applicant_status(application))
 
 
+REOPENED_STEP = _(
+    "Reopened for changes: submit it again before the deadline, or it will not take part in the competition."
+)
+
+
 @register.filter
 def next_step(application):
-    return NEXT_STEPS.get(applicant_status(application), "")
+    status = applicant_status(application)
+    if status == Status.DRAFT and application.code:
+        return REOPENED_STEP
+    return NEXT_STEPS.get(status, "")
 
 
 @register.filter
