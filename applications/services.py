@@ -240,7 +240,10 @@ def reopen(application, *, by, at=None):
             raise TransitionNotAllowed(_("Only a submitted application waiting for the formal review can be reopened."))
         if not phases.can_submit(locked.edition, at):
             raise NotAllowed(
-                _("The submission deadline has passed, so the application can no longer be reopened. It stays submitted.")
+                _(
+                    "The submission deadline has passed, so the application can no longer be reopened. "
+                    "It stays submitted."
+                )
             )
         change_status(locked, Status.DRAFT, by=by, reason=_("Reopened by the applicant"), notify=False)
     return application
