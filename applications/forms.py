@@ -74,9 +74,15 @@ class ApplicationForm(AccessibleFormMixin, forms.ModelForm):
                 self.fields[name].jury_visible = True
                 if isinstance(self.fields[name].widget, forms.Textarea):
                     self.fields[name].widget.attrs["rows"] = 5
+        # Nothing is required to save a draft; these are required to submit, and the form marks them so.
+        from .progress import required_form_fields
+
+        for name in required_form_fields():
+            self.fields[name].required_for_submission = True
         declared = {d.kind for d in application.declarations.all()}
         for kind in Declaration.Kind.values:
             field = self.fields[f"declaration_{kind}"]
+            field.required_for_submission = True
             field.label = declaration_texts.current(kind)[1]
             field.initial = kind in declared
         from .services import editable_fields

@@ -39,6 +39,7 @@ from .forms import (
 from .middleware import accepts_uploads
 from .models import Application, Attachment, CoEditorInvitation, Partner
 from .permissions import permission_required
+from .standing import standing
 from .uploads import HashingUploadHandler
 
 # --- applicant --------------------------------------------------------------------------------
@@ -47,15 +48,27 @@ from .uploads import HashingUploadHandler
 @login_required
 def dashboard(request):
     applications = attach_outcomes(list(queries.dashboard(request.user)))
-    open_editions = [e for e in Edition.objects.public().prefetch_related("categories") if phases.can_submit(e)]
+    open_editions = [e for e in Edition.objects.public() if phases.can_submit(e)]
     organised = list(Edition.objects.order_by("-year")) if permissions.can(request.user, "organise") else []
+    # One section per edition the applicant can enter or has entered: where it stands, then their applications.
+    editions = {e.pk: e for e in open_editions}
+    for application in applications:
+        editions.setdefault(application.edition_id, application.edition)
+    sections = [
+        {
+            "edition": edition,
+            "standing": standing(edition),
+            "applications": [a for a in applications if a.edition_id == edition.pk],
+        }
+        for edition in sorted(editions.values(), key=lambda e: -e.year)
+    ]
     return render(
         request,
         "applications/dashboard.html",
         {
             "applications": applications,
+            "sections": sections,
             "invitations": list(queries.pending_invitations(request.user)),
-            "open_editions": open_editions,
             "organised_editions": organised,
         },
     )

@@ -46,7 +46,7 @@ def test_review_page_shows_everything_entered_and_the_final_button(client_for, a
     assert response.status_code == 200
     partner = application.partners.get(is_leader=True).display_name
     assert (application.title in page, application.summary in page, partner in page) == (True, True, True)
-    assert ('data-complete' in page, 'data-declaration="truth"' in page, "Submit the application" in page) == (
+    assert ("data-complete" in page, 'data-declaration="truth"' in page, "Submit the application" in page) == (
         True,
         True,
         True,

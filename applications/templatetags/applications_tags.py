@@ -118,3 +118,11 @@ def problem_url(application, problem):
     if problem.section == "attachments":
         return f"{url}#{problem.field}"
     return f"{url}#partners-list"
+
+
+@register.simple_tag
+def application_progress(application):
+    """The state of each tab of an editable application (applications.progress), else nothing."""
+    from applications.progress import progress
+
+    return progress(application) if application.is_editable else {}
