@@ -224,7 +224,12 @@ class UnitSearchForm(SingleLineMixin, forms.Form):
 
 class AttachmentForm(AccessibleFormMixin, forms.Form):
     requirement = forms.ModelChoiceField(label=_("Attachment type"), queryset=None, empty_label=None)
-    file = forms.FileField(label=_("File"), max_length=None, allow_empty_file=True)
+    file = forms.FileField(
+        label=_("File"),
+        max_length=None,
+        allow_empty_file=True,
+        error_messages={"required": _("No file was chosen. Choose a file on your computer, then select “Upload”.")},
+    )
     replace = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, application, **kwargs):

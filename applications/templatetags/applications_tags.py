@@ -126,3 +126,11 @@ def application_progress(application):
     from applications.progress import progress
 
     return progress(application) if application.is_editable else {}
+
+
+@register.filter
+def accept_for(requirement):
+    """The file input's `accept` for an attachment requirement's allowed types."""
+    from applications.files import accept_attribute
+
+    return accept_attribute(requirement.allowed_types)
