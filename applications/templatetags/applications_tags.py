@@ -134,3 +134,26 @@ def accept_for(requirement):
     from applications.files import accept_attribute
 
     return accept_attribute(requirement.allowed_types)
+
+
+@register.simple_tag
+def signup_intent(request):
+    """{"edition", "next"} when the login or sign-up page opened on the way to an edition's application form (the
+    form's path in `next`), else None."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from contest.models import Edition
+
+    wanted = request.GET.get("next") or request.POST.get("next") or ""
+    if not wanted.startswith("/") or wanted.startswith("//"):
+        return None
+    try:
+        match = resolve(urlsplit(wanted).path)
+    except Resolver404:
+        return None
+    if match.view_name != "applications:start":
+        return None
+    edition = Edition.objects.public().filter(year=match.kwargs.get("year")).first()
+    return {"edition": edition, "next": wanted} if edition else None
