@@ -118,6 +118,9 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     page.get_by_role("link", name="Overview").click()
     page.wait_for_url(f"**/wnioski/{application.pk}/")
     check_accessibility(page)
+    page.get_by_role("link", name="Review and submit the application").click()
+    page.wait_for_url(f"**/wnioski/{application.pk}/zloz/")
+    check_accessibility(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Submit the application").click()
     application.refresh_from_db()
@@ -189,7 +192,7 @@ def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
             page.locator(f"#requirement_{requirement.pk} button[type=submit]").last.click()
         assert application.attachments.count() == 1
 
-        page.goto(f"/wnioski/{application.pk}/")
+        page.goto(f"/wnioski/{application.pk}/zloz/")
         with page.expect_navigation():
             page.locator(f"form[action='/wnioski/{application.pk}/zloz/'] button").click()
         application.refresh_from_db()
