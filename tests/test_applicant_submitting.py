@@ -254,3 +254,39 @@ def test_withdraw_of_another_users_application_does_not_exist(client_for, applic
     client = client_for(applicant)
     assert client.get(reverse("applications:withdraw", args=[application.pk])).status_code == 404
     assert client.post(reverse("applications:withdraw", args=[application.pk])).status_code == 404
+
+
+def test_a_coeditor_may_reopen_too(client_for, applicant):
+    coeditor = factories.UserFactory()
+    application = submitted(applicant)
+    application.editors.add(coeditor)
+    client_for(coeditor).post(reverse("applications:reopen", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+
+
+def test_a_reopened_draft_left_past_the_deadline_says_it_is_out(client_for, applicant):
+    application = submitted(applicant)
+    services.reopen(application, by=applicant)
+    close_submissions(application.edition)
+    page = client_for(applicant).get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "not submitted again before the deadline: it does not take part in the competition" in page
+
+
+@pytest.mark.polish
+def test_review_reopen_and_withdraw_pages_read_in_polish(client_for, applicant):
+    draft = factories.complete_application(owner=applicant)
+    application = submitted(applicant)
+    client = client_for(applicant)
+    review = client.get(reverse("applications:submit", args=[draft.pk])).content.decode()
+    reopen = client.get(reverse("applications:reopen", args=[application.pk])).content.decode()
+    withdraw = client.get(reverse("applications:withdraw", args=[application.pk])).content.decode()
+    assert ("Sprawdź i złóż wniosek" in review, "Oświadczenia" in review, "Złóż wniosek</button>" in review) == (
+        True,
+        True,
+        True,
+    )
+    assert "Wniosek znów stanie się wersją roboczą i zachowa swój kod." in reopen
+    assert "Wycofania nie można cofnąć." in withdraw
+    for english in ("Check and submit", "Reopen", "cannot be undone", "Deadline"):
+        assert english not in review + reopen + withdraw, english

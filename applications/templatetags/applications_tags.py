@@ -72,13 +72,18 @@ def applicant_status_badge(application):
 REOPENED_STEP = _(
     "Reopened for changes: submit it again before the deadline, or it will not take part in the competition."
 )
+REOPENED_TOO_LATE = _(
+    "Reopened for changes and not submitted again before the deadline: it does not take part in the competition."
+)
 
 
 @register.filter
 def next_step(application):
     status = applicant_status(application)
     if status == Status.DRAFT and application.code:
-        return REOPENED_STEP
+        from contest import phases
+
+        return REOPENED_STEP if phases.can_submit(application.edition) else REOPENED_TOO_LATE
     return NEXT_STEPS.get(status, "")
 
 
