@@ -124,3 +124,39 @@ def test_review_then_submit_reopen_and_submit_again(browser, live_server, check_
         widths[path] = (width, too_wide(page, PHONE_WIDTH) if width > PHONE_WIDTH else [])
     phone.close()
     assert widths == dict.fromkeys(widths, (PHONE_WIDTH, []))
+
+
+def test_terc_search_is_a_keyboard_combobox(browser, live_server, check_accessibility):
+    factories.ensure_terc()
+    edition = factories.EditionFactory(phase="submissions")
+    owner = factories.UserFactory(email="partnerzy@gmina-e2e.example")
+    application = factories.ApplicationFactory(edition=edition, owner=owner)
+    context = browser.new_context(base_url=live_server.url, locale="pl-PL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, owner.email)
+    page.goto(f"/wnioski/{application.pk}/partnerzy/")
+    page.locator("#id_kind").select_option("jst")
+    box = page.get_by_role("combobox", name=re.compile("jednostk|unit", re.I)).and_(page.locator("#id_unit_query"))
+    units = page.locator("#terc-suggestions [role=option]")
+    box.press_sequentially("Bolesławiec", delay=20)
+    units.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator("[data-terc-status]").inner_text().startswith("Pasujące jednostki: ")
+    check_accessibility(page)
+
+    # Escape closes the list and keeps the text; the arrows open it again and move through the units.
+    box.press("Escape")
+    assert (box.get_attribute("aria-expanded"), box.input_value()) == ("false", "Bolesławiec")
+    box.press("ArrowDown")
+    first = units.first
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    label = first.inner_text()
+    # Enter chooses the highlighted unit and fills its code; the form is not sent.
+    box.press("Enter")
+    code = re.search(r"\((\d{7})\)$", label).group(1)
+    assert (page.locator("#id_terc_code").input_value(), box.get_attribute("aria-expanded")) == (code, "false")
+    assert page.url.endswith(f"/wnioski/{application.pk}/partnerzy/")
+    assert application.partners.count() == 0
+    context.close()
