@@ -178,6 +178,8 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.territorial_unit_id:
             self.fields["terc_code"].initial = self.instance.territorial_unit.code
+            # With JavaScript the code field gives way to the chosen unit's name (static/js/applications.js).
+            self.fields["terc_code"].widget.attrs["data-terc-label"] = self.instance.territorial_unit.label
         self.fields["kind"].widget.attrs["data-partner-kind"] = "1"
         self.decorate()
 

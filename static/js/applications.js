@@ -77,8 +77,34 @@
       query.removeAttribute("aria-activedescendant");
     }
   }
+  // With the combobox working, nobody types the seven digits: the code field is hidden and the chosen unit is
+  // named instead. A server error on the code stays visible beside the search field.
+  var chosen = document.querySelector("[data-terc-chosen]");
+  function showChosen(label, code) {
+    if (!chosen) { return; }
+    chosen.textContent = code
+      ? (chosen.getAttribute("data-chosen") || "") + " " + (label || "TERC") + " (" + code + ")"
+      : chosen.getAttribute("data-none") || "";
+  }
+  if (query && codeField && chosen) {
+    var wrapper = document.getElementById("field-" + codeField.name);
+    var error = wrapper && wrapper.querySelector(".invalid-feedback");
+    if (wrapper) {
+      wrapper.hidden = true;
+      chosen.hidden = false;
+      showChosen(codeField.getAttribute("data-terc-label"), codeField.value);
+      if (error) {
+        chosen.classList.add("text-danger");
+        chosen.id = "terc-chosen";
+        chosen.textContent = error.textContent;
+        query.setAttribute("aria-invalid", "true");
+        query.setAttribute("aria-describedby", (query.getAttribute("aria-describedby") || "") + " terc-chosen");
+      }
+    }
+  }
   function choose(code, label) {
     if (codeField) { codeField.value = code; }
+    if (chosen) { chosen.classList.remove("text-danger"); query.removeAttribute("aria-invalid"); showChosen(label, code); }
     query.value = label;
     list.innerHTML = "";
     setOpen(false);

@@ -95,7 +95,9 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     with page.expect_navigation():
         page.get_by_role("button", name="Save partner").click()
     page.locator("#id_kind").select_option("jst")
-    page.locator("#id_terc_code").fill("0201022")
+    page.locator("#id_unit_query").press_sequentially("Bolesławiec", delay=20)
+    page.get_by_role("option", name=re.compile(r"Bolesławiec \(gmina wiejska\)")).click()
+    assert page.locator("#id_terc_code").input_value() == "0201022"
     page.locator("#id_role").fill("Współfinansowanie")
     with page.expect_navigation():
         page.get_by_role("button", name="Save partner").click()

@@ -137,6 +137,13 @@ def test_terc_search_is_a_keyboard_combobox(browser, live_server, check_accessib
     log_in(page, owner.email)
     page.goto(f"/wnioski/{application.pk}/partnerzy/")
     page.locator("#id_kind").select_option("jst")
+    # Saving without a unit: the refusal shows beside the search field, not in the hidden code field.
+    page.locator("#id_role").fill("Lider")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zapisz partnera").click()
+    assert page.locator("[data-terc-chosen]").inner_text().startswith("Wybierz jednostkę samorządu terytorialnego")
+    assert page.locator("#id_unit_query").get_attribute("aria-invalid") == "true"
+    check_accessibility(page)
     box = page.get_by_role("combobox", name=re.compile("jednostk|unit", re.I)).and_(page.locator("#id_unit_query"))
     units = page.locator("#terc-suggestions [role=option]")
     box.press_sequentially("Bolesławiec", delay=20)
@@ -157,6 +164,10 @@ def test_terc_search_is_a_keyboard_combobox(browser, live_server, check_accessib
     box.press("Enter")
     code = re.search(r"\((\d{7})\)$", label).group(1)
     assert (page.locator("#id_terc_code").input_value(), box.get_attribute("aria-expanded")) == (code, "false")
-    assert page.url.endswith(f"/wnioski/{application.pk}/partnerzy/")
+    assert page.locator("[data-terc-chosen]").inner_text() == f"Wybrana jednostka: {label}"
+    assert (page.locator("#id_terc_code").is_visible(), page.url.endswith(f"/wnioski/{application.pk}/partnerzy/")) == (
+        False,
+        True,
+    )
     assert application.partners.count() == 0
     context.close()
