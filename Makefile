@@ -1,11 +1,12 @@
-# Two commands: `make run` serves the demo on http://127.0.0.1:8000/, `make test` runs every test.
+# Two commands: `make run` serves the demo on http://127.0.0.1:8000/, `make test` runs every test; `make serve` serves
+# as in production.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup venv messages demo lint clean system-deps-run system-deps-test lock
+.PHONY: run serve test setup venv messages demo lint clean system-deps-run system-deps-test lock
 
 # Find Python 3.12+: the pyenv version named in .python-version, else python3.13/3.12/python3 on PATH.
 PYTHON_BOOT := $(shell \
@@ -47,6 +48,11 @@ demo: setup
 
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# As in production on one machine: DEBUG off, settings from the environment (DJANGO_SECRET_KEY at least), gunicorn
+# and the task worker together (deploy/serve.sh; README "Deploying").
+serve: venv messages
+	@bash deploy/serve.sh
 
 test: system-deps-test venv messages
 	$(PY) -m ruff check .

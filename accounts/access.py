@@ -31,6 +31,7 @@ STAFF_NAMESPACES = {
     "jury": {"invitation"},  # the invitation page is how a new juror arrives, before any second factor exists
     "admin": set(),
     "results_organiser": set(),
+    "retention": set(),
 }
 # Single staff pages inside apps that otherwise serve applicants.
 STAFF_URL_NAMES = {

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from contest.admin import ReadOnlyAdmin
+from contest.admin_names import InflectedTitles
 
 from .access import recent_authentication_required
 from .models import Consent, User
@@ -14,7 +15,7 @@ from .services import ROLE_FIELDS, ROLE_FLAGS, ROLE_SETS, change_roles, record_p
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(InflectedTitles, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_organiser", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_organiser", "is_staff", "is_superuser", "is_active"]

@@ -1,4 +1,5 @@
 """The user model: e-mail is the login; roles are a flag (organiser) and per-edition jury membership."""
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -102,7 +103,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Consent(models.Model):
     """A recorded consent or acknowledgement (RODO): what text, which version, when."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("kind"), max_length=50)
     text_version = models.CharField(_("text version"), max_length=20)
     text = models.TextField(_("text shown"))

@@ -3,8 +3,17 @@
 from django.contrib import admin
 
 from contest.admin import ReadOnlyAdmin, ReadOnlyInline
+from contest.models import Category
 
 from .models import Application, Attachment, Partner, ResultIndicator
+
+
+class CategoryOfEditionFilter(admin.RelatedFieldListFilter):
+    """Categories by their edition ("2026 – Partnerstwa gmin"): every edition has categories of the same names."""
+
+    def field_choices(self, field, request, model_admin):
+        categories = Category.objects.select_related("edition").order_by("-edition__year", "order", "name")
+        return [(category.pk, f"{category.edition.year} – {category.name}") for category in categories]
 
 
 class PartnerInline(ReadOnlyInline, admin.TabularInline):
@@ -24,6 +33,6 @@ class AttachmentInline(ReadOnlyInline, admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "edition", "category", "status", "submitted_at"]
-    list_filter = ["edition", "status", "category"]
+    list_filter = ["edition", "status", ("category", CategoryOfEditionFilter)]
     search_fields = ["code", "title", "partnership_name", "owner__email"]
     inlines = [PartnerInline, IndicatorInline, AttachmentInline]

@@ -20,6 +20,10 @@ from contest.models import FILE_TYPES, type_key_for_mime
 MAX_NAME_LENGTH = 120
 CHUNK = 1024 * 1024
 
+class StorageUnavailable(ServiceError):
+    """The file storage did not answer (S3 down or unreachable): nothing was lost, the user tries again later."""
+
+
 # Derived from the one table of file types (contest.models.FILE_TYPES), for callers that record a MIME type.
 TYPE_MIME = {key: file_type.mime for key, file_type in FILE_TYPES.items()}
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -318,8 +322,20 @@ def serve_file(file, *, filename, content_type, inline=False, cache_control="pri
         raise ValueError("no stored file to serve")
     storage = file.storage
     disposition_type = "inline" if inline else "attachment"
-    if stream and is_remote_storage(storage) and not storage.exists(file.name):
-        raise FileNotFoundError(file.name)
+    if is_remote_storage(storage):
+        # A presigned URL is made without asking S3, so while S3 is down the browser would be sent to an address
+        # that does not answer. One HEAD request first turns that into a clear message from us.
+        try:
+            present = storage.exists(file.name)
+        except Exception as error:  # botocore's connection, timeout and server errors
+            raise StorageUnavailable(
+                _(
+                    "The file cannot be downloaded right now because the file storage is not answering. The file "
+                    "is safe: try again in a few minutes."
+                )
+            ) from error
+        if stream and not present:
+            raise FileNotFoundError(file.name)
     if is_remote_storage(storage) and not stream:
         from urllib.parse import quote
 

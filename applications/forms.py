@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contest.collation import polish_sort_key
 from contest.forms import AccessibleFormMixin
 from contest.identifiers import clean_krs, clean_nip, clean_regon
 from contest.models import TerritorialUnit
@@ -12,6 +13,7 @@ from contest.validators import SingleLineMixin, validate_no_contact_details
 
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
+from .queries import ANY_STATUS
 from .services import FORM_FIELDS, SECTIONS
 
 
@@ -303,8 +305,13 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         label=_("What may be corrected"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, optional=False, **kwargs):
+        """optional: the one review form, where the checklist may be saved without a decision yet."""
         super().__init__(*args, **kwargs)
+        if optional:
+            self.fields["decision"].required = False
+            self.fields["decision"].choices = [("", _("No decision yet: save the checklist")), *self.DECISIONS]
+            self.fields["decision"].initial = ""
         choices = [(name, Application._meta.get_field(name).verbose_name) for name in FORM_FIELDS]
         choices += list(SECTIONS.items())
         self.fields["fields_to_correct"].choices = choices
@@ -335,8 +342,55 @@ class OrganiserFilterForm(SingleLineMixin, forms.Form):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = edition.categories.all()
-        self.fields["status"].choices = [("", _("all"))] + [c for c in Status.choices if c[0] != Status.DRAFT]
-        voivodeships = TerritorialUnit.objects.filter(kind=TerritorialUnit.Kind.VOIVODESHIP).order_by("name")
-        self.fields["voivodeship"].choices = [("", _("all"))] + [(v.woj, v.name) for v in voivodeships]
+        # Drafts are left out unless asked for: the list is the formal review's work, drafts a reminder's.
+        self.fields["status"].choices = [("", _("all submitted")), (ANY_STATUS, _("all, drafts included"))] + list(
+            Status.choices
+        )
+        voivodeships = TerritorialUnit.objects.filter(kind=TerritorialUnit.Kind.VOIVODESHIP).values_list("woj", "name")
+        in_order = sorted(voivodeships, key=lambda v: polish_sort_key(v[1]))
+        self.fields["voivodeship"].choices = [("", _("all")), *in_order]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class SelectedIdsField(forms.Field):
+    """The ids of the ticked rows: whole numbers, at most MAX of them."""
+
+    widget = forms.MultipleHiddenInput
+    MAX = 1000
+    default_error_messages = {
+        "required": _("Select at least one application."),
+        "invalid": _("The selection is not valid; reload the list and select again."),
+        "too_many": _("Select at most %(max)s applications at once."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(i <= 0 or i > 2**31 for i in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(ids) > self.MAX:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many", params={"max": self.MAX})
+        return ids
+
+
+class BulkActionForm(forms.Form):
+    """An action on the ticked applications of the organisers' list."""
+
+    ACTIONS = [
+        ("accept", _("Accept formally")),
+        ("csv", _("Export the selection (CSV)")),
+        ("xlsx", _("Export the selection (XLSX)")),
+    ]
+    action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
+    ids = SelectedIdsField(label=_("Selected applications"))
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.fields["action"].widget.attrs["class"] = "form-select"

@@ -32,6 +32,10 @@ Status.EDITABLE = frozenset({Status.DRAFT, Status.CORRECTIONS_REQUESTED})
 Status.IN_FORMAL_REVIEW = frozenset({Status.SUBMITTED, Status.CORRECTIONS_REQUESTED})
 # The committee's outcome, made public at publication.
 Status.DECIDED = frozenset({Status.LAUREATE, Status.DISTINCTION, Status.NOT_AWARDED})
+# Awarded by the committee: their data stays as published (retention keeps them).
+Status.AWARDED = frozenset({Status.LAUREATE, Status.DISTINCTION})
+# What an application never submitted can be: a draft, or a draft its applicant withdrew.
+Status.NEVER_SUBMITTED = frozenset({Status.DRAFT, Status.WITHDRAWN})
 # Formally accepted, and every later state: the entries the jury scores, ranks and decides on.
 Status.ACCEPTED_FOR_JURY = frozenset({Status.ACCEPTED, Status.IN_JURY_REVIEW}) | Status.DECIDED
 # Entries checked for conflicts of interest: on their way to the jury or with it. Drafts, withdrawn and rejected
@@ -78,8 +82,12 @@ JURY_VISIBLE_FIELDS = [
 
 
 class Application(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="applications")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="applications")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="applications"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="applications"
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_applications")
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coedited_applications", verbose_name=_("co-editors")

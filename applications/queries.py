@@ -52,12 +52,19 @@ def application_detail(queryset=None):
     )
 
 
+# The organisers' status filter's value for every application, drafts included.
+ANY_STATUS = "any"
+
+
 def organiser_list(edition, *, category=None, status=None, voivodeship=None, search=""):
-    """Applications of an edition that left the draft stage, filtered; the leader's unit is prefetched."""
-    queryset = Application.objects.filter(edition=edition).exclude(status=Status.DRAFT)
+    """Applications of an edition, filtered; the leader's unit is prefetched. Without a status, drafts are left out
+    (the list is the formal review's work); status="draft" shows only them, status="any" everything."""
+    queryset = Application.objects.filter(edition=edition)
     if category:
         queryset = queryset.filter(category_id=category)
-    if status:
+    if not status:
+        queryset = queryset.exclude(status=Status.DRAFT)
+    elif status != ANY_STATUS:
         queryset = queryset.filter(status=status)
     if voivodeship:
         queryset = queryset.filter(partners__is_leader=True, partners__territorial_unit__woj=voivodeship)
@@ -70,10 +77,12 @@ def organiser_list(edition, *, category=None, status=None, voivodeship=None, sea
             | Q(partners__name__icontains=search)
             | Q(partners__territorial_unit__name__icontains=search)
         )
+    if voivodeship or search:
+        # Only these filters join the partners (several rows per application); DISTINCT over every column, long
+        # texts included, is what made the plain list slow.
+        queryset = queryset.distinct()
     return (
-        queryset.distinct()
-        .select_related("category", "owner")
+        queryset.select_related("category", "owner")
         .prefetch_related(PARTNERS_WITH_UNITS)
         .order_by("sequence", "pk")
     )
-

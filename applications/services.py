@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.tokens import hash_token, new_token
-from contest import audit, phases
+from contest import audit, clause, phases
 from contest.emails import absolute_url
 from contest.emails import message as email_message
 from contest.errors import ServiceError
@@ -77,8 +77,7 @@ class SubmissionInvalid(ServiceError):
         self.problems = problems
 
 
-class StorageUnavailable(ServiceError):
-    pass
+StorageUnavailable = files.StorageUnavailable
 
 
 class TooManyInvitations(NotAllowed):
@@ -162,7 +161,12 @@ def change_status(application, to, *, by, reason="", notify=True, email_note="",
 
 
 def _locked(application):
-    return Application.objects.select_for_update().select_related("edition").get(pk=application.pk)
+    # Only the application's row (of=self: a plain FOR UPDATE would lock the joined edition too, serialising every
+    # applicant's changes), and FOR NO KEY UPDATE: it still excludes every other writer of the row, but not the key
+    # share lock an insert referencing the application takes (attachments, declarations), so such an insert that
+    # already holds the audit chain's lock is never waited for by us while we wait for it.
+    rows = Application.objects.select_for_update(no_key=True, of=("self",)).select_related("edition")
+    return rows.get(pk=application.pk)
 
 
 def _sync(target, source):
@@ -205,8 +209,11 @@ def submit(application, *, by, at=None):
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
         if first:
-            # Locking the edition row serialises numbering across applications of the same edition.
-            Edition.objects.select_for_update().filter(pk=locked.edition_id).first()
+            # Locking the edition row serialises numbering across applications of the same edition. FOR NO KEY
+            # UPDATE: other applicants' inserts that refer to the edition (audit events) take a key share lock on
+            # it, often while holding the audit chain's lock that this transaction takes next; FOR UPDATE would
+            # make each wait for the other (a deadlock found by benchmarks/rush.py).
+            Edition.objects.select_for_update(no_key=True).filter(pk=locked.edition_id).first()
             last = Application.objects.filter(edition_id=locked.edition_id).aggregate(m=Max("sequence"))["m"] or 0
             sequence = last + 1
             code = f"{settings.APPLICATION_CODE_PREFIX}-{locked.edition.year}-{sequence:03d}"
@@ -221,6 +228,8 @@ def submit(application, *, by, at=None):
                 corrections_fields=[],
             )
         _freeze_version(locked, by)
+        if getattr(by, "is_authenticated", False):
+            clause.record_shown(by, "submission", at)
     return application
 
 

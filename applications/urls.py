@@ -33,4 +33,5 @@ urlpatterns = [
     path("<int:pk>/wersje/<int:number>/", views.version_detail, name="version"),
     path("organizator/<int:year>/", views.organiser_list, name="organiser_list"),
     path("organizator/<int:year>/eksport.<str:fmt>", views.organiser_export, name="organiser_export"),
+    path("organizator/<int:year>/zaznaczone/", views.organiser_bulk, name="organiser_bulk"),
 ]

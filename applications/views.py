@@ -1,5 +1,7 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,26 +9,28 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from contest import audit, phases
-from contest.errors import add_to_form, reported
+from contest.errors import DATABASE_INTERRUPTED, add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
 from results.applicant import attach_outcomes, feedback_for
 
-from . import exports, files, permissions, queries, receipts, services
+from . import exports, files, organiser_queries, permissions, queries, receipts, services
 from .forms import (
     ApplicationForm,
     AttachmentForm,
+    BulkActionForm,
     ChecklistForm,
     DecisionForm,
     IndicatorFormSet,
@@ -37,10 +41,12 @@ from .forms import (
     UnitSearchForm,
 )
 from .middleware import accepts_uploads
-from .models import Application, Attachment, CoEditorInvitation, Partner
+from .models import TRANSITIONS, Application, Attachment, CoEditorInvitation, Partner, Status
 from .permissions import permission_required
 from .standing import standing
 from .uploads import HashingUploadHandler
+
+logger = logging.getLogger(__name__)
 
 # --- applicant --------------------------------------------------------------------------------
 
@@ -315,10 +321,10 @@ def _submit(request, application):
         return refused
     try:
         services.submit(application, by=request.user)
-    except OperationalError as error:
-        if "database is locked" not in str(error):
-            raise
-        # SQLite only: another write held the database longer than the busy timeout. Nothing was submitted.
+    except DATABASE_INTERRUPTED:
+        # The connection was lost, or (SQLite) another write held the database longer than the busy timeout: the
+        # transaction was rolled back, so nothing was submitted and no code was given.
+        logger.warning("Submission of application %s interrupted by the database", application.pk, exc_info=True)
         messages.error(
             request,
             _(
@@ -547,7 +553,12 @@ def attachment_delete(request, application, attachment_pk):
 @permission_required("view")
 def attachment_download(request, application, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return files.serve_attachment(request, attachment)
+    try:
+        return files.serve_attachment(request, attachment)
+    except files.StorageUnavailable as unavailable:
+        response = HttpResponse(unavailable.message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response
 
 
 @permission_required("organise")
@@ -635,12 +646,14 @@ def _accept(request, invitation):
 
 
 def _filtered(request, edition):
-    """The filter form and the applications it selects; a refused filter (e.g. a too long search) selects none."""
+    """The filter form, the sort order and the applications they select; a refused filter (e.g. a too long search)
+    selects none. The sort parameter is looked up in a whitelist: anything else is the default order."""
     form = OrganiserFilterForm(request.GET or None, edition=edition)
+    sort_by, descending = organiser_queries.parse_sort(request.GET.get("sort"))
     filters = {}
     if form.is_bound and not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-        return form, queries.organiser_list(edition).none()
+        return form, (sort_by, descending), queries.organiser_list(edition).none()
     if form.is_valid():
         data = form.cleaned_data
         filters = {
@@ -649,36 +662,75 @@ def _filtered(request, edition):
             "voivodeship": data.get("voivodeship") or None,
             "search": data.get("q") or "",
         }
-    return form, queries.organiser_list(edition, **filters)
+    return form, (sort_by, descending), organiser_queries.organiser_list(
+        edition, sort_by=sort_by, descending=descending, **filters
+    )
 
 
 # Long enough to scan a category at a glance, short enough to render fast at thousands of entries.
 ORGANISER_PAGE_SIZE = 100
+# The list's columns: (sort key, heading); every key is one of organiser_queries.SORTS.
+ORGANISER_COLUMNS = [
+    ("code", gettext_lazy("Code")),
+    ("title", gettext_lazy("Title")),
+    ("leader", gettext_lazy("Leader")),
+    ("voivodeship", gettext_lazy("Voivodeship")),
+    ("category", gettext_lazy("Category")),
+    ("status", gettext_lazy("Status")),
+    ("submitted", gettext_lazy("Submitted")),
+]
+
+
+def _sort_headers(request, sort_by, descending):
+    """(label, aria-sort value or "", the address that sorts by the column: the other way round for the current
+    one)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    headers = []
+    for key, label in ORGANISER_COLUMNS:
+        current = key == sort_by
+        params["sort"] = f"-{key}" if current and not descending else key
+        state = ("descending" if descending else "ascending") if current else ""
+        headers.append((label, state, "?" + params.urlencode()))
+    return headers
 
 
 @permission_required("organise")
 def organiser_list(request, edition):
-    form, applications = _filtered(request, edition)
+    form, (sort_by, descending), applications = _filtered(request, edition)
     page = Paginator(applications, ORGANISER_PAGE_SIZE).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
+    if sort_by == organiser_queries.DEFAULT_SORT and not descending:
+        filters.pop("sort", None)
+    else:
+        filters["sort"] = f"-{sort_by}" if descending else sort_by
+    voivodeships = dict(form.fields["voivodeship"].choices)
+    rows = []
+    for application in page.object_list:
+        leader = application.leader
+        woj = leader.territorial_unit.woj if leader and leader.territorial_unit_id else ""
+        rows.append((application, leader, voivodeships.get(woj, "") if woj else ""))
     return render(
         request,
         "applications/organiser_list.html",
         {
             "edition": edition,
             "form": form,
-            "applications": list(page.object_list),
+            "rows": rows,
             "page": page,
             "total": page.paginator.count,
             "query": filters.urlencode(),
+            "sort": filters.get("sort", ""),
+            "headers": _sort_headers(request, sort_by, descending),
+            "bulk": organiser_bulk_form(edition),
         },
     )
 
 
 @permission_required("organise")
 def organiser_export(request, edition, fmt):
-    _form, applications = _filtered(request, edition)
+    _form, _sort, applications = _filtered(request, edition)
     if fmt == "csv":
         return exports.csv_response(edition, applications)
     if fmt == "xlsx":
@@ -686,26 +738,99 @@ def organiser_export(request, edition, fmt):
     raise Http404
 
 
+def organiser_bulk_form(edition, data=None):
+    return BulkActionForm(data, edition=edition)
+
+
+@permission_required("organise")
+@require_POST
+def organiser_bulk(request, edition):
+    """Accept the selected applications, or export the selection. Each acceptance goes through the one service and
+    is checked on its own; entries that cannot be accepted are skipped and named with the reason."""
+    form = organiser_bulk_form(edition, request.POST)
+    back = reverse("applications:organiser_list", args=[edition.year])
+    kept = QueryDict(str(form.data.get("back", "")).lstrip("?")).urlencode()  # re-encoded: nothing else is kept
+    if kept:
+        back += "?" + kept
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect(back)
+    selected = list(organiser_queries.selection(edition, form.cleaned_data["ids"]))
+    action = form.cleaned_data["action"]
+    if action in ("csv", "xlsx"):
+        respond = exports.csv_response if action == "csv" else exports.xlsx_response
+        return respond(edition, selected)
+    accepted, skipped = [], []
+    for application in selected:
+        allowed, reason = permissions.check(request.user, "review", application)
+        if not allowed:
+            skipped.append((application, reason))
+            continue
+        try:
+            services.accept(application, by=request.user)
+        except services.ServiceError as error:
+            skipped.append((application, error.message))
+        else:
+            accepted.append(application)
+    if accepted:
+        messages.success(
+            request,
+            ngettext(
+                "Accepted formally: %(codes)s. The applicant has been notified by e-mail.",
+                "Accepted formally: %(codes)s. The applicants have been notified by e-mail.",
+                len(accepted),
+            )
+            % {"codes": ", ".join(a.code for a in accepted)},
+        )
+    for application, reason in skipped:
+        messages.warning(
+            request,
+            _("Skipped %(entry)s (%(status)s): %(reason)s")
+            % {
+                "entry": application.code or application.title or _("a draft"),
+                "status": application.get_status_display(),
+                "reason": reason,
+            },
+        )
+    return redirect(back)
+
+
 @permission_required("organise", post="review")
 def review(request, application):
+    """The formal review: one form for the checklist and the decision (action "review"; "checklist" and "decide"
+    post one part only). Accepting asks for a confirmation first."""
     can_review = permissions.can(request.user, "review", application)
     action = request.POST.get("action") if request.method == "POST" else None
-    checklist = ChecklistForm(request.POST if action == "checklist" else None, application=application)
-    decision = DecisionForm(request.POST if action == "decide" else None)
-    if request.method == "POST":
-        if action == "checklist" and checklist.is_valid():
-            services.record_checklist(application, checklist.answers(), by=request.user)
-            messages.success(request, _("Checklist saved."))
-            return redirect("applications:review", application.pk)
-        if action == "decide" and decision.is_valid():
+    with_checklist = action in ("review", "checklist")
+    with_decision = action in ("review", "decide")
+    checklist = ChecklistForm(request.POST if with_checklist else None, application=application)
+    decision = DecisionForm(request.POST if with_decision else None, optional=action != "decide")
+    if request.method == "POST" and (with_checklist or with_decision):
+        valid = (not with_checklist or checklist.is_valid()) and (not with_decision or decision.is_valid())
+        chosen = decision.cleaned_data.get("decision") if with_decision and valid else ""
+        if valid and chosen == "accept" and request.POST.get("confirmed") != "1" and _may_accept(application):
+            kept = [(k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values]
+            return render(
+                request,
+                "applications/review_confirm.html",
+                {"application": application, "kept": kept, "facts": organiser_queries.formal_facts(application)},
+            )
+        if valid:
             try:
                 with transaction.atomic():
-                    _decide(application, decision.cleaned_data, request.user)
+                    if with_checklist:
+                        services.record_checklist(application, checklist.answers(), by=request.user)
+                    if chosen:
+                        _decide(application, decision.cleaned_data, request.user)
             except services.ServiceError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("Decision recorded; the applicant has been notified by e-mail."))
+                if chosen:
+                    messages.success(request, _("Decision recorded; the applicant has been notified by e-mail."))
+                else:
+                    messages.success(request, _("Checklist saved."))
                 return redirect("applications:review", application.pk)
+    previous, following = organiser_queries.neighbours(application)
     return render(
         request,
         "applications/review.html",
@@ -714,11 +839,19 @@ def review(request, application):
             "checklist": checklist,
             "decision": decision,
             "can_review": can_review,
+            "facts": organiser_queries.formal_facts(application),
             "history": audit.history(application, action="application.status"),
             "versions": application.versions.all(),
+            "previous": previous,
+            "next": following,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _may_accept(application):
+    """Whether an acceptance could go through (else the service's refusal is shown at once, with no confirmation)."""
+    return Status.ACCEPTED in TRANSITIONS[Status(application.status)]
 
 
 def _decide(application, data, by):

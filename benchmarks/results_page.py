@@ -15,21 +15,17 @@ import argparse
 import os
 import random
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+from benchmarks.serving import environment, fetch, free_port, gunicorn, start, start_redis, stop, wrk  # noqa: E402
+
 YEAR = 2025
 TARGET = 0.5
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # seeding only: the servers keep the real hashers
@@ -48,33 +44,6 @@ TITLES = (
     "Opieka senioralna w sąsiedztwie",
     "Szlaki rowerowe łączące gminy",
 )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(work, redis_url):
-    """The production settings on loopback: DEBUG off, a real secret key, the hosts of loopback, no redirect to
-    HTTPS (plain http here; the secure-cookie flags stay on, they change nothing for anonymous GETs)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"sqlite:///{work / 'results.db'}",
-        "DJANGO_MEDIA_ROOT": str(work / "media"),
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    return env
 
 
 def seed(n_laureates):
@@ -146,69 +115,6 @@ def measure_pages(edition):
     return measured
 
 
-def start(argv, env, port, url_path):
-    process = subprocess.Popen(argv, env=env, cwd=ROOT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}{url_path}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{argv[0]} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit(f"{url} did not answer 200 within 30 s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def gunicorn(app, port, workers):
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-
-
-def wrk(url, *, threads, connections, duration):
-    """(requests per second, non-2xx responses, socket errors) of one wrk run."""
-    output = subprocess.run(
-        [WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    return rate, int(non_2xx[1]) if non_2xx else 0, sum(int(n) for n in errors.groups()) if errors else 0
-
-
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, response.read()
-
-
 def asset_weight(base, html):
     """(bytes of the stylesheets and scripts, bytes and number of the pictures) a page refers to, fetched once each."""
     page = html.decode()
@@ -236,15 +142,7 @@ def main():
     try:
         redis_url = ""
         if options.redis:
-            redis_port = free_port()
-            redis = subprocess.Popen(
-                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            processes.append(redis)
-            redis_url = f"redis://127.0.0.1:{redis_port}/0"
-            time.sleep(0.5)
+            redis_url = start_redis(processes)
         env = environment(work, redis_url)
         os.environ.update(env)
         import django

@@ -6,6 +6,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -54,9 +56,12 @@ INSTALLED_APPS = [
     "results",
     "news",
     "privacy",
+    "retention",
 ]
 
 MIDDLEWARE = [
+    # First: the request id is set before anything can log, and the access line measures the whole request.
+    "config.observability.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -171,7 +176,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]  # ours first; overrides: Django and libraries
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
@@ -258,9 +263,25 @@ TASKS = {
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several deployments (staging, production) may share one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "slz"),
+        }
+    }
+    # Sessions read from the shared cache, written through to the database: any web process serves any request,
+    # and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the stored redactions of a large edition (jury.redaction_store) beside everything else.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Content-Security-Policy: everything is served from our own origin, no inline code.
 SECURE_CSP = {
@@ -282,6 +303,8 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes /healthz over plain HTTP on the private network; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -290,12 +313,21 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-}
+# Logs: standard output, one JSON object a line (DJANGO_LOG_FORMAT=text for people reading a terminal; the default
+# with DEBUG on), each with the request id the response carries in X-Request-ID (config/observability.py).
+LOGGING = observability.logging_config(
+    level=os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
+    log_format=os.environ.get("DJANGO_LOG_FORMAT") or ("text" if DEBUG else "json"),
+)
+# Server errors reach the technical contact: ADMINS by e-mail ("Name <address>" or addresses, comma-separated),
+# and Sentry when SENTRY_DSN is set; neither report holds cookies, headers, form data or e-mail addresses.
+ADMINS = env_list("DJANGO_ADMINS")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    observability.init_sentry(
+        SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )
 
 # Contest code prefix, e.g. SLZ-2026-007.
 APPLICATION_CODE_PREFIX = "SLZ"

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .admin_names import InflectedTitles
 from .errors import ServiceError
 from .forms import AttachmentRequirementForm, CopyEditionForm, CriterionForm
 from .models import (
@@ -52,7 +53,7 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(InflectedTitles, admin.ModelAdmin):
     list_display = ["year", "number", "theme", "is_draft", "phase_display", "submission_deadline"]
     list_filter = ["is_draft", "year"]
     search_fields = ["name", "theme", "year"]
@@ -125,7 +126,7 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TerritorialUnit)
-class TerritorialUnitAdmin(admin.ModelAdmin):
+class TerritorialUnitAdmin(InflectedTitles, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "label"]
     list_filter = ["kind", "woj"]
     search_fields = ["code", "name", "search_name"]
@@ -138,7 +139,7 @@ class TerritorialUnitAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(InflectedTitles, admin.ModelAdmin):
     """An admin that only shows: where a service changes the data, the service is the only way to change it."""
 
     def has_add_permission(self, request):
@@ -176,7 +177,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InfoPage)
-class InfoPageAdmin(admin.ModelAdmin):
+class InfoPageAdmin(InflectedTitles, admin.ModelAdmin):
     """The two fixed pages the organisers write (seeded by a migration): edited, never added or deleted here."""
 
     list_display = ["title_pl", "slug", "updated_at"]

@@ -1,6 +1,13 @@
 """The one family of refusals the services of every app raise, and the one way views show them to the user:
 `error.message` in a page's messages, `add_to_form(form, error)` on the form that sent the data."""
 
+from django.db import InterfaceError, OperationalError
+
+# The database went away in the middle of a request (its connection killed, the server restarting, SQLite's lock
+# wait running out): the transaction was rolled back, so the user is told that nothing was saved and to try again.
+# Django drops a connection whose rollback failed and opens a new one at the next query.
+DATABASE_INTERRUPTED = (OperationalError, InterfaceError)
+
 
 class ServiceError(Exception):
     """A refused action. `message` is for the user; `field_errors` ({field: [messages]}) ties parts of it to the

@@ -1,4 +1,5 @@
 """Editions and their set-up (categories, criteria, attachment requirements, checklist), TERC units, audit events."""
+
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -272,9 +273,7 @@ class AttachmentRequirement(models.Model):
     name = models.CharField(_("name"), max_length=200)
     help_text = models.TextField(_("help text"), blank=True)
     is_required = models.BooleanField(_("required"), default=True)
-    allowed_types = models.JSONField(
-        _("allowed file types"), default=list, help_text=ALLOWED_TYPES_HELP
-    )
+    allowed_types = models.JSONField(_("allowed file types"), default=list, help_text=ALLOWED_TYPES_HELP)
     max_size_mb = models.PositiveIntegerField(
         _("maximum size (MB)"),
         default=10,
@@ -343,7 +342,7 @@ class TerritorialUnit(models.Model):
         SUB_UNIT = "sub_unit", _("part of a municipality")
 
     code = models.CharField(_("TERC code"), max_length=7, unique=True)
-    woj = models.CharField(max_length=2, db_index=True)
+    woj = models.CharField(_("voivodeship code"), max_length=2, db_index=True)
     pow = models.CharField(max_length=2, blank=True)
     gmi = models.CharField(max_length=2, blank=True)
     rodz = models.CharField(max_length=1, blank=True)
@@ -416,10 +415,17 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # PROTECT: an account named by events is anonymised, never deleted, so the chain keeps its actor id.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    edition = models.ForeignKey(Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     target_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")

@@ -1,6 +1,7 @@
 """Named querysets for the public pages, with their prefetching."""
 from django.utils import timezone
 
+from . import setup_cache
 from .models import Edition
 
 
@@ -28,3 +29,12 @@ def past_editions(current, at=None):
     if current is not None:
         queryset = queryset.exclude(pk=current.pk)
     return queryset
+
+
+def home_editions(at=None):
+    """(the current edition with its set-up or None, the other published editions newest first), as
+    current_edition() and past_editions() answer, from the set-up cache: only the moment is decided here."""
+    at = at or timezone.now()
+    editions = setup_cache.get_or_build(("public-editions",), lambda: list(edition_with_setup(public_editions())))
+    published = [edition for edition in editions if edition.call_published_at <= at]
+    return (published[0] if published else None), published[1:]

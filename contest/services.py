@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, setup_cache
 from .errors import ServiceError
 from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
 
@@ -62,6 +62,7 @@ def copy_edition(source, *, number, year, by=None, shift_dates=True):
             child.edition = new
             copies.append(child)
         model.objects.bulk_create(copies)
+    transaction.on_commit(setup_cache.bump)  # bulk_create sends no post_save
     audit.record("edition.copied", actor=by, target=new, edition=new, source_edition=source.pk)
     return new
 

@@ -7,15 +7,16 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import infotext
+from . import clause, infotext, setup_cache
 from .ical import edition_calendar as edition_calendar_bytes
 from .models import InfoPage
-from .queries import current_edition, edition_with_setup, past_editions, published_editions
+from .queries import edition_with_setup, home_editions, published_editions
 from .sitemaps import sitemaps_at
 
 
@@ -25,12 +26,15 @@ def _visible_edition_or_404(year):
 
 
 def home(request):
-    edition = current_edition()
-    return render(
-        request,
-        "contest/home.html",
-        {"edition": edition, "past_editions": past_editions(edition)},
+    now = timezone.now()
+    edition, past = home_editions(now)
+    # The rendered call is cached too, for this set-up, language, edition and phase (the only moment it shows).
+    phase = edition.phase(now) if edition is not None else ""
+    call = setup_cache.get_or_build(
+        ("home-call", get_language(), edition.pk if edition else 0, phase),
+        lambda: render_to_string("contest/_home_call.html", {"edition": edition}, request=request),
     )
+    return render(request, "contest/home.html", {"edition": edition, "past_editions": past, "call": call})
 
 
 def edition_detail(request, year):
@@ -96,7 +100,14 @@ def _info_page(request, slug):
     return render(
         request,
         "contest/info_page.html",
-        {"title": title, "body": infotext.render(body), "updated_at": page.updated_at, "slug": page.slug},
+        {
+            "title": title,
+            "body": infotext.render(body),
+            "updated_at": page.updated_at,
+            "slug": page.slug,
+            # The clause's version, as recorded where it is shown (contest.clause).
+            "version": clause.version_of(page) if slug == InfoPage.Slug.PRIVACY else "",
+        },
     )
 
 

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from applications.models import JURY_VISIBLE_FIELDS, Application, Attachment, Partner, ResultIndicator
 from contest.models import EXTENSION_BY_MIME, TerritorialUnit
 
-from . import redaction
+from . import redaction, redaction_store
+
+# Extensions (as jury.blind gives them, from the stored MIME type) a browser may show in place, and how.
+INLINE_VIEWERS = {"pdf": "pdf", "jpg": "image", "png": "image"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,15 @@ class BlindAttachment:
     @property
     def download_name(self):
         return f"{self.label}.{self.extension}".replace(" ", "_")
+
+    @property
+    def viewer(self):
+        """How a browser may show the juror's copy in place ("pdf" or "image"); None: a download only.
+
+        Derived, not a field: the fields are part of the content an organiser signs off (content_hash). Only
+        types found in the content at upload reach here, and no markup type (HTML, SVG) is ever one of them.
+        """
+        return INLINE_VIEWERS.get(self.extension)
 
 
 @dataclass(frozen=True)
@@ -159,19 +171,27 @@ def _field_labels():
     return {f.name: f.verbose_name for f in Application._meta.get_fields() if f.name in JURY_VISIBLE_FIELDS}
 
 
-def _build(application, terms, labels):
-    compiled = redaction.compile_terms(terms)
+def _inputs(application):
+    """The texts redaction reads for a juror's view of the entry, in a fixed order: the jury-visible fields (an
+    organiser's edited version where there is one), then each indicator's four values."""
+    texts = {name: getattr(application, name) or "" for name in JURY_VISIBLE_FIELDS}
     edited = getattr(application, "anonymised", None)
-    texts = {name: redaction.redact(getattr(application, name) or "", compiled) for name in JURY_VISIBLE_FIELDS}
     if edited is not None:
         # An organiser's version meets today's terms too: a term added after the edit is hidden there as well, and
         # the changed text voids the sign-off (content_hash).
-        texts.update({k: redaction.redact(v or "", compiled) for k, v in edited.fields.items() if k in texts})
-    fields = tuple((str(labels[name]).capitalize(), texts[name]) for name in JURY_VISIBLE_FIELDS)
-    indicators = tuple(
-        BlindIndicator(*(redaction.redact(v or "", compiled) for v in (i.name, i.baseline, i.achieved, i.source)))
-        for i in application.jury_indicators
+        texts.update({k: v or "" for k, v in edited.fields.items() if k in texts})
+    indicators = [v or "" for i in application.jury_indicators for v in (i.name, i.baseline, i.achieved, i.source)]
+    return tuple(texts[name] for name in JURY_VISIBLE_FIELDS) + tuple(indicators)
+
+
+def _build(application, redacted, labels):
+    """The BlindEntry from the redacted texts of _inputs(application) (in its order)."""
+    count = len(JURY_VISIBLE_FIELDS)
+    fields = tuple(
+        (str(labels[name]).capitalize(), text) for name, text in zip(JURY_VISIBLE_FIELDS, redacted[:count], strict=True)
     )
+    rest = redacted[count:]
+    indicators = tuple(BlindIndicator(*rest[k : k + 4]) for k in range(0, len(rest), 4))
     attachments = []
     numbering = {}
     for attachment in application.jury_files:
@@ -202,10 +222,14 @@ def build_blind_entries(applications):
     counties = _county_names(county_codes)
     extras = {edition_id: edition_terms(edition_id) for edition_id in {a.edition_id for a in loaded}}
     labels = _field_labels()
-    entries = {}
+    work = {}
     for application in loaded:
         terms = redaction_terms(application, counties=counties, extra=extras[application.edition_id])
-        entry = _build(application, terms, labels)
+        work[application.pk] = (_inputs(application), terms)
+    redacted = redaction_store.redacted_many(work.values())
+    entries = {}
+    for application in loaded:
+        entry = _build(application, redacted[work[application.pk]], labels)
         check = getattr(application, "anonymisation_check", None)
         entries[application.pk] = entry if check is None else _with_check(entry, check)
     return entries
@@ -263,7 +287,8 @@ def review(application):
     terms = redaction_terms(loaded)
     compiled = redaction.compile_terms(terms)
     labels = _field_labels()
-    entry = _build(loaded, terms, labels)
+    work = (_inputs(loaded), terms)
+    entry = _build(loaded, redaction_store.redacted_many([work])[work], labels)
     shown = dict(zip(JURY_VISIBLE_FIELDS, (text for _label, text in entry.fields), strict=True))
     fields = tuple(
         ReviewField(
@@ -329,7 +354,11 @@ class BlindScorecard:
 def blind_scorecard(card):
     if card is None:
         return None
-    return BlindScorecard(status=card.status, status_label=str(card.get_status_display()), revision=card.revision)
+    from .models import Scorecard
+
+    # The dashboard's words for the card's state (they agree with "karta"), not the field's own choice labels.
+    label = dict(Scorecard.Progress.choices)[card.status]
+    return BlindScorecard(status=card.status, status_label=str(label), revision=card.revision)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Forms of the jury pages: they parse what was sent and tie errors to fields; the rules of the domain (what an
 affiliation needs, scores, redaction terms) are jury.services', whose refusals views put back on these forms."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,7 @@ from contest.validators import validate_no_contact_details
 
 from .models import Affiliation
 from .services import JuryError, check_affiliation_dates, justification_field, parse_emails, points_field
+from .services.scoring import points_not_a_number, points_out_of_range
 
 
 class InviteForm(AccessibleFormMixin, forms.Form):
@@ -143,14 +146,27 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
+            out_of_range = points_out_of_range(criterion)
             self.fields[points_field(criterion)] = forms.IntegerField(
                 label=_("Points (0–%(max)s)") % {"max": criterion.max_points},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_points,
-                error_messages={"invalid": _("Give the points as a whole number.")},
+                error_messages={
+                    "invalid": points_not_a_number(criterion),
+                    "min_value": out_of_range,
+                    "max_value": out_of_range,
+                    "step_size": points_not_a_number(criterion),
+                },
                 widget=forms.NumberInput(
-                    attrs={"min": 0, "max": criterion.max_points, "step": 1, "inputmode": "numeric"}
+                    attrs={
+                        "min": 0,
+                        "max": criterion.max_points,
+                        "step": 1,
+                        "inputmode": "numeric",
+                        # Read by static/js/jury.js for the live weighted total.
+                        "data-weight": str(criterion.weight),
+                    }
                 ),
             )
             self.fields[justification_field(criterion)] = forms.CharField(
@@ -159,6 +175,23 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.decorate(validate=False)
+
+    def weighted_total(self):
+        """(total, maximum) of points × weight over the criteria, from what was sent or else the saved card; points
+        that are not a whole number in range count as none. Shown without JavaScript; jury.js keeps it live."""
+        total = maximum = Decimal(0)
+        for criterion in self.criteria:
+            name = points_field(criterion)
+            raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            try:
+                points = int(str(raw).strip())
+            except (TypeError, ValueError):
+                points = None
+            weight = Decimal(criterion.weight)
+            if points is not None and 0 <= points <= criterion.max_points:
+                total += points * weight
+            maximum += criterion.max_points * weight
+        return total, maximum
 
     def rows(self):
         return [(c, self[points_field(c)], self[justification_field(c)]) for c in self.criteria]

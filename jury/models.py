@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import InvitationState
 from applications.models import Application
@@ -13,8 +14,12 @@ from contest.models import Criterion, Edition, TerritorialUnit
 class JuryMember(models.Model):
     """A person on the competition committee of one edition."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_memberships")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jury_memberships"
+    )
     is_chair = models.BooleanField(_("chair of the committee"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     max_entries = models.PositiveIntegerField(
@@ -51,12 +56,14 @@ class JuryMember(models.Model):
 class Invitation(InvitationState, models.Model):
     """An e-mailed invitation to the jury; only the hash of its secret token is stored."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_invitations")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     token_hash = models.CharField(max_length=64, unique=True)
     is_chair = models.BooleanField(_("chair of the committee"), default=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(default=0)
@@ -90,7 +97,9 @@ class Affiliation(models.Model):
         COUNTY = "county", _("the whole county (powiat) and its municipalities")
         VOIVODESHIP = "voivodeship", _("the whole voivodeship and all units in it")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_affiliations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jury_affiliations"
+    )
     territorial_unit = models.ForeignKey(
         TerritorialUnit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("local-government unit")
     )
@@ -118,7 +127,9 @@ class Affiliation(models.Model):
 class ImpartialityDeclaration(models.Model):
     """The signed statement of impartiality (oświadczenie o bezstronności) for one edition."""
 
-    member = models.OneToOneField(JuryMember, on_delete=models.CASCADE, related_name="declaration")
+    member = models.OneToOneField(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="declaration"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text_version = models.CharField(_("text version"), max_length=20)
     text = models.TextField(_("text signed"))
@@ -140,12 +151,16 @@ class ConflictOfInterest(models.Model):
         DECLARED = "declared", _("declared by the juror")
         ORGANISER = "organiser", _("added by an organiser")
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_conflicts")
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="jury_conflicts"
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
     matched = models.JSONField(_("what matched"), default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,10 +191,14 @@ class Assignment(models.Model):
         AUTO = "auto", _("automatic")
         MANUAL = "manual", _("by hand")
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="assignments")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_assignments")
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTO)
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="jury_assignments"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.AUTO)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -204,18 +223,23 @@ class Scorecard(models.Model):
         card's Status, or why there is no card to show. Not stored: no field has these choices."""
 
         NONE = "none", "–"  # the organisers' board: the entry is not assigned to the juror
-        NOT_STARTED = "not_started", _("not started")
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        # Adjectives agreeing with "karta" (f): a card is "złożona", where an application is "złożony".
+        NOT_STARTED = "not_started", pgettext_lazy("scorecard", "not started")
+        DRAFT = "draft", pgettext_lazy("scorecard", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("scorecard", "submitted")
         CONFLICT = "conflict", _("conflict")
         PREPARING = "preparing", _("being prepared")  # the juror's dashboard: not yet signed off for the jury
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scorecards")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scorecards")
+    member = models.ForeignKey(
+        JuryMember, verbose_name=_("jury member"), on_delete=models.CASCADE, related_name="scorecards"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="scorecards"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     overall_comment = models.TextField(_("overall comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)
     # The card's criterion scores as "criterion id,points,criterion id,points,..." (-1 for no points), written by
@@ -298,12 +322,18 @@ class AnonymisedContent(models.Model):
 class ReminderLog(models.Model):
     """One batch of reminder e-mails to jurors with unfinished work."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_reminders")
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_reminders"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recipients = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = _("reminder batch")
+        verbose_name_plural = _("reminder batches")
         ordering = ["-sent_at"]
 
     def __str__(self):

@@ -192,3 +192,25 @@ def counted_card_packs(edition):
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def to_score_after(member, application):
+    """The member's entries after `application` in the dashboard's order that still lack a submitted scorecard.
+
+    Read through juror_assignments, so an entry they may not open (not accepted, conflicted, unassigned) never
+    comes up; whether an organiser signed off its anonymisation is the caller's to ask (jury.blind).
+    """
+    rows = list(juror_assignments(member))
+    after = False
+    found = []
+    for assignment in rows:
+        if assignment.application_id == application.pk:
+            after = True
+            continue
+        if not after:
+            continue
+        cards = list(assignment.application.scorecards.all())
+        if cards and cards[0].status == Scorecard.Status.SUBMITTED:
+            continue
+        found.append(assignment.application)
+    return found

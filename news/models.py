@@ -84,7 +84,9 @@ class Dispatch(models.Model):
         RESULTS_PUBLISHED = "results_published", _("results published")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="news_dispatches")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="news_dispatches"
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     batches = models.PositiveIntegerField(_("batches"), default=0)

@@ -7,7 +7,7 @@ import decimal
 
 from applications.files import clean_filename, download_name
 
-from .plan import applications_of
+from .plan import applications_of, news_subscriptions
 
 FORMAT_VERSION = 1
 
@@ -175,6 +175,13 @@ def _jury(user):
         cards = (
             Scorecard.objects.filter(member=member).select_related("application").prefetch_related("scores__criterion")
         )
+        # Entries of active conflicts the juror did not declare: the juror's pages hide them without saying which,
+        # so a card on one is listed without its code (the code would point at the conflict, and so at whose it is).
+        undisclosed = set(
+            ConflictOfInterest.objects.filter(member=member, lifted_at__isnull=True)
+            .exclude(source=ConflictOfInterest.Source.DECLARED)
+            .values_list("application_id", flat=True)
+        )
         memberships.append(
             {
                 "edition": member.edition.year,
@@ -188,7 +195,7 @@ def _jury(user):
                 # Entry codes only, never the applicant: the juror scored these blind.
                 "scorecards": [
                     {
-                        "entry": card.application.code,
+                        "entry": None if card.application_id in undisclosed else card.application.code,
                         **_fields(card, ["status", "overall_comment", "created_at", "submitted_at", "revision"]),
                         "scores": [
                             {
@@ -237,6 +244,23 @@ def _requests(user):
     }
 
 
+def _news(user):
+    return [
+        {
+            "email": s.email,
+            "state": s.state,
+            "language": s.language,
+            "created_at": plain(s.created_at),
+            "confirmed_at": plain(s.confirmed_at),
+            "unsubscribed_at": plain(s.unsubscribed_at),
+            "consents": [
+                _fields(c, ["text_version", "text", "language", "given_at"]) for c in s.consents.order_by("given_at")
+            ],
+        }
+        for s in news_subscriptions(user).order_by("created_at", "id")
+    ]
+
+
 def personal_data(user):
     """(data, files): the JSON document and the (path in the ZIP, stored file) pairs to put beside it."""
     from contest.models import AuditEvent
@@ -253,6 +277,7 @@ def personal_data(user):
         "jury_memberships": memberships,
         "affiliations": affiliations,
         **_requests(user),
+        "news_subscriptions": _news(user),
         # What the person did, by kind and time; the details stay with the records they concern.
         "activity": [
             {"action": action, "at": plain(at)}

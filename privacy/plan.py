@@ -40,6 +40,28 @@ def applications_of(user):
     )
 
 
+def news_subscriptions(user):
+    """Subscriptions to announcements at the account's address (news keeps addresses, not accounts)."""
+    from news.models import Subscription
+
+    return Subscription.objects.filter(email__iexact=user.email)
+
+
+def named_as_contact(user):
+    """Submitted entries the person neither owns nor co-edits that give their address as the contact (drafts are
+    cleared anyway)."""
+    from applications.models import Application, Status
+
+    mine = applications_of(user).values("pk")
+    return (
+        Application.objects.filter(contact_email__iexact=user.email)
+        .exclude(status=Status.DRAFT)
+        .exclude(pk__in=mine)
+        .select_related("edition")
+        .order_by("edition__year", "id")
+    )
+
+
 def _label(application):
     return application.code or _("draft no. %(id)s") % {"id": application.pk}
 
@@ -80,11 +102,14 @@ def plan_for(user, at=None):
             )
         )
     plan.erased.append(Item(_("Requested data downloads and the e-mail address in invitations and reminder lists")))
+    if news_subscriptions(user).exists():
+        plan.erased.append(Item(_("Subscription to announcements at the account's e-mail address (ended)")))
 
     for application in applications_of(user):
         owned = application.owner_id == user.pk
         label = _label(application)
-        if rules.still_competing(application, at):
+        # Only the coordinator is needed until the results; a co-editor simply stops being one.
+        if owned and rules.still_competing(application, at):
             plan.blockers.append(
                 Item(
                     _("Application %(label)s is still in the competition") % {"label": label},
@@ -115,12 +140,36 @@ def plan_for(user, at=None):
         elif owned:
             plan.erased.append(Item(_("Contact details of application %(label)s") % {"label": label}))
 
+    for application in named_as_contact(user):
+        # Someone else's submitted entry that names the person as its contact.
+        label = _label(application)
+        if contact_clearable(application, at):
+            plan.erased.append(Item(_("Contact details of application %(label)s") % {"label": label}))
+        elif rules.in_retention(application, at):
+            plan.kept.append(
+                Item(
+                    _("Submitted application %(label)s with its contact details") % {"label": label},
+                    _(
+                        "Part of the competition's record, kept for audits of public funds and legal claims until "
+                        "%(date)s (RODO art. 17(3)(b) and (e))."
+                    )
+                    % {"date": _date(rules.retained_until(application.edition))},
+                )
+            )
+
     for member in JuryMember.objects.filter(user=user).select_related("edition"):
         if rules.scoring_open(member, at):
             plan.blockers.append(
                 Item(
                     _("Jury member of edition %(year)s while scoring is open") % {"year": member.edition.year},
                     _("Wait until scoring ends: the committee's work must not be left half done."),
+                )
+            )
+        if member.is_active and rules.before_scoring(member, at):
+            plan.erased.append(
+                Item(
+                    _("Jury membership of edition %(year)s (its scoring has not begun: the juror leaves the jury)")
+                    % {"year": member.edition.year}
                 )
             )
         cards = Scorecard.objects.filter(member=member).count()

@@ -41,3 +41,13 @@ def still_competing(application, at=None):
 
 def scoring_open(member, at=None):
     return member.is_active and phases.phase_at(member.edition, at) == phases.Phase.SCORING
+
+
+def before_scoring(member, at=None):
+    """A membership of an edition whose scoring has not begun: the juror has scored nothing there yet."""
+    return phases.phase_at(member.edition, at) in (
+        phases.Phase.DRAFT,
+        phases.Phase.ANNOUNCED,
+        phases.Phase.SUBMISSIONS,
+        phases.Phase.FORMAL_REVIEW,
+    )

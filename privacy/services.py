@@ -4,6 +4,7 @@ audit event holding ids and counts only (never the erased data), and sends e-mai
 
 import json
 import tempfile
+import uuid
 import zipfile
 from datetime import timedelta
 
@@ -17,16 +18,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.adapters import RESERVED_DOMAIN
 from contest.audit import record
 from contest.errors import ServiceError
 from contest.validators import validate_no_contact_details
 
-from . import collect
+from . import collect, rules
 from .models import DataExport, ErasureRequest
-from .plan import applications_of, contact_clearable, plan_for
+from .plan import applications_of, contact_clearable, named_as_contact, news_subscriptions, plan_for
 
 MAX_REASON = 2000
-ANONYMISED_DOMAIN = "anonymised.invalid"
+ANONYMISED_DOMAIN = RESERVED_DOMAIN
 EXPORTS_PER_DAY = 5
 
 
@@ -73,7 +75,8 @@ def export_path(export):
 
 
 def write_export(export):
-    """Build the ZIP (data.json and the person's files) into private storage and mark the export ready. Returns it."""
+    """Build the ZIP (data.json and the person's files) into private storage and mark the export ready. Returns it,
+    or None when it stopped being pending meanwhile (the account was erased): nothing is then kept."""
     user = export.user
     data, files = collect.personal_data(user)
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as buffer:
@@ -91,15 +94,22 @@ def write_export(export):
         name = default_storage.save(export_path(export), File(buffer, name="export.zip"))
     now = timezone.now()
     with transaction.atomic():
-        DataExport.objects.filter(pk=export.pk).update(
+        # Only a still pending export becomes ready: the account may have been erased (its exports expired) while
+        # the file was being built, and then the file goes and no link is mailed. The UPDATE waits for an erasure
+        # in progress to commit, then finds the row no longer pending.
+        ready = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
             status=DataExport.Status.READY,
             file=name,
             size=size,
             ready_at=now,
             expires_at=now + timedelta(days=export_days()),
         )
-        export.refresh_from_db()
-        record("privacy.export_ready", target=export, size=size, files=len(files))
+        if ready:
+            export.refresh_from_db()
+            record("privacy.export_ready", target=export, size=size, files=len(files))
+    if not ready:
+        default_storage.delete(name)
+        return None
     return export
 
 
@@ -174,6 +184,20 @@ def validate_reason(reason):
     return reason
 
 
+def _names_the_person(reason, user):
+    """Whether the reason names the person (their full name or surname, in any case and inflection that starts with
+    it): the reason is hashed into the audit trail, which no later erasure can reach."""
+    import re
+
+    from contest.validators import fold
+
+    words = re.findall(r"\w+", fold(reason).casefold())
+    parts = re.findall(r"\w+", fold(user.full_name).casefold())
+    surnames = [part for part in parts[1:] if len(part) >= 3]
+    full = " ".join(parts)
+    return bool(full and full in " ".join(words)) or any(w.startswith(s) for w in words for s in surnames)
+
+
 def approve_erasure(erasure, *, by):
     """Anonymise the account now. Refused while the plan names something that stops it (privacy.plan)."""
     with transaction.atomic():
@@ -199,6 +223,10 @@ def refuse_erasure(erasure, *, by, reason):
         stored = _locked_pending(erasure)
         if stored.user_id == by.pk:
             raise PrivacyError(_("Another organiser decides on your own request."))
+        if _names_the_person(reason, stored.user):
+            raise PrivacyError(
+                {"reason": [_("Do not name the person: the reason is kept in the audit trail, which is never erased.")]}
+            )
         stored.status, stored.decided_at, stored.decided_by = ErasureRequest.Status.REFUSED, timezone.now(), by
         stored.refusal_reason = reason
         stored.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
@@ -224,6 +252,14 @@ def anonymised_email(user):
     return f"anonymised-{user.pk}@{ANONYMISED_DOMAIN}"
 
 
+def _free_label(user):
+    """The account's anonymous label; if an account made before sign-up refused that domain (or an administrator's)
+    already holds it, the label with a random suffix: nothing may stop an erasure."""
+    label = anonymised_email(user)
+    taken = get_user_model().objects.filter(email__iexact=label).exclude(pk=user.pk).exists()
+    return f"anonymised-{user.pk}-{uuid.uuid4().hex[:12]}@{ANONYMISED_DOMAIN}" if taken else label
+
+
 def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_request"):
     """Anonymise one account in place: the row and its id stay (applications, scorecards, the audit trail and the
     frozen rankings refer to it), everything that tells who the person is goes.
@@ -239,7 +275,7 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     from django.apps import apps
 
     from applications.models import Application, CoEditorInvitation, Status
-    from jury.models import Affiliation, Invitation, ReminderLog
+    from jury.models import Affiliation, Invitation, JuryMember, ReminderLog
 
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
@@ -250,13 +286,18 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         counts["applications_cleared"] = Application.objects.filter(pk__in=cleared).update(
             contact_name="", contact_position="", contact_email="", contact_phone=""
         )
+        # Someone else's entry naming the person as its contact, once the record no longer keeps its contact.
+        named = [a.pk for a in named_as_contact(user) if contact_clearable(a)]
+        counts["contacts_cleared"] = Application.objects.filter(pk__in=named).update(
+            contact_name="", contact_position="", contact_email="", contact_phone=""
+        )
         # Drafts (never part of the record) lose the person's address wherever it was typed as the contact.
         counts["drafts_cleared"] = (
             Application.objects.filter(status=Status.DRAFT, contact_email__iexact=old_email)
             .exclude(pk__in=cleared)
             .update(contact_name="", contact_position="", contact_email="", contact_phone="")
         )
-        placeholder = anonymised_email(user)
+        placeholder = _free_label(user)
         counts["invitations"] = CoEditorInvitation.objects.filter(
             Q(accepted_by=user) | Q(email__iexact=old_email)
         ).update(email=placeholder) + Invitation.objects.filter(
@@ -265,6 +306,20 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         for log in ReminderLog.objects.filter(recipients__icontains=old_email):
             log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
             log.save(update_fields=["recipients"])
+        # Announcements: the outcome e-mail is the last one to this address. Every subscription row of the address
+        # ends and loses it (its consent record stays, naming no one).
+        subscriptions = news_subscriptions(user)
+        subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+        counts["news_subscriptions"] = subscriptions.update(email=placeholder)
+        # A juror of an edition whose scoring has not begun leaves its jury: an account no one can log in to would
+        # be given entries and hold the scoring up. Where scoring has begun the membership stays (the scores count).
+        from jury.services import set_member
+
+        leaving = [m for m in JuryMember.objects.filter(user=user, is_active=True).select_related("edition")]
+        leaving = [m for m in leaving if rules.before_scoring(m)]
+        for member in leaving:
+            set_member(member, by=by, is_active=False)
+        counts["jury_memberships_ended"] = len(leaving)
         counts["affiliations"] = Affiliation.objects.filter(user=user).delete()[0]
         counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]
         counts["second_factors"] = Authenticator.objects.filter(user=user).delete()[0]

@@ -17,10 +17,17 @@ def build_export(export_id):
     try:
         export = services.write_export(export)
     except Exception:
-        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED)
+        pending = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING)
+        pending.update(status=DataExport.Status.FAILED)
         raise
+    if export is None:
+        return
+    # The address now, not when the task started: an erasure or a verified change may have replaced it.
+    user = type(export.user).objects.get(pk=export.user_id)
+    if not user.is_active:
+        return
     link = emails.absolute_url(reverse("privacy:download", args=[export.public_id]))
-    emails.message("privacy/email/export_ready", {"export": export, "link": link}, [export.user.email]).send()
+    emails.message("privacy/email/export_ready", {"export": export, "link": link}, [user.email]).send()
 
 
 @task

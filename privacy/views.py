@@ -13,7 +13,7 @@ from contest.errors import add_to_form, reported
 from . import services
 from .forms import ApproveForm, ErasureRequestForm, RefuseForm
 from .models import DataExport, ErasureRequest
-from .permissions import check, permission_required
+from .permissions import check, permission_required, staff_gate
 from .plan import plan_for
 
 
@@ -43,6 +43,9 @@ def request_export(request):
 
 @require_GET
 def download(request, public_id):
+    session = staff_gate(request, "download")
+    if session is not None:
+        return refuse(request, session)
     export = DataExport.objects.filter(public_id=public_id).first()
     verdict = check(request.user, "download", export)
     if not verdict:
@@ -101,7 +104,9 @@ def erasure_detail(request, pk):
     if request.method == "POST" and erasure.status != ErasureRequest.Status.PENDING:
         messages.error(request, _("This request has already been decided."))
         return redirect("privacy:erasure_detail", pk=erasure.pk)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("decision") not in ("approve", "refuse"):
+        messages.error(request, _("Choose whether to approve or refuse the request."))
+    elif request.method == "POST":
         form = approve_form if request.POST.get("decision") == "approve" else refuse_form
         if form.is_valid():
             try:

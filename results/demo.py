@@ -50,6 +50,9 @@ def results_ahead(edition):
     finally:
         Edition.objects.filter(pk=edition.pk).update(results_at=seeded)
         edition.results_at = seeded
+        from contest import setup_cache
+
+        setup_cache.bump()
 
 
 def publish_finished(edition, organiser, stdout=None):

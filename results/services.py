@@ -24,7 +24,7 @@ from slugify import slugify
 
 from applications.models import Application, Attachment, Status
 from applications.services import change_status
-from contest import phases
+from contest import phases, setup_cache
 from contest.audit import record
 from contest.errors import ServiceError
 from contest.models import Edition, TerritorialUnit, type_key_for_mime
@@ -433,6 +433,7 @@ def publish(edition, *, by=None, now=False):
                 cleared = True
             if changes:
                 Edition.objects.filter(pk=edition.pk).update(**changes, updated_at=timezone.now())
+                transaction.on_commit(setup_cache.bump)  # the edition's phase on the public pages
                 for name, value in changes.items():
                     setattr(edition, name, value)
         elif not phases.results_visible(edition):
@@ -488,6 +489,7 @@ def unpublish(edition, *, by, reason):
         Edition.objects.filter(pk=edition.pk).update(
             results_withdrawn_at=moment, results_withdrawn_reason=reason, updated_at=moment
         )
+        transaction.on_commit(setup_cache.bump)
         edition.results_withdrawn_at, edition.results_withdrawn_reason = moment, reason
         record(
             "results.unpublished",

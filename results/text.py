@@ -5,6 +5,8 @@ PublishedEntry.search_text is built with search_form() and every search query go
 
 from slugify import slugify
 
+from contest.collation import POLISH_ALPHABET, polish_sort_key  # noqa: F401 (kept where results code imports it)
+
 MAX_TERMS = 8  # words of a query that count; more only slow the query down without narrowing it usefully
 
 
@@ -20,12 +22,3 @@ def search_terms(query):
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
-
-
-POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
-_POLISH_ORDER = {letter: index for index, letter in enumerate(POLISH_ALPHABET)}
-
-
-def polish_sort_key(text):
-    """Alphabetical order as a Polish reader expects it (l < ł < m, s < ś < t), without a database collation."""
-    return [(_POLISH_ORDER.get(char, len(POLISH_ALPHABET)), char) for char in str(text).casefold()]

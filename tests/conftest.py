@@ -33,18 +33,46 @@ def _fast_hashing_and_plain_static(settings):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """Test databases named per run (test_slz_gw0_1a2b3c4d), so two runs against one server never collide."""
-    import uuid
-
     from django.conf import settings
 
-    # xdist hands every worker of one run the same id; a run without xdist makes its own.
-    run_id = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
+    run_id = _run_id(request.config)
 
     for db_settings in settings.DATABASES.values():
         if db_settings["ENGINE"] == "django.db.backends.sqlite3":
             continue  # in memory, private to the process
         test_name = db_settings.setdefault("TEST", {}).get("NAME") or f"test_{db_settings['NAME']}"
         db_settings["TEST"]["NAME"] = f"{test_name}_{run_id[:8]}"
+
+
+def _run_id(config):
+    """xdist hands every worker of one run the same id; a run without xdist makes its own (once)."""
+    import uuid
+
+    workerinput = getattr(config, "workerinput", {})
+    if "testrunuid" in workerinput:
+        return workerinput["testrunuid"]
+    if not hasattr(config, "_slz_run_id"):
+        config._slz_run_id = uuid.uuid4().hex
+    return config._slz_run_id
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_process(request):
+    """With REDIS_URL set (CI's PostgreSQL pass) every test process of every run shares one Redis database: each
+    gets its own key prefix, and its cache.clear() removes only its own keys (tests/redis_cache.py)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    caches = {}
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    for alias, config in settings.CACHES.items():
+        config = {**config}
+        if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+            config["BACKEND"] = "tests.redis_cache.ProcessRedisCache"
+            config["KEY_PREFIX"] = f"test-{_run_id(request.config)[:8]}-{worker}"
+        caches[alias] = config
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture
@@ -104,18 +132,48 @@ def _interface_language(request, settings):
         yield
 
 
+@pytest.fixture
+def untranslated(monkeypatch):
+    """Every message looked up in Polish that the Polish catalogue lacks, ours or Django's and the libraries' (the
+    catalogue test covers only the messages of our code): a set that fills while the test renders pages."""
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    missed = set()
+    gettext, ngettext = DjangoTranslation.gettext, DjangoTranslation.ngettext
+
+    def checked_gettext(self, message):
+        if self.language() == "pl" and message not in self._catalog:
+            missed.add(message)
+        return gettext(self, message)
+
+    def checked_ngettext(self, singular, plural, number):
+        if self.language() == "pl" and (singular, 0) not in self._catalog:
+            missed.add(singular)
+        return ngettext(self, singular, plural, number)
+
+    monkeypatch.setattr(DjangoTranslation, "gettext", checked_gettext)
+    monkeypatch.setattr(DjangoTranslation, "ngettext", checked_ngettext)
+    return missed
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and used TOTP codes live in the cache: each test starts with none."""
     from django.core.cache import cache
 
+    from contest.setup_cache import forget_local as forget_setup
+    from jury.redaction_store import forget_local as forget_redacted
     from results.cache import forget_local
 
     cache.clear()
     forget_local()
+    forget_redacted()
+    forget_setup()
     yield
     cache.clear()
     forget_local()
+    forget_redacted()
+    forget_setup()
 
 
 @pytest.fixture(scope="module")

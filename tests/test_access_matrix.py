@@ -28,6 +28,7 @@ from applications.models import ApplicationVersion, CoEditorInvitation
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
 from privacy.models import DataExport, ErasureRequest
+from retention.models import ProcessingActivity
 from tests import factories as f
 from tests import results_factories as rf
 from tests.discovery_factories import ensure_info_pages
@@ -129,6 +130,7 @@ Row = namedtuple("Row", "url get post data", defaults=(None,))
 PUBLIC = answers(OK)
 GET_ONLY = answers(M405)
 SIGNED_IN = answers(OK, anonymous=LOGIN)
+OWN_DATA = answers(OK, anonymous=LOGIN, organiser_without_mfa=MFA)
 APPLICATION = answers(
     anonymous=LOGIN, members=OK, other_applicant=NO, jurors=NO, organiser_without_mfa=MFA, organisers=OK
 )
@@ -201,14 +203,15 @@ ROWS = {
     "accounts:profile": Row(lambda w: reverse("accounts:profile"), SIGNED_IN, SIGNED_IN),
     # Personal data: a person's own page and requests; a download only for its owner (404 for everyone else); the
     # organisers' erasure requests are staff pages.
-    "privacy:overview": Row(lambda w: reverse("privacy:overview"), SIGNED_IN, answers(M405)),
-    "privacy:request_export": Row(lambda w: reverse("privacy:request_export"), answers(M405), SIGNED_IN),
+    # A staff member's own data needs their staff session (a juror's download holds their scores).
+    "privacy:overview": Row(lambda w: reverse("privacy:overview"), OWN_DATA, answers(M405)),
+    "privacy:request_export": Row(lambda w: reverse("privacy:request_export"), answers(M405), OWN_DATA),
     "privacy:download": Row(
         lambda w: reverse("privacy:download", args=[w.owner_export.public_id]),
-        answers(NO, anonymous=LOGIN, owner=OK),
+        answers(NO, anonymous=LOGIN, owner=OK, organiser_without_mfa=MFA),
         answers(M405),
     ),
-    "privacy:request_erasure": Row(lambda w: reverse("privacy:request_erasure"), SIGNED_IN, SIGNED_IN),
+    "privacy:request_erasure": Row(lambda w: reverse("privacy:request_erasure"), OWN_DATA, OWN_DATA),
     "privacy:erasure_list": Row(
         lambda w: reverse("privacy:erasure_list"), ORGANISERS_ONLY, staff(jurors=M405, organisers=M405)
     ),
@@ -288,6 +291,12 @@ ROWS = {
         ORGANISERS_ONLY,
         ORGANISERS_ONLY,
     ),
+    "applications:organiser_bulk": Row(
+        lambda w: reverse("applications:organiser_bulk", args=[w.edition.year]),
+        MANAGE_POST_ONLY,
+        ORGANISERS_ONLY,
+        lambda w: {"action": "csv", "ids": [w.application.pk]},
+    ),
     # The jury: jurors' pages.
     "jury:home": Row(lambda w: reverse("jury:home"), staff(jurors=OK, organisers=OK), staff(jurors=OK, organisers=OK)),
     "jury:invitation": Row(
@@ -311,6 +320,9 @@ ROWS = {
     "jury:declare_conflict": Row(entry_url("declare_conflict"), ASSIGNED_ENTRY, ASSIGNED_ENTRY),
     # The jury: organisers' pages.
     "jury:board": Row(jury_url("board"), MANAGE, MANAGE),
+    # The organiser's home: read-only pages (a POST is refused with 405 to organisers, like a GET-only page).
+    "organiser:index": Row(lambda w: reverse("organiser:index"), MANAGE, MANAGE_POST_ONLY),
+    "organiser:home": Row(lambda w: reverse("organiser:home", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY),
     "jury:send_reminders": Row(jury_url("send_reminders"), MANAGE_POST_ONLY, MANAGE),
     "jury:members": Row(jury_url("members"), MANAGE, MANAGE),
     "jury:member_update": Row(
@@ -393,6 +405,23 @@ ROWS = {
         MANAGE_POST_ONLY,
         MANAGE,
         lambda w: {"reason": "Wstrzymanie publikacji"},
+    ),
+    # Personal data: an edition's retention settings and report, the register of processing activities (organisers).
+    "retention:edition": Row(
+        lambda w: reverse("retention:edition", args=[w.edition.year]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"draft_months": 3, "contact_years": 5, "appeal_window_days": 30},
+    ),
+    "retention:register": Row(lambda w: reverse("retention:register"), MANAGE, MANAGE_POST_ONLY),
+    "retention:activity_add": Row(
+        lambda w: reverse("retention:activity_add"), MANAGE, MANAGE, lambda w: {"name": "Nowa czynność"}
+    ),
+    "retention:activity_edit": Row(
+        lambda w: reverse("retention:activity_edit", args=[ProcessingActivity.objects.order_by("pk").first().pk]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"name": "Konta"},
     ),
     # The admin.
     "admin:index": Row(lambda w: reverse("admin:index"), admin_page(organisers=OK), admin_page(organisers=OK)),
@@ -691,8 +720,9 @@ def test_every_url_pattern_has_a_row():
     }
 
 
+@pytest.mark.polish  # the pages in the interface's real default language: every message they show has its Polish
 @pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(client, role, matrix_settings):
+def test_access_matrix(client, role, matrix_settings, untranslated):
     world = World()
     world.log_in(client, role)
     wrong = []
@@ -712,3 +742,5 @@ def test_access_matrix(client, role, matrix_settings):
             elif expected in REFUSALS and foreign_data(response):
                 wrong.append(f"{method} {url} ({key}): refused, yet shows {foreign_data(response)}")
     assert not wrong, "\n" + "\n".join(wrong)
+    missing = "\n".join(sorted(untranslated))
+    assert not missing, f"messages without Polish on the pages this role opened:\n{missing}"

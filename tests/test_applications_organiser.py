@@ -104,7 +104,10 @@ def test_checklist_is_recorded(org, submitted, organiser):
 
 def test_accept_changes_status_and_emails(org, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        org.post(reverse("applications:review", args=[submitted.pk]), {"action": "decide", "decision": "accept"})
+        org.post(
+            reverse("applications:review", args=[submitted.pk]),
+            {"action": "decide", "decision": "accept", "confirmed": "1"},
+        )
     submitted.refresh_from_db()
     assert submitted.status == Status.ACCEPTED
     assert len(mail.outbox) == 1
@@ -216,7 +219,9 @@ def test_reject_after_the_corrections_window_without_resubmission(org, submitted
 def test_accept_during_corrections_is_refused_with_a_message(org, submitted):
     corrections(org, submitted, ["title"])
     response = org.post(
-        reverse("applications:review", args=[submitted.pk]), {"action": "decide", "decision": "accept"}, follow=True
+        reverse("applications:review", args=[submitted.pk]),
+        {"action": "decide", "decision": "accept", "confirmed": "1"},
+        follow=True,
     )
     submitted.refresh_from_db()
     assert submitted.status == Status.CORRECTIONS_REQUESTED
@@ -251,5 +256,16 @@ def test_organiser_list_pages_keep_the_total_and_the_filters(org, edition_in_sub
     first = org.get(url, {"status": Status.SUBMITTED}).content.decode()
     second = org.get(url, {"status": Status.SUBMITTED, "page": 2}).content.decode()
 
-    assert (first.count("SLZ-"), second.count("SLZ-"), "5 applications" in first) == (3, 2, True)
+    assert (first.count('name="ids"'), second.count('name="ids"'), "5 applications" in first) == (3, 2, True)
     assert f"?status={Status.SUBMITTED}&amp;page=2" in first
+
+
+def test_list_row_shows_the_leader_category_and_status(org, edition_in_submissions):
+    make_submitted(edition_in_submissions, 1, leader_code="1261011")  # Kraków
+    application = Application.objects.get(edition=edition_in_submissions)
+    leader = application.leader.display_name
+
+    page = org.get(reverse("applications:organiser_list", args=[edition_in_submissions.year])).content.decode()
+    row = page[page.index(application.code) :].split("</tr>")[0]
+
+    assert (leader in row, application.category.name in row, str(Status.SUBMITTED.label) in row) == (True, True, True)

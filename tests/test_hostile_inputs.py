@@ -23,6 +23,7 @@ from applications import services as application_services
 from contest.models import Edition
 from jury import services as jury_services
 from jury.models import Assignment, ConflictOfInterest
+from retention.models import ProcessingActivity
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -357,6 +358,20 @@ def test_organiser_forms_survive_hostile_input():
     ]
     forms = fuzz_everything(_client(organiser), pages, extra_forms=exports)
     assert {"get", "post"} == {form.method for form in forms}
+
+
+def test_retention_forms_survive_hostile_input():
+    organiser = _organiser()
+    edition = f.EditionFactory(phase="results")
+    activity = ProcessingActivity.objects.order_by("pk").first()
+    pages = [
+        reverse("retention:edition", args=[edition.year]),
+        reverse("retention:activity_add"),
+        reverse("retention:activity_edit", args=[activity.pk]),
+    ]
+    forms = fuzz_everything(_client(organiser), pages)
+    actions = {urlsplit(form.action).path for form in forms}
+    assert {reverse("retention:activity_add"), reverse("retention:activity_edit", args=[activity.pk])} <= actions
 
 
 def _jury_world():

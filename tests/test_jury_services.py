@@ -314,14 +314,14 @@ def test_draft_saves_incomplete(edition, juror, assigned):
 
 def test_submit_validates_everything(edition, juror, assigned):
     criteria = list(edition.criteria.all())
-    with pytest.raises(JuryError, match="Write a justification of at least 20 characters") as error:
+    with pytest.raises(JuryError, match="justification: 5 of at least 20 characters") as error:
         services.submit_scorecard(juror, assigned, {criteria[0].pk: (5, "short")}, by=juror.user)
     assert set(error.value.field_errors) == {f"justification_{criteria[0].pk}", f"points_{criteria[1].pk}"}
 
 
 def test_points_out_of_range_are_refused_even_in_a_draft(edition, juror, assigned):
     criteria = list(edition.criteria.all())
-    with pytest.raises(JuryError, match="Give between 0 and 10 points"):
+    with pytest.raises(JuryError, match="points: give between 0 and 10"):
         services.save_scorecard_draft(juror, assigned, {criteria[0].pk: (11, "")}, by=juror.user)
 
 

@@ -142,7 +142,8 @@ def test_non_numeric_points_are_refused(client, edition, juror, entry):
     response = _post_card(client, edition, entry, points=("seven", "4"), submit="1")
     assert response.status_code == 400
     criterion = edition.criteria.first()
-    assert response.context["form"].errors[f"points_{criterion.pk}"] == ["Give the points as a whole number."]
+    errors = response.context["form"].errors
+    assert errors[f"points_{criterion.pk}"] == [f"{criterion.name} – points: give a whole number."]
 
 
 def test_missing_justification_is_refused_with_linked_error_summary(client, edition, juror, entry):

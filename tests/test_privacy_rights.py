@@ -86,6 +86,7 @@ def test_export_holds_account_consents_applications_and_files(django_capture_on_
         "erasure_requests",
         "format_version",
         "jury_memberships",
+        "news_subscriptions",
     ]
     assert (data["account"]["email"], data["account"]["full_name"], data["account"]["phone"]) == (
         "anna.nowak@example.com",

@@ -125,6 +125,35 @@ def problem_url(application, problem):
     return f"{url}#partners-list"
 
 
+# A status change as the organisers' history says it: the new status in words, the old one where it matters.
+STATUS_EVENTS = {
+    Status.SUBMITTED: _("Submitted by the applicant"),
+    Status.CORRECTIONS_REQUESTED: _("Corrections requested"),
+    Status.ACCEPTED: _("Accepted formally"),
+    Status.REJECTED: _("Rejected formally"),
+    Status.WITHDRAWN: _("Withdrawn by the applicant"),
+    Status.IN_JURY_REVIEW: _("Passed to the jury"),
+    Status.LAUREATE: _("Announced as a laureate"),
+    Status.DISTINCTION: _("Announced with a distinction"),
+    Status.NOT_AWARDED: _("Announced as not awarded"),
+}
+
+
+@register.filter
+def status_event(event):
+    """'draft → submitted' in words: "Submitted by the applicant"; a resubmission after corrections says so."""
+    if event.to_state == Status.SUBMITTED and event.from_state == Status.CORRECTIONS_REQUESTED:
+        return _("Submitted again after corrections")
+    if event.to_state == Status.SUBMITTED and event.from_state == Status.DRAFT and event.reason:
+        # A draft reopened after its submission (services.reopen) records why it is submitted again.
+        return _("Submitted again after reopening")
+    if event.to_state == Status.DRAFT:
+        return _("Reopened for changes by the applicant")
+    if event.to_state in Status.values:
+        return STATUS_EVENTS.get(Status(event.to_state), Status(event.to_state).label)
+    return event.to_state
+
+
 @register.simple_tag
 def application_progress(application):
     """The state of each tab of an editable application (applications.progress), else nothing."""

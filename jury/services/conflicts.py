@@ -83,6 +83,9 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None, lift=
     ).values_list("application_id", "user_id"):
         editors.setdefault(application_id, set()).add(user_id)
     emails = _juror_emails(user_ids)
+    # An anonymised (inactive) account lost its affiliations and address by erasure, not because the link ended:
+    # its conflicts stay as they were, or a card excluded for one would count again (privacy.services).
+    closed = set(get_user_model().objects.filter(pk__in=user_ids, is_active=False).values_list("pk", flat=True))
     existing = {
         (c.member_id, c.application_id): c
         for c in ConflictOfInterest.objects.filter(member__in=members, application__in=applications)
@@ -140,7 +143,7 @@ def detect_conflicts(edition, *, members=None, applications=None, by=None, lift=
                         matched=audited_matches(matches),
                     )
                     created += 1
-                elif lift and not matches and is_auto and current.lifted_at is None:
+                elif lift and not matches and is_auto and current.lifted_at is None and member.user_id not in closed:
                     current.lifted_at = now
                     current.lift_reason = _("Nothing links the juror to the entry any more.")
                     current.save(update_fields=["lifted_at", "lift_reason"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tokens import hash_token, new_token
+from contest import clause
 from contest.audit import record
 from contest.emails import absolute_url
 from contest.emails import message as email_message
@@ -159,6 +160,7 @@ def accept_invitation(token, user):
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         record("jury.invite_accepted", actor=user, target=member, edition=invitation.edition, invitation=invitation.pk)
+        clause.record_shown(user, "juror")
         detect_conflicts(invitation.edition, members=[member], by=user)
     return member
 

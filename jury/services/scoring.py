@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contest import phases
 from contest.audit import record
@@ -41,18 +42,41 @@ def validate_scores(edition, criteria, values, *, complete):
     for criterion in criteria:
         points, justification = values.get(criterion.pk, (None, ""))
         if points is not None and not (0 <= points <= criterion.max_points):
-            errors[points_field(criterion)] = _("Give between 0 and %(max)s points.") % {"max": criterion.max_points}
+            errors[points_field(criterion)] = points_out_of_range(criterion)
         if not complete:
             continue
         if points is None:
-            errors[points_field(criterion)] = _("Give the points for this criterion.")
+            errors[points_field(criterion)] = _("%(criterion)s – points: give the points for this criterion.") % {
+                "criterion": criterion.name
+            }
         if criterion.requires_justification:
             length = len((justification or "").strip())
             if length < edition.min_justification_length:
-                errors[justification_field(criterion)] = _(
-                    "Write a justification of at least %(min)s characters (now %(now)s)."
-                ) % {"min": edition.min_justification_length, "now": length}
+                errors[justification_field(criterion)] = justification_too_short(
+                    criterion, length, edition.min_justification_length
+                )
     return errors
+
+
+# Every message names its criterion: the error summary lists them all at the top of a long form.
+def points_out_of_range(criterion):
+    return _("%(criterion)s – points: give between 0 and %(max)s.") % {
+        "criterion": criterion.name,
+        "max": criterion.max_points,
+    }
+
+
+def points_not_a_number(criterion):
+    return _("%(criterion)s – points: give a whole number.") % {"criterion": criterion.name}
+
+
+def justification_too_short(criterion, length, minimum):
+    # The same words as the live counter under the field (static/js/jury.js), with the criterion in front.
+    return ngettext(
+        "%(criterion)s – justification: %(now)s of at least %(min)s character.",
+        "%(criterion)s – justification: %(now)s of at least %(min)s characters.",
+        minimum,
+    ) % {"criterion": criterion.name, "now": length, "min": minimum}
 
 
 def _write(member, application, values, overall_comment, by, *, submit):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Attachment
 from contest import phases
-from contest.errors import add_to_form
+from contest.errors import DATABASE_INTERRUPTED, add_to_form
 from contest.models import Edition
 
 from .. import blind, forms, permissions, queries, services
@@ -27,6 +27,8 @@ from ..models import ImpartialityDeclaration, JuryMember, Scorecard
 from ..permissions import permission_required
 from ..receivers import SESSION_FLAG
 from ..services import JuryError
+
+logger = logging.getLogger(__name__)
 
 
 def _checked_or_404(application):
@@ -124,7 +126,12 @@ def attachment(request, edition, application, member, pk):
     file = get_object_or_404(Attachment, pk=pk, application=application, requirement__visible_to_jury=True)
     from ..sanitise import CannotSanitise
 
+    # ?view=inline shows a PDF or a picture in the browser's own viewer (the workspace embeds it); anything else is a
+    # download whatever is asked.
+    inline = request.GET.get("view") == "inline" and shown.viewer is not None
     try:
+        if inline:
+            return _serve_inline(file, f"{blind_entry.code}-{shown.download_name}", shown.viewer)
         return _serve(request, file, f"{blind_entry.code}-{shown.download_name}")
     except CannotSanitise as error:
         # Never the original instead: the juror learns the file is withheld and whom to ask.
@@ -142,6 +149,26 @@ def _serve(request, file, filename):
     from applications.files import serve_attachment
 
     return serve_attachment(request, file, filename=filename, file=_jury_copy(file))
+
+
+def _serve_inline(file, filename, viewer):
+    """The juror's copy shown in place, for a PDF or a picture only, and embeddable by our own pages only.
+
+    Streamed from our own origin even on S3 (a presigned redirect would leave the workspace's frame-src 'self').
+    The type is the one found in the content at upload, sent with nosniff, so the browser never reads it as markup.
+    A PDF gets no `sandbox` and no default-src 'none': Chrome's viewer is blocked in a sandboxed document and its
+    viewer page needs its own styles; the copy has no scripts or actions left (jury.sanitise).
+    """
+    from applications.files import serve_file
+
+    response = serve_file(_jury_copy(file), filename=filename, content_type=file.content_type, inline=True, stream=True)
+    if viewer == "pdf":
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'; sandbox"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 JURY_COPY_FOLDER = "jury-copies"
@@ -196,19 +223,29 @@ def scorecard(request, edition, application, member):
     if request.method == "POST":
         form = forms.ScorecardForm(request.POST, criteria=criteria)
         submit = "submit" in request.POST
+        status = 400
         if form.is_valid():
             try:
                 verb = services.submit_scorecard if submit else services.save_scorecard_draft
                 verb(member, application, form.values(), form.cleaned_data["overall_comment"], by=request.user)
             except JuryError as error:
                 add_to_form(form, error)
+            except DATABASE_INTERRUPTED:
+                # Rolled back as a whole: no score, comment or revision of this request was kept.
+                logger.warning("Scorecard save interrupted by the database", exc_info=True)
+                form.add_error(
+                    None,
+                    _(
+                        "The connection to the database was interrupted, so nothing of this scorecard was saved. "
+                        "What you typed is still below: save it again in a moment."
+                    ),
+                )
+                status = 503
             else:
                 messages.success(request, _("Your scorecard is submitted.") if submit else _("Your draft is saved."))
-                return redirect(
-                    "jury:dashboard" if submit else "jury:scorecard",
-                    *((edition.year,) if submit else (edition.year, code)),
-                )
-        status = 400
+                if submit or request.POST.get("save") == "next":
+                    return _to_next_entry(request, edition, member, application)
+                return redirect("jury:scorecard", edition.year, code)
     else:
         initial = {}
         if card is not None:
@@ -228,9 +265,23 @@ def scorecard(request, edition, application, member):
             "card": blind.blind_scorecard(card),
             "scoring_open": scoring_open,
             "min_length": edition.min_justification_length,
+            "total": form.weighted_total(),
         },
         status=status,
     )
+
+
+def _to_next_entry(request, edition, member, application):
+    """After "save and next" or a submission: the juror's next entry to score in the dashboard's order, or the
+    dashboard when none is left after this one. Only entries an organiser signed off come up (others 404)."""
+    for candidate in queries.to_score_after(member, application):
+        if blind.checked_entry(candidate) is not None:
+            messages.info(request, _("Next entry to score: %(code)s.") % {"code": candidate.code})
+            return redirect("jury:scorecard", edition.year, candidate.code)
+    messages.info(
+        request, _("No entry after this one is left to score; the list shows where each of your entries stands.")
+    )
+    return redirect("jury:dashboard", edition.year)
 
 
 @permission_required("entry")

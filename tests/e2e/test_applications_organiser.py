@@ -44,7 +44,7 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     page.locator("#id_deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("checkbox", name="Attachments").check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Record the decision").click()
+        page.get_by_role("button", name="Save the review").click()
     check_accessibility(page)
     application.refresh_from_db()
     assert (application.status, application.corrections_fields) == (Status.CORRECTIONS_REQUESTED, ["attachments"])

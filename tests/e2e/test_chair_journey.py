@@ -49,7 +49,7 @@ def test_chair_opens_the_ranking_records_a_decision_an_organiser_locks_and_the_c
     log_in(page, chair)
     page.goto(f"/jury/{edition.year}/")
     checked(page, check_accessibility)
-    chair_links = page.get_by_role("region", name="For the chair of the committee")
+    chair_links = page.get_by_role("region", name="Chairing the committee")
     chair_links.get_by_role("link", name="Ranking").click()
     page.wait_for_url(f"**/jury/{edition.year}/ranking/")
     checked(page, check_accessibility)
@@ -57,7 +57,7 @@ def test_chair_opens_the_ranking_records_a_decision_an_organiser_locks_and_the_c
 
     # A decision with a citation, listed afterwards.
     page.goto(f"/jury/{edition.year}/")
-    page.get_by_role("region", name="For the chair of the committee").get_by_role("link", name="Decisions").click()
+    page.get_by_role("region", name="Chairing the committee").get_by_role("link", name="Decisions").click()
     page.wait_for_url(f"**/jury/{edition.year}/decisions/")
     checked(page, check_accessibility)
     row = page.get_by_role("row").filter(has_text=code)

@@ -1,0 +1,129 @@
+"""Faults of the mail server and of the task worker, on the real components: a real SMTP server on loopback that
+stops and comes back, and django-tasks-db's own `db_worker` (in batch mode: it runs what is due and exits).
+
+Waiting is replaced by time travel: the queued tasks' timestamps are moved back by the time that would have passed,
+which is what the worker compares with the clock.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from applications import tasks
+from applications.models import Application, Status
+from tests import factories
+from tests.smtp_server import SMTPServer
+
+# Transactional: the worker checks its connection between tasks as a long-running process must, which would end the
+# transaction an ordinary test runs in; and the e-mail is queued when the submission commits, as in production.
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    server.start()
+    settings.MAILERS = {"default": server.mailer}
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    """The worker starting: it runs every task that is due, one after another, and exits when none is left."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=io.StringIO())
+
+
+def travel(**delta):
+    """As if `delta` had passed with the worker down: every queued task was enqueued and is due that much earlier."""
+    shift = datetime.timedelta(**delta)
+    for result in DBTaskResult.objects.filter(status="READY"):
+        result.enqueued_at -= shift
+        if result.run_after.year < 9999:  # "no run_after" is stored as the largest date
+            result.run_after -= shift
+        result.save(update_fields=["enqueued_at", "run_after"])
+
+
+def submit_in_browser(client, application):
+    client.force_login(application.owner)
+    response = client.post(reverse("applications:submit", args=[application.pk]))
+    application.refresh_from_db()
+    return response
+
+
+def test_mail_server_down_at_submission_the_submission_stands_and_the_email_is_sent_once_when_it_returns(client, smtp):
+    application = factories.complete_application()
+    smtp.stop()
+
+    response = submit_in_browser(client, application)
+    run_worker()
+
+    assert (response.status_code, application.status, application.code) == (
+        302,
+        Status.SUBMITTED,
+        f"SLZ-{application.edition.year}-001",
+    )
+    assert smtp.received == []
+    first, retry = DBTaskResult.objects.order_by("enqueued_at")
+    assert (first.status, retry.status) == ("FAILED", "READY")
+    assert "Connection refused" in first.exception_class_path + str(first.traceback)
+    assert retry.args_kwargs["kwargs"] == {"attempt": 1}
+
+    smtp.start()
+    run_worker()  # the retry is not due yet: nothing is sent before its time
+    assert smtp.received == []
+
+    travel(seconds=tasks.RETRY_DELAYS[0])
+    run_worker()
+    run_worker()
+
+    assert [m["message"]["Subject"] for m in smtp.received] == [f"Application {application.code} submitted"]
+    assert smtp.received[0]["to"] == [application.owner.email, application.contact_email]
+    attempts = {r.args_kwargs["kwargs"].get("attempt", 0): r.status for r in DBTaskResult.objects.all()}
+    assert attempts == {0: "FAILED", 1: "SUCCESSFUL"}
+
+
+def test_mail_server_down_for_longer_waits_longer_between_attempts(smtp):
+    from applications import services
+
+    application = factories.complete_application()
+    smtp.stop()
+    services.submit(application, by=application.owner)
+
+    delays = []
+    for attempt in range(3):
+        run_worker()
+        waiting = DBTaskResult.objects.get(status="READY")
+        delays.append(round((waiting.run_after - waiting.enqueued_at).total_seconds() / 60))
+        travel(seconds=tasks.RETRY_DELAYS[attempt])
+    smtp.start()
+    run_worker()
+
+    assert delays == [1, 5, 15]
+    assert len(smtp.received) == 1
+    assert DBTaskResult.objects.filter(status="READY").count() == 0
+
+
+def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_once(client, smtp):
+    edition = factories.EditionFactory(phase="submissions")
+    applications = [factories.complete_application(edition=edition) for _ in range(3)]
+    for application in applications:
+        submit_in_browser(client, application)
+    assert smtp.received == []  # nothing is sent while the worker is down
+
+    travel(hours=1)
+    run_worker()
+    run_worker()  # a second start finds nothing left to do
+
+    codes = [Application.objects.get(pk=a.pk).code for a in applications]
+    assert [m["message"]["Subject"] for m in smtp.received] == [f"Application {code} submitted" for code in codes]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert DBTaskResult.objects.count() == 3
