@@ -1,8 +1,11 @@
 """allauth adapter: our user model has no username, e-mails are lower-cased, and whoever has a second factor
 reauthenticates with it."""
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from .access import is_organiser
@@ -45,3 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
             clause.record_shown(user, "signup")
         return user
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link in the confirmation e-mail carries the page the person was going to (e.g. "Submit an
+        application"), so confirming leads back there, in whichever browser the link is opened. Only a path on
+        this site is carried."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        wanted = (request.POST.get("next") or request.GET.get("next") or "") if request else ""
+        if wanted and wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None):
+            url = f"{url}?{urlencode({'next': wanted})}"
+        return url

@@ -200,6 +200,27 @@ def _check_pdf(upload):
         upload.seek(0)
 
 
+def display_name(name):
+    """The name a browser sent, shortened and without control characters, for a message that names the file."""
+    name = "".join(ch for ch in str(name or "") if unicodedata.category(ch)[0] != "C")
+    return name if len(name) <= 80 else name[:77] + "…"
+
+
+def accept_attribute(allowed_types):
+    """The `accept` of a file input for a requirement's types: extensions and MIME types, so the browser's file
+    dialog offers the right files first (the server still checks the content)."""
+    from contest.models import FILE_TYPES
+
+    parts = []
+    for key in allowed_types or []:
+        file_type = FILE_TYPES.get(key)
+        if file_type is None:
+            continue
+        extensions = {file_type.extension, key} | ({"jpeg", "jpg"} if key == "jpeg" else set())
+        parts += [f".{extension}" for extension in sorted(extensions)] + [file_type.mime]
+    return ",".join(dict.fromkeys(parts))
+
+
 def inspect_upload(upload, requirement):
     """Check an uploaded file against a requirement; return (type_key, sha256, size) or raise UploadRejected.
 
@@ -222,8 +243,11 @@ def inspect_upload(upload, requirement):
     kind = detect_type(head, upload, allowed)
     if kind is None or kind not in allowed:
         raise UploadRejected(
-            _("The file's content is not one of the allowed types (%(types)s), whatever its name says.")
-            % {"types": ", ".join(t.upper() for t in allowed)}
+            _(
+                "The file “%(name)s” is not one of the allowed types (%(types)s): its content decides, "
+                "whatever its name says."
+            )
+            % {"name": display_name(upload.name), "types": ", ".join(t.upper() for t in allowed)}
         )
     if kind == "pdf":
         _check_pdf(upload)

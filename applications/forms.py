@@ -76,9 +76,15 @@ class ApplicationForm(AccessibleFormMixin, forms.ModelForm):
                 self.fields[name].jury_visible = True
                 if isinstance(self.fields[name].widget, forms.Textarea):
                     self.fields[name].widget.attrs["rows"] = 5
+        # Nothing is required to save a draft; these are required to submit, and the form marks them so.
+        from .progress import required_form_fields
+
+        for name in required_form_fields():
+            self.fields[name].required_for_submission = True
         declared = {d.kind for d in application.declarations.all()}
         for kind in Declaration.Kind.values:
             field = self.fields[f"declaration_{kind}"]
+            field.required_for_submission = True
             field.label = declaration_texts.current(kind)[1]
             field.initial = kind in declared
         from .services import editable_fields
@@ -174,6 +180,8 @@ class PartnerForm(AccessibleFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.territorial_unit_id:
             self.fields["terc_code"].initial = self.instance.territorial_unit.code
+            # With JavaScript the code field gives way to the chosen unit's name (static/js/applications.js).
+            self.fields["terc_code"].widget.attrs["data-terc-label"] = self.instance.territorial_unit.label
         self.fields["kind"].widget.attrs["data-partner-kind"] = "1"
         self.decorate()
 
@@ -220,7 +228,12 @@ class UnitSearchForm(SingleLineMixin, forms.Form):
 
 class AttachmentForm(AccessibleFormMixin, forms.Form):
     requirement = forms.ModelChoiceField(label=_("Attachment type"), queryset=None, empty_label=None)
-    file = forms.FileField(label=_("File"), max_length=None, allow_empty_file=True)
+    file = forms.FileField(
+        label=_("File"),
+        max_length=None,
+        allow_empty_file=True,
+        error_messages={"required": _("No file was chosen. Choose a file on your computer, then select “Upload”.")},
+    )
     replace = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, application, **kwargs):

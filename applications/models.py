@@ -46,7 +46,14 @@ Status.CONFLICT_RELEVANT = Status.IN_FORMAL_REVIEW | {Status.ACCEPTED, Status.IN
 # The one table of allowed status changes; applications.services.change_status() enforces it.
 TRANSITIONS = {
     Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.ACCEPTED, Status.REJECTED, Status.CORRECTIONS_REQUESTED, Status.WITHDRAWN},
+    # Back to a draft only when its applicants reopen it before the deadline (services.reopen).
+    Status.SUBMITTED: {
+        Status.ACCEPTED,
+        Status.REJECTED,
+        Status.CORRECTIONS_REQUESTED,
+        Status.WITHDRAWN,
+        Status.DRAFT,
+    },
     Status.CORRECTIONS_REQUESTED: {Status.SUBMITTED, Status.REJECTED, Status.WITHDRAWN},
     Status.ACCEPTED: {Status.IN_JURY_REVIEW, Status.REJECTED},
     Status.REJECTED: set(),

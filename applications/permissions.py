@@ -77,6 +77,19 @@ def _withdraw(user, application):
     return ALLOWED
 
 
+def _reopen(user, application):
+    verdict = _editor(user, application)
+    if not verdict:
+        return verdict
+    if application.status != Status.SUBMITTED:
+        return Verdict(False, _("Only a submitted application waiting for the formal review can be reopened."))
+    if not phases.can_submit(application.edition):
+        return Verdict(
+            False, _("The submission deadline has passed, so the application can no longer be reopened.")
+        )
+    return ALLOWED
+
+
 def _invite(user, application):
     if not user.is_authenticated or application.owner_id != user.pk:
         return Verdict(False, _("Only the coordinator can invite co-editors."))
@@ -123,6 +136,7 @@ RULES = {
     "edit_attachments": _in_window(EDIT_CLOSED, "attachments"),
     "submit": _submit,
     "withdraw": _withdraw,
+    "reopen": _reopen,
     "invite": _invite,
     "review": _review,
     "organise": _organise,

@@ -203,7 +203,8 @@ def submit(application, *, by, at=None):
         if not window.open:
             refusal, message = SUBMIT_CLOSED[window.why]
             raise refusal(message)
-        first = locked.status == Status.DRAFT
+        # A draft reopened after its submission keeps its code: only a draft never submitted is numbered.
+        first = locked.status == Status.DRAFT and not locked.code
         problems = validate_for_submission(locked)
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
@@ -222,13 +223,38 @@ def submit(application, *, by, at=None):
                 locked,
                 Status.SUBMITTED,
                 by=by,
-                reason=_("Corrections submitted"),
+                reason=_resubmission_reason(locked),
                 submitted_at=at,
                 corrections_fields=[],
             )
         _freeze_version(locked, by)
         if getattr(by, "is_authenticated", False):
             clause.record_shown(by, "submission", at)
+    return application
+
+
+def _resubmission_reason(application):
+    if application.status == Status.DRAFT:
+        return _("Submitted again after reopening")
+    return _("Corrections submitted")
+
+
+def reopen(application, *, by, at=None):
+    """The applicants take a submitted application back to change it, before the submission deadline and before
+    the formal review has decided anything. It becomes a draft again and keeps its code; submit() freezes a new
+    version next to the earlier ones, which stay for the organisers."""
+    at = at or timezone.now()
+    with _changing(application) as locked:
+        if locked.status != Status.SUBMITTED:
+            raise TransitionNotAllowed(_("Only a submitted application waiting for the formal review can be reopened."))
+        if not phases.can_submit(locked.edition, at):
+            raise NotAllowed(
+                _(
+                    "The submission deadline has passed, so the application can no longer be reopened. "
+                    "It stays submitted."
+                )
+            )
+        change_status(locked, Status.DRAFT, by=by, reason=_("Reopened by the applicant"), notify=False)
     return application
 
 

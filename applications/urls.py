@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/kompletnosc/", views.check, name="check"),
     path("<int:pk>/zloz/", views.submit, name="submit"),
     path("<int:pk>/wycofaj/", views.withdraw, name="withdraw"),
+    path("<int:pk>/otworz-ponownie/", views.reopen, name="reopen"),
     path("<int:pk>/potwierdzenie.pdf", views.receipt, name="receipt"),
     path("<int:pk>/partnerzy/", views.partners, name="partners"),
     path("<int:pk>/partnerzy/<int:partner_pk>/", views.partners, name="partner_edit"),

@@ -43,6 +43,7 @@ from .forms import (
 from .middleware import accepts_uploads
 from .models import TRANSITIONS, Application, Attachment, CoEditorInvitation, Partner, Status
 from .permissions import permission_required
+from .standing import standing
 from .uploads import HashingUploadHandler
 
 logger = logging.getLogger(__name__)
@@ -53,15 +54,27 @@ logger = logging.getLogger(__name__)
 @login_required
 def dashboard(request):
     applications = attach_outcomes(list(queries.dashboard(request.user)))
-    open_editions = [e for e in Edition.objects.public().prefetch_related("categories") if phases.can_submit(e)]
+    open_editions = [e for e in Edition.objects.public() if phases.can_submit(e)]
     organised = list(Edition.objects.order_by("-year")) if permissions.can(request.user, "organise") else []
+    # One section per edition the applicant can enter or has entered: where it stands, then their applications.
+    editions = {e.pk: e for e in open_editions}
+    for application in applications:
+        editions.setdefault(application.edition_id, application.edition)
+    sections = [
+        {
+            "edition": edition,
+            "standing": standing(edition),
+            "applications": [a for a in applications if a.edition_id == edition.pk],
+        }
+        for edition in sorted(editions.values(), key=lambda e: -e.year)
+    ]
     return render(
         request,
         "applications/dashboard.html",
         {
             "applications": applications,
+            "sections": sections,
             "invitations": list(queries.pending_invitations(request.user)),
-            "open_editions": open_editions,
             "organised_editions": organised,
         },
     )
@@ -245,7 +258,9 @@ def _edit(request, application):
         messages.warning(request, _("The draft is saved, except the fields marked below. Correct them and save again."))
         return _render_edit(request, application, form, formset, status=200)
     if request.POST.get("action") == "submit":
-        return _submit(request, application)
+        # The last click is on the review page, after the applicant has seen everything together.
+        messages.success(request, _("Draft saved. Check everything below, then submit."))
+        return redirect("applications:submit", application.pk)
     messages.success(request, _("Draft saved."))
     return redirect(reverse("applications:edit", args=[application.pk]))
 
@@ -267,9 +282,37 @@ def _render_edit(request, application, form, formset, *, conflict="", problems=N
 
 
 @permission_required("submit")
-@require_POST
 def submit(request, application):
-    return _submit(request, application)
+    """GET: the review page (everything entered, what is missing, the declarations), POST: the final click."""
+    if request.method == "POST":
+        return _submit(request, application)
+    return _render_submit_review(request, application, services.validate_for_submission(application))
+
+
+def _render_submit_review(request, application, problems, status=200):
+    from . import declarations as declaration_texts
+
+    accepted = {d.kind: d for d in application.declarations.all()}
+    declarations = [
+        {
+            "kind": kind,
+            "label": label,
+            "text": accepted[kind].text if kind in accepted else declaration_texts.current(kind)[1],
+            "accepted": accepted.get(kind),
+        }
+        for kind, label in application.declarations.model.Kind.choices
+    ]
+    return render(
+        request,
+        "applications/submit_review.html",
+        {
+            "application": application,
+            "problems": problems,
+            "declarations": declarations,
+            "can": permissions.actions_for(request.user, application),
+        },
+        status=status,
+    )
 
 
 def _submit(request, application):
@@ -279,7 +322,7 @@ def _submit(request, application):
     if clause.changed_since_shown(request.POST):
         # The consent would record a clause the applicant never saw: show the current one and let them submit again.
         messages.error(request, clause.changed_message())
-        return redirect("applications:detail", application.pk)
+        return redirect("applications:submit", application.pk)  # the review page, with the current clause
     try:
         services.submit(application, by=request.user)
     except DATABASE_INTERRUPTED:
@@ -298,12 +341,7 @@ def _submit(request, application):
         response["Retry-After"] = "5"
         return response
     except services.SubmissionInvalid as error:
-        return render(
-            request,
-            "applications/check.html",
-            {"application": application, "problems": error.problems},
-            status=200,
-        )
+        return _render_submit_review(request, application, error.problems)
     except services.ServiceError as error:
         messages.error(request, error.message)
         return redirect("applications:detail", application.pk)
@@ -326,8 +364,10 @@ def check(request, application):
 
 
 @permission_required("withdraw")
-@require_POST
 def withdraw(request, application):
+    """GET: the confirmation page saying that withdrawing cannot be undone; POST: withdraw."""
+    if request.method != "POST":
+        return render(request, "applications/withdraw.html", {"application": application})
     try:
         # No page sends a reason today; one sent by hand is checked like any text field (NUL, length).
         reason = forms.CharField(required=False, max_length=2000, validators=[validate_no_contact_details]).clean(
@@ -339,6 +379,23 @@ def withdraw(request, application):
     with reported(request, _("The application has been withdrawn.")):
         services.withdraw(application, by=request.user, reason=reason)
     return redirect("applications:detail", application.pk)
+
+
+@permission_required("reopen")
+def reopen(request, application):
+    """GET: what reopening means (a draft again until submitted anew, before the deadline); POST: reopen."""
+    if request.method != "POST":
+        return render(request, "applications/reopen.html", {"application": application})
+    with reported(
+        request,
+        _(
+            "The application is open for changes again and keeps its code %(code)s. It is a draft until you submit "
+            "it again before the deadline."
+        )
+        % {"code": application.code},
+    ) as outcome:
+        services.reopen(application, by=request.user)
+    return redirect("applications:detail" if outcome.refused else "applications:edit", application.pk)
 
 
 @permission_required("receipt")

@@ -244,6 +244,8 @@ ROWS = {
     "applications:check": Row(app_url("check"), APPLICATION, APPLICATION),
     "applications:submit": Row(app_url("submit"), CLOSED_FOR_CHANGES, CLOSED_FOR_CHANGES),
     "applications:withdraw": Row(app_url("withdraw"), CLOSED_FOR_CHANGES, CLOSED_FOR_CHANGES),
+    # The entry is accepted: reopening is refused to its members with the reason, to everyone else it does not exist.
+    "applications:reopen": Row(app_url("reopen"), CLOSED_FOR_CHANGES, CLOSED_FOR_CHANGES),
     "applications:receipt": Row(app_url("receipt"), APPLICATION, APPLICATION),
     "applications:partners": Row(app_url("partners"), CLOSED_FOR_CHANGES, CLOSED_FOR_CHANGES),
     "applications:partner_edit": Row(

@@ -346,7 +346,7 @@ def test_partner_rule_cross_sector_refused_when_the_edition_says_so(applicant):
     assert len(services.partner_problems(application)) == 1
 
 
-def test_save_and_submit_from_the_form(client_for, applicant):
+def test_save_and_review_from_the_form_leads_to_the_review_page(client_for, applicant):
     application = factories.complete_application(owner=applicant)
     response = client_for(applicant).post(
         reverse("applications:edit", args=[application.pk]),
@@ -360,8 +360,9 @@ def test_save_and_submit_from_the_form(client_for, applicant):
         ),
     )
     application.refresh_from_db()
-    assert response.status_code == 302
-    assert application.status == Status.SUBMITTED
+    # The draft is saved and the last click stays on the review page: nothing is submitted from the form itself.
+    assert (response.status_code, response["Location"]) == (302, reverse("applications:submit", args=[application.pk]))
+    assert (application.status, application.indicators.get().name) == (Status.DRAFT, "Pasażerowie")
 
 
 def test_edit_of_a_submitted_application_is_refused(client_for, applicant):

@@ -81,7 +81,7 @@ def test_an_application_sent_back_offers_to_submit_corrections(client, applicant
     client.force_login(applicant)
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     edit = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
-    assert ("Submit corrections" in detail, "Save and submit corrections" in edit) == (True, True)
+    assert ("Review and submit corrections" in detail, "Save and review before submitting" in edit) == (True, True)
     assert "Corrections requested: only the fields the organiser asked for can be changed." in edit
 
 
@@ -91,8 +91,8 @@ def test_a_draft_offers_to_submit_the_application_not_corrections(client, applic
     client.force_login(applicant)
     detail = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
     edit = client.get(reverse("applications:edit", args=[draft.pk])).content.decode()
-    assert ("Submit the application" in detail, "Submit corrections" in detail) == (True, False)
-    assert ("Save and submit" in edit, "corrections" in edit.lower()) == (True, False)
+    assert ("Review and submit the application" in detail, "Submit corrections" in detail) == (True, False)
+    assert ("Save and review before submitting" in edit, "corrections" in edit.lower()) == (True, False)
 
 
 @pytest.fixture

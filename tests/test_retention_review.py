@@ -136,13 +136,13 @@ def _organiser_edits_the_clause():
     InfoPage.objects.filter(slug=InfoPage.Slug.PRIVACY).update(body_pl="Nowa treść klauzuli.", body_en="New clause.")
 
 
-def test_detail_page_submit_form_carries_the_clause_version_shown(client, applicant):
+def test_review_page_submit_form_carries_the_clause_version_shown(client, applicant):
     from django.urls import reverse
 
     application = f.complete_application(owner=applicant)
     client.force_login(applicant)
 
-    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    page = client.get(reverse("applications:submit", args=[application.pk])).content.decode()
 
     form = page.split(f'action="{reverse("applications:submit", args=[application.pk])}"')[1].split("</form>")[0]
     assert f'name="clause_version" value="{_clause_version()}"' in form

@@ -69,9 +69,22 @@ def applicant_status_badge(application):
     return status_badge(applicant_status(application))
 
 
+REOPENED_STEP = _(
+    "Reopened for changes: submit it again before the deadline, or it will not take part in the competition."
+)
+REOPENED_TOO_LATE = _(
+    "Reopened for changes and not submitted again before the deadline: it does not take part in the competition."
+)
+
+
 @register.filter
 def next_step(application):
-    return NEXT_STEPS.get(applicant_status(application), "")
+    status = applicant_status(application)
+    if status == Status.DRAFT and application.code:
+        from contest import phases
+
+        return REOPENED_STEP if phases.can_submit(application.edition) else REOPENED_TOO_LATE
+    return NEXT_STEPS.get(status, "")
 
 
 @register.filter
@@ -131,6 +144,50 @@ def status_event(event):
     """'draft → submitted' in words: "Submitted by the applicant"; a resubmission after corrections says so."""
     if event.to_state == Status.SUBMITTED and event.from_state == Status.CORRECTIONS_REQUESTED:
         return _("Submitted again after corrections")
+    if event.to_state == Status.SUBMITTED and event.from_state == Status.DRAFT and event.reason:
+        # A draft reopened after its submission (services.reopen) records why it is submitted again.
+        return _("Submitted again after reopening")
+    if event.to_state == Status.DRAFT:
+        return _("Reopened for changes by the applicant")
     if event.to_state in Status.values:
         return STATUS_EVENTS.get(Status(event.to_state), Status(event.to_state).label)
     return event.to_state
+
+
+@register.simple_tag
+def application_progress(application):
+    """The state of each tab of an editable application (applications.progress), else nothing."""
+    from applications.progress import progress
+
+    return progress(application) if application.is_editable else {}
+
+
+@register.filter
+def accept_for(requirement):
+    """The file input's `accept` for an attachment requirement's allowed types."""
+    from applications.files import accept_attribute
+
+    return accept_attribute(requirement.allowed_types)
+
+
+@register.simple_tag
+def signup_intent(request):
+    """{"edition", "next"} when the login or sign-up page opened on the way to an edition's application form (the
+    form's path in `next`), else None."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from contest.models import Edition
+
+    wanted = request.GET.get("next") or request.POST.get("next") or ""
+    if not wanted.startswith("/") or wanted.startswith("//"):
+        return None
+    try:
+        match = resolve(urlsplit(wanted).path)
+    except Resolver404:
+        return None
+    if match.view_name != "applications:start":
+        return None
+    edition = Edition.objects.public().filter(year=match.kwargs.get("year")).first()
+    return {"edition": edition, "next": wanted} if edition else None

@@ -45,37 +45,93 @@
   }
   if (kind) { kind.addEventListener("change", toggleKind); toggleKind(); }
 
-  // TERC autocomplete: typing a name lists matching units; choosing one fills the TERC code field.
+  // TERC autocomplete, the ARIA combobox pattern: typing a name lists matching units; the up and down arrows move
+  // through them (aria-activedescendant keeps the focus in the text box), Enter chooses, Escape closes the list (a
+  // second Escape clears the text); the number of matches is announced. Choosing fills the TERC code field, so
+  // nobody has to type the seven digits.
   var query = document.querySelector("[data-terc-query]");
   var list = document.getElementById("terc-suggestions");
   var form = document.querySelector("[data-partner-form]");
   var codeField = document.querySelector("[data-terc-code]");
   var statusBox = document.querySelector("[data-terc-status]");
   var timer = null;
+  var active = -1;
+  function options() { return list ? Array.prototype.slice.call(list.querySelectorAll("[role=option]")) : []; }
+  function setOpen(open) {
+    list.hidden = !open;
+    query.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) { setActive(-1); }
+  }
+  function setActive(index) {
+    var items = options();
+    active = index;
+    items.forEach(function (item, i) {
+      var on = i === index;
+      item.setAttribute("aria-selected", on ? "true" : "false");
+      item.classList.toggle("active", on);
+      if (on) { item.scrollIntoView({ block: "nearest" }); }
+    });
+    if (index >= 0 && items[index]) {
+      query.setAttribute("aria-activedescendant", items[index].id);
+    } else {
+      query.removeAttribute("aria-activedescendant");
+    }
+  }
+  // With the combobox working, nobody types the seven digits: the code field is hidden and the chosen unit is
+  // named instead. A server error on the code stays visible beside the search field.
+  var chosen = document.querySelector("[data-terc-chosen]");
+  function showChosen(label, code) {
+    if (!chosen) { return; }
+    chosen.textContent = code
+      ? (chosen.getAttribute("data-chosen") || "") + " " + (label || "TERC") + " (" + code + ")"
+      : chosen.getAttribute("data-none") || "";
+  }
+  if (query && codeField && chosen) {
+    var wrapper = document.getElementById("field-" + codeField.name);
+    var error = wrapper && wrapper.querySelector(".invalid-feedback");
+    if (wrapper) {
+      wrapper.hidden = true;
+      chosen.hidden = false;
+      showChosen(codeField.getAttribute("data-terc-label"), codeField.value);
+      if (error) {
+        chosen.classList.add("text-danger");
+        chosen.id = "terc-chosen";
+        chosen.textContent = error.textContent;
+        query.setAttribute("aria-invalid", "true");
+        query.setAttribute("aria-describedby", (query.getAttribute("aria-describedby") || "") + " terc-chosen");
+      }
+    }
+  }
   function choose(code, label) {
     if (codeField) { codeField.value = code; }
+    if (chosen) { chosen.classList.remove("text-danger"); query.removeAttribute("aria-invalid"); showChosen(label, code); }
     query.value = label;
-    list.hidden = true;
     list.innerHTML = "";
+    setOpen(false);
     if (statusBox) { statusBox.textContent = label + " (" + code + ")"; }
-    if (codeField) { codeField.focus(); }
   }
   function render(results) {
     list.innerHTML = "";
-    results.forEach(function (unit) {
+    results.forEach(function (unit, i) {
       var item = document.createElement("li");
       item.className = "list-group-item list-group-item-action";
+      item.id = "terc-option-" + i;
       item.setAttribute("role", "option");
-      item.tabIndex = 0;
+      item.setAttribute("aria-selected", "false");
       item.textContent = unit.label + " (" + unit.code + ")";
+      item.dataset.code = unit.code;
+      item.dataset.label = unit.label;
+      // mousedown, not click: the text box keeps the focus, as the pattern asks.
+      item.addEventListener("mousedown", function (event) { event.preventDefault(); });
       item.addEventListener("click", function () { choose(unit.code, unit.label); });
-      item.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(unit.code, unit.label); }
-      });
       list.appendChild(item);
     });
-    list.hidden = results.length === 0;
-    if (statusBox) { statusBox.textContent = results.length + " " + (list.getAttribute("data-found") || ""); }
+    setOpen(results.length > 0);
+    if (statusBox) {
+      statusBox.textContent = results.length
+        ? (list.getAttribute("data-found") || "{n}").replace("{n}", results.length)
+        : (query.value.trim().length >= 2 ? list.getAttribute("data-none") || "" : "");
+    }
   }
   if (query && list && form && codeField) {
     query.addEventListener("input", function () {
@@ -89,6 +145,25 @@
           .catch(function () { render([]); });
       }, 200);
     });
+    query.addEventListener("keydown", function (event) {
+      var items = options();
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        setOpen(true);
+        setActive(active + 1 >= items.length ? 0 : active + 1);
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        setOpen(true);
+        setActive(active <= 0 ? items.length - 1 : active - 1);
+      } else if (event.key === "Enter" && !list.hidden && active >= 0 && items[active]) {
+        // Enter on a highlighted unit chooses it instead of sending the form.
+        event.preventDefault();
+        choose(items[active].dataset.code, items[active].dataset.label);
+      } else if (event.key === "Escape") {
+        if (!list.hidden) { event.preventDefault(); setOpen(false); } else { query.value = ""; }
+      }
+    });
+    query.addEventListener("blur", function () { window.setTimeout(function () { setOpen(false); }, 150); });
   }
 
   // Upload with a progress bar; without JavaScript the form posts normally.

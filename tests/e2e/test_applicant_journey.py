@@ -95,7 +95,9 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     with page.expect_navigation():
         page.get_by_role("button", name="Save partner").click()
     page.locator("#id_kind").select_option("jst")
-    page.locator("#id_terc_code").fill("0201022")
+    page.locator("#id_unit_query").press_sequentially("Bolesławiec", delay=20)
+    page.get_by_role("option", name=re.compile(r"Bolesławiec \(gmina wiejska\)")).click()
+    assert page.locator("#id_terc_code").input_value() == "0201022"
     page.locator("#id_role").fill("Współfinansowanie")
     with page.expect_navigation():
         page.get_by_role("button", name="Save partner").click()
@@ -117,6 +119,9 @@ def test_applicant_journey_from_registration_to_receipt(page, check_accessibilit
     # Submit from the overview; the receipt arrives by e-mail.
     page.get_by_role("link", name="Overview").click()
     page.wait_for_url(f"**/wnioski/{application.pk}/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Review and submit the application").click()
+    page.wait_for_url(f"**/wnioski/{application.pk}/zloz/")
     check_accessibility(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Submit the application").click()
@@ -189,7 +194,7 @@ def test_core_journey_works_without_javascript(browser, live_server, tmp_path):
             page.locator(f"#requirement_{requirement.pk} button[type=submit]").last.click()
         assert application.attachments.count() == 1
 
-        page.goto(f"/wnioski/{application.pk}/")
+        page.goto(f"/wnioski/{application.pk}/zloz/")
         with page.expect_navigation():
             page.locator(f"form[action='/wnioski/{application.pk}/zloz/'] button").click()
         application.refresh_from_db()
