@@ -228,3 +228,30 @@ def test_production_settings_accept_a_strong_secret():
         "print('started')",
     )
     assert "started" in result.stdout, result.stderr
+
+
+# --- cached_db sessions --------------------------------------------------------------------------------------------
+
+
+def test_an_anonymised_account_leaves_no_session_in_the_cache(db, settings):
+    """With Redis, sessions are cached_db: deleting the database rows alone leaves each session (the account's id
+    and its data) in the cache until it expires."""
+    from importlib import import_module
+
+    from django.core.cache import caches
+
+    from privacy.services import anonymise_account
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    engine = import_module(settings.SESSION_ENGINE)
+    user = f.UserFactory()
+    session = engine.SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["note"] = "personal"
+    session.create()
+    session.save()
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    assert cache.get(session.cache_key) is not None
+    anonymise_account(user, reason_code="erasure_request")
+    assert cache.get(session.cache_key) is None
+    assert engine.SessionStore(session_key=session.session_key).load() == {}
