@@ -143,6 +143,7 @@ class Report:
     users_created: int = 0
     roles_granted: list = field(default_factory=list)  # e-mails of created accounts given the archive's roles
     roles_withheld: list = field(default_factory=list)  # e-mails of created accounts whose roles were not given
+    existing_jurors: list = field(default_factory=list)  # accounts already here that the archive makes jurors
     seconds: float = 0.0
     archive_sha256: str = ""
 
@@ -599,6 +600,11 @@ def _import(content, members, manifest, report, files, grant_roles=False):
             rows.append(row)
             lists.append(m2m)
         model.objects.bulk_create(rows)
+        if part.label == "jury.JuryMember":
+            # Accounts that were here before the import gain the edition's entries: the operator must see who.
+            report.existing_jurors = sorted(
+                {users[r["user"]].email for r in records if r.get("user") in users and r.get("user") not in created}
+            )
         refs[part.label] = {index: row.pk for index, row in enumerate(rows, start=1)}
         for row, m2m in zip(rows, lists, strict=True):
             for name, emails in m2m.items():

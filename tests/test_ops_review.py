@@ -255,3 +255,23 @@ def test_an_anonymised_account_leaves_no_session_in_the_cache(db, settings):
     anonymise_account(user, reason_code="erasure_request")
     assert cache.get(session.cache_key) is None
     assert engine.SessionStore(session_key=session.session_key).load() == {}
+
+
+def test_the_import_names_existing_accounts_it_makes_jurors(small_edition):
+    """An archive is not proof: an existing account named as a juror gains the edition's entries, so the operator is
+    told which accounts did."""
+    path, year = small_edition
+    juror_emails = archive_jurors(path)
+    assert juror_emails and all(User.objects.filter(email=email).exists() for email in juror_emails)
+    out = io.StringIO()
+    call_command("import_edition", str(path), stdout=out)
+    assert "already here and are now jurors" in out.getvalue()
+    for email in juror_emails:
+        assert email in out.getvalue()
+
+
+def archive_jurors(path):
+    with zipfile.ZipFile(path) as archive:
+        records = json.loads(archive.read("records.json"))
+    part = next(p for p in records["parts"] if p["model"] == "jury.JuryMember")
+    return [record["user"] for record in part["records"]]

@@ -44,6 +44,11 @@ class Command(BaseCommand):
                 "administer this site; grant them in the admin, or import again with --grant-roles into a fresh "
                 "database): " + ", ".join(report.roles_withheld)
             )
+        if report.existing_jurors:
+            self.stdout.write(
+                "Accounts that were already here and are now jurors of the restored edition (they see its entries; "
+                "check they should): " + ", ".join(report.existing_jurors)
+            )
         if options["verbosity"] > 1:
             for label, count in report.counts.items():
                 self.stdout.write(f"  {label}: {count}")
