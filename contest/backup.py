@@ -127,6 +127,9 @@ ROLE_FIELDS = ("is_organiser", "is_staff", "is_superuser")
 # manifest.json lists a checksum per file (about 150 bytes each): 16 MB is room for 100,000 files, and a bigger one is
 # refused before it is decompressed (a zip bomb).
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# records.json and audit-events.jsonl are read whole into memory (files are streamed): the demo's edition writes under
+# 2 MB, a large real one tens of MB; a manifest declaring more than this is refused before anything is decompressed.
+MAX_RECORDS_BYTES = 512 * 1024 * 1024
 
 
 class ArchiveError(Exception):
@@ -437,6 +440,11 @@ def read_archive(archive):
             f"Checksum mismatch for {name}: it is larger than the manifest says ({expected_sum['size']} bytes), so "
             "the archive is damaged or was changed after export. Nothing was imported."
         )
+        if not is_file and expected_sum["size"] > MAX_RECORDS_BYTES:
+            raise ArchiveError(
+                f"{name} is too large to restore ({expected_sum['size']} bytes; at most {MAX_RECORDS_BYTES // 2**20} "
+                "MB are read into memory). Nothing was imported."
+            )
         # A member is never decompressed past the size the manifest gives it (a zip bomb stops here).
         if archive.getinfo(name).file_size > expected_sum["size"]:
             raise too_large

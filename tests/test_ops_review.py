@@ -275,3 +275,15 @@ def archive_jurors(path):
         records = json.loads(archive.read("records.json"))
     part = next(p for p in records["parts"] if p["model"] == "jury.JuryMember")
     return [record["user"] for record in part["records"]]
+
+
+def test_records_too_large_to_hold_in_memory_are_refused_before_they_are_read(small_edition, tmp_path):
+    """records.json and audit-events.jsonl are read whole: a manifest declaring gigabytes (a zip bomb whose manifest
+    tells the truth) is refused before decompressing."""
+    path, year = small_edition
+    manifest = _manifest(path)
+    manifest["members"]["records.json"]["size"] = backup.MAX_RECORDS_BYTES + 1
+    target = _copy(path, tmp_path / "big.zip", manifest=manifest)
+    with pytest.raises(CommandError, match=r"records.json is too large to restore.*Nothing was imported"):
+        call_command("import_edition", str(target))
+    _assert_nothing_imported(year)
