@@ -489,7 +489,13 @@ def import_edition(path, grant_roles=False):
         manifest, members = read_archive(archive)
         with open(path, "rb") as handle:
             archive_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-        _check_migrations(manifest.get("migrations") or {})
+        try:
+            _check_migrations(manifest.get("migrations") or {})
+        except (AttributeError, TypeError) as error:
+            raise ArchiveError(
+                f"The archive's manifest lists its migrations in a form this platform does not read ({error}). "
+                "Nothing was imported."
+            ) from None
         try:
             content = json.loads(members["records.json"])
         except (ValueError, RecursionError) as error:

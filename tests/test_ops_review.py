@@ -287,3 +287,14 @@ def test_records_too_large_to_hold_in_memory_are_refused_before_they_are_read(sm
     with pytest.raises(CommandError, match=r"records.json is too large to restore.*Nothing was imported"):
         call_command("import_edition", str(target))
     _assert_nothing_imported(year)
+
+
+@pytest.mark.parametrize("migrations", [["contest.0001_initial"], {"contest": 7}, "contest"])
+def test_a_manifest_with_malformed_migrations_is_refused_with_a_clear_message(small_edition, tmp_path, migrations):
+    path, year = small_edition
+    manifest = _manifest(path)
+    manifest["migrations"] = migrations
+    target = _copy(path, tmp_path / "odd.zip", manifest=manifest)
+    with pytest.raises(CommandError, match=r"migrations in a form this platform does not read.*Nothing was imported"):
+        call_command("import_edition", str(target))
+    _assert_nothing_imported(year)
