@@ -298,3 +298,36 @@ def test_a_manifest_with_malformed_migrations_is_refused_with_a_clear_message(sm
     with pytest.raises(CommandError, match=r"migrations in a form this platform does not read.*Nothing was imported"):
         call_command("import_edition", str(target))
     _assert_nothing_imported(year)
+
+
+# --- the set-up cache and transactions -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_during_an_edit_does_not_cache_the_old_set_up_for_the_new_generation(terc):
+    """post_save runs before the commit: a generation replaced then lets a request in another process (which still
+    reads the committed rows) store the old set-up under the new generation, where it stays after the commit."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from contest.queries import home_editions
+
+    edition = f.EditionFactory(phase="submissions")
+    assert home_editions()[0] == edition
+    with transaction.atomic():
+        edition.is_draft = True  # the organiser hides the edition
+        edition.save()
+        seen = []
+
+        def another_process():
+            try:
+                seen.append(home_editions()[0])
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=another_process)
+        thread.start()
+        thread.join()
+        assert seen == [edition]  # the edit is not committed yet: the other process rightly sees the old set-up
+    assert home_editions()[0] is None  # committed: nobody sees the hidden edition
