@@ -331,3 +331,13 @@ def test_a_request_during_an_edit_does_not_cache_the_old_set_up_for_the_new_gene
         thread.join()
         assert seen == [edition]  # the edit is not committed yet: the other process rightly sees the old set-up
     assert home_editions()[0] is None  # committed: nobody sees the hidden edition
+
+
+def test_an_archive_of_another_year_with_an_edition_number_already_here_is_refused(small_edition):
+    path, year = small_edition
+    other = f.EditionFactory(year=year + 1)
+    _with_records(path, lambda records: next(
+        p for p in records["parts"] if p["model"] == "contest.Edition")["records"][0].update(number=other.number))
+    with pytest.raises(CommandError, match=rf"already has the edition of {year + 1}.*nothing was imported"):
+        call_command("import_edition", str(path))
+    assert list(Edition.objects.values_list("year", flat=True)) == [year + 1]
