@@ -30,6 +30,8 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{7,127}")
 # A path segment that looks like a secret (an invitation or unsubscribe token) is not written to the logs.
 TOKEN_SEGMENT = re.compile(r"[A-Za-z0-9_\-:]{20,}")
 EMAIL = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
+# The same secrets inside free text: Django's "Internal Server Error: /zaproszenie/<token>/" names request.path.
+PATH_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-:]{20,}(?=/|$|[\s?#\"'])")
 # Successful probes and static files (whitenoise, cached for a year by browsers) would drown the other lines.
 QUIET_PREFIXES = ("/healthz", "/static/")
 
@@ -50,12 +52,15 @@ def request_id_from(value):
 
 
 def safe_path(path):
-    """The path with token-like segments masked (secrets in links must not reach the logs)."""
-    return "/".join("<token>" if TOKEN_SEGMENT.fullmatch(part) else part for part in path.split("/"))
+    """The path with token-like segments and e-mail addresses masked (secrets in links and personal data must not
+    reach the logs)."""
+    return "/".join("<token>" if TOKEN_SEGMENT.fullmatch(part) else EMAIL.sub("<e-mail>", part) for part in
+                    path.split("/"))
 
 
 def scrub_text(text):
-    return EMAIL.sub("<e-mail>", text)
+    """Free text (a log message, a traceback) without e-mail addresses or token-like path segments."""
+    return PATH_TOKEN.sub("<token>", EMAIL.sub("<e-mail>", text))
 
 
 def request_id_middleware(get_response):
@@ -113,14 +118,14 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrub_text(record.getMessage()),
             "request_id": getattr(record, "request_id", "") or _request_id.get(),
         }
         for name, value in vars(record).items():
             if name not in _STANDARD and name not in entry:
                 entry[name] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
         if record.exc_info:
-            entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
+            entry["exception"] = scrub_text("".join(traceback.format_exception(*record.exc_info)))
         return json.dumps(entry, ensure_ascii=False)
 
 

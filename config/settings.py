@@ -24,12 +24,22 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
+DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789abcdef"
+if not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
 
+    if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789abcdef"
+    # The secret signs sessions, password-reset links and invitations: a guessable one (the development key copied
+    # from here, "changeme", Django's startproject key) hands out accounts. Django's own check (security.W009) only
+    # warns, and a warning does not stop `make serve`.
+    if (SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure-") or len(SECRET_KEY) < 50
+            or len(set(SECRET_KEY)) < 5):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG off: use 50 or more random characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

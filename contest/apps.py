@@ -15,5 +15,6 @@ class ContestConfig(AppConfig):
 
         # Cache invalidation, not domain work: every write of the public set-up, wherever it comes from.
         for model in (Edition, Category, Criterion, AttachmentRequirement):
-            post_save.connect(setup_cache.bump, sender=model, dispatch_uid=f"setup_cache_save_{model.__name__}")
-            post_delete.connect(setup_cache.bump, sender=model, dispatch_uid=f"setup_cache_delete_{model.__name__}")
+            receiver = setup_cache.bump_on_commit
+            post_save.connect(receiver, sender=model, dispatch_uid=f"setup_cache_save_{model.__name__}")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"setup_cache_delete_{model.__name__}")

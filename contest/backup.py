@@ -120,6 +120,16 @@ NOT_EXPORTED = {
 }
 
 USER_FIELDS = ("email", "full_name", "phone", "is_organiser", "is_staff", "is_superuser", "is_active", "date_joined")
+# What an account may do beyond its own entries. An archive is checked only against its own manifest, so anyone can
+# write one: an account the import creates gets these only when the operator asks (import_edition --grant-roles),
+# and an existing account is never changed.
+ROLE_FIELDS = ("is_organiser", "is_staff", "is_superuser")
+# manifest.json lists a checksum per file (about 150 bytes each): 16 MB is room for 100,000 files, and a bigger one is
+# refused before it is decompressed (a zip bomb).
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# records.json and audit-events.jsonl are read whole into memory (files are streamed): the demo's edition writes under
+# 2 MB, a large real one tens of MB; a manifest declaring more than this is refused before anything is decompressed.
+MAX_RECORDS_BYTES = 512 * 1024 * 1024
 
 
 class ArchiveError(Exception):
@@ -134,6 +144,9 @@ class Report:
     bytes: int = 0
     audit_events: int = 0
     users_created: int = 0
+    roles_granted: list = field(default_factory=list)  # e-mails of created accounts given the archive's roles
+    roles_withheld: list = field(default_factory=list)  # e-mails of created accounts whose roles were not given
+    existing_jurors: list = field(default_factory=list)  # accounts already here that the archive makes jurors
     seconds: float = 0.0
     archive_sha256: str = ""
 
@@ -380,19 +393,38 @@ def read_archive(archive):
     """Check every member of an open archive against its manifest, streaming (files are never held in memory
     whole); answer (manifest, {name: data} of the members that are not files) or raise ArchiveError. Nothing is
     written."""
-    names = set(archive.namelist())
+    listed = archive.namelist()
+    names = set(listed)
+    if len(names) != len(listed):
+        twice = sorted({name for name in listed if listed.count(name) > 1})
+        # Two members of one name: which one a reader takes differs between tools, so neither is trusted.
+        raise ArchiveError(
+            f"The archive holds {', '.join(twice[:5])} more than once: it was not written by export_edition. "
+            "Nothing was imported."
+        )
     if "manifest.json" not in names:
         raise ArchiveError("The archive has no manifest.json: it was not written by export_edition.")
+    if archive.getinfo("manifest.json").file_size > MAX_MANIFEST_BYTES:
+        raise ArchiveError(
+            f"The archive's manifest.json is too large (over {MAX_MANIFEST_BYTES // 2**20} MB): it was not written "
+            "by export_edition. Nothing was imported."
+        )
     try:
         manifest = json.loads(archive.read("manifest.json"))
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ArchiveError(f"The archive's manifest.json is not valid JSON ({error}).") from None
+    if not isinstance(manifest, dict):
+        raise ArchiveError("The archive's manifest.json is not valid JSON (not an object).")
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise ArchiveError(
             f"The archive is {manifest.get('format')!r} version {manifest.get('version')!r}; this platform reads "
             f"{FORMAT!r} version {VERSION}."
         )
     expected = manifest.get("members") or {}
+    if not isinstance(expected, dict) or not all(
+        isinstance(item, dict) and isinstance(item.get("size"), int) for item in expected.values()
+    ):
+        raise ArchiveError("The archive's manifest does not list its members with sizes. Nothing was imported.")
     missing = sorted((set(expected) | {"records.json", "audit-events.jsonl"}) - names)
     unexpected = sorted(names - set(expected) - {"manifest.json"})
     if missing or unexpected:
@@ -404,12 +436,26 @@ def read_archive(archive):
         is_file = name.startswith("files/")
         if is_file and not _safe_storage_name(name.removeprefix("files/")):
             raise ArchiveError(f"The archive names a file outside the storage: {name}. Nothing was imported.")
+        too_large = ArchiveError(
+            f"Checksum mismatch for {name}: it is larger than the manifest says ({expected_sum['size']} bytes), so "
+            "the archive is damaged or was changed after export. Nothing was imported."
+        )
+        if not is_file and expected_sum["size"] > MAX_RECORDS_BYTES:
+            raise ArchiveError(
+                f"{name} is too large to restore ({expected_sum['size']} bytes; at most {MAX_RECORDS_BYTES // 2**20} "
+                "MB are read into memory). Nothing was imported."
+            )
+        # A member is never decompressed past the size the manifest gives it (a zip bomb stops here).
+        if archive.getinfo(name).file_size > expected_sum["size"]:
+            raise too_large
         digest, size, data = hashlib.sha256(), 0, []
         try:
             with archive.open(name) as handle:
                 while chunk := handle.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
+                    if size > expected_sum["size"]:
+                        raise too_large
                     if not is_file:
                         data.append(chunk)
         except (zipfile.BadZipFile, OSError) as error:
@@ -429,10 +475,11 @@ def _safe_storage_name(name):
     return bool(name) and normal == name and not name.startswith("/") and ".." not in name.split("/")
 
 
-def import_edition(path):
+def import_edition(path, grant_roles=False):
     """Restore the edition in the archive at `path` into this database and storage, all or nothing. Refuses an
     archive that fails its checksums, was written under migrations this database lacks, or whose edition (by year
-    or number) is already here."""
+    or number) is already here. Accounts it creates get the archive's roles (organiser, staff, superuser) only with
+    `grant_roles`; the report names them either way."""
     started = time.monotonic()
     try:
         archive = zipfile.ZipFile(path)
@@ -442,20 +489,27 @@ def import_edition(path):
         manifest, members = read_archive(archive)
         with open(path, "rb") as handle:
             archive_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-        _check_migrations(manifest.get("migrations") or {})
+        try:
+            _check_migrations(manifest.get("migrations") or {})
+        except (AttributeError, TypeError) as error:
+            raise ArchiveError(
+                f"The archive's manifest lists its migrations in a form this platform does not read ({error}). "
+                "Nothing was imported."
+            ) from None
         try:
             content = json.loads(members["records.json"])
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise ArchiveError(f"records.json is not valid JSON ({error}).") from None
         report = Report(year=manifest.get("year"), archive_sha256=archive_sha256)
         files = _Files(archive, manifest["members"])
         try:
             with transaction.atomic(), _keeping_timestamps():
-                _import(content, members, manifest, report, files)
+                _import(content, members, manifest, report, files, grant_roles)
         except BaseException as error:
             for name in files.saved:
                 default_storage.delete(name)
-            if isinstance(error, KeyError | TypeError | ValueError | AttributeError | ValidationError | DatabaseError):
+            unfit = (KeyError, TypeError, ValueError, AttributeError, ValidationError, DatabaseError, RecursionError)
+            if isinstance(error, unfit):
                 # Records that pass the checksums yet do not fit this database (edited by hand, another platform).
                 raise ArchiveError(
                     f"The archive's records cannot be restored here ({error.__class__.__name__}: {error}). "
@@ -524,7 +578,7 @@ class _keeping_timestamps:
         return False
 
 
-def _import(content, members, manifest, report, files):
+def _import(content, members, manifest, report, files, grant_roles=False):
     from contest.audit import record as record_event
 
     Edition = apps.get_model("contest.Edition")
@@ -540,7 +594,7 @@ def _import(content, members, manifest, report, files):
             f"the edition of {year} (number {number}). Import restores an edition into a database without it: "
             "nothing was imported."
         )
-    users, created = _import_users(content.get("users") or [])
+    users, created = _import_users(content.get("users") or [], grant_roles, report)
     report.users_created = len(created)
     TerritorialUnit = apps.get_model("contest.TerritorialUnit")
     terc = dict(TerritorialUnit.objects.values_list("code", "pk"))
@@ -560,6 +614,11 @@ def _import(content, members, manifest, report, files):
             rows.append(row)
             lists.append(m2m)
         model.objects.bulk_create(rows)
+        if part.label == "jury.JuryMember":
+            # Accounts that were here before the import gain the edition's entries: the operator must see who.
+            report.existing_jurors = sorted(
+                {users[r["user"]].email for r in records if r.get("user") in users and r.get("user") not in created}
+            )
         refs[part.label] = {index: row.pk for index, row in enumerate(rows, start=1)}
         for row, m2m in zip(rows, lists, strict=True):
             for name, emails in m2m.items():
@@ -573,6 +632,10 @@ def _import(content, members, manifest, report, files):
     events = [json.loads(line) for line in audit_file.decode().splitlines() if line.strip()]
     report.audit_events = len(events)
     audit_name = files.save(f"audit-imported/{year}/{report.archive_sha256}.jsonl", audit_file)
+    from contest import setup_cache
+
+    # bulk_create sends no post_save: the home page's cached set-up learns of the edition here.
+    transaction.on_commit(setup_cache.bump)
     record_event(
         "edition.imported",
         edition=edition,
@@ -590,10 +653,11 @@ def _import(content, members, manifest, report, files):
     )
 
 
-def _import_users(accounts):
+def _import_users(accounts, grant_roles, report):
     """Accounts by e-mail: an existing one is used as it is; a missing one is created without a usable password (the
-    person sets one with "forgot password"; staff enrol their second factor again). Answers ({e-mail: user}, the
-    set of e-mails created)."""
+    person sets one with "forgot password"; staff enrol their second factor again), with the archive's roles only
+    when `grant_roles` (the report lists the e-mails either way). Answers ({e-mail: user}, the set of e-mails
+    created)."""
     from allauth.account.models import EmailAddress
 
     User = _user_model()
@@ -605,6 +669,11 @@ def _import_users(accounts):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             fields = {name: account[name] for name in USER_FIELDS if name in account and name != "email"}
+            roles = {name: fields.pop(name) is True for name in ROLE_FIELDS if name in fields}
+            if any(roles.values()):
+                (report.roles_granted if grant_roles else report.roles_withheld).append(email.lower())
+                if grant_roles:
+                    fields.update(roles)
             if "date_joined" in fields:
                 fields["date_joined"] = User._meta.get_field("date_joined").to_python(fields["date_joined"])
             user = User(email=email.lower(), **fields)

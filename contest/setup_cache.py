@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "contest:setup:generation"
 TIMEOUT = 600  # seconds with a shared cache: the generation makes staleness impossible, this bounds memory
@@ -51,6 +52,14 @@ def bump(**_kwargs):
     value = secrets.token_hex(8)
     cache.set(GENERATION_KEY, value, None)
     _generation[:] = [0.0, None]
+
+
+def bump_on_commit(**_kwargs):
+    """The receiver of post_save and post_delete: bump() now, for reads later in this transaction, and again once
+    the change is committed. Bumped only before the commit, a request elsewhere (still reading the committed rows)
+    could store the old set-up under the new generation, where it would stay."""
+    bump()
+    transaction.on_commit(bump)
 
 
 def forget_local():

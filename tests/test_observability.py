@@ -172,7 +172,7 @@ def test_production_settings_log_json_and_read_admins_from_the_environment():
     result = _settings_in_a_fresh_process(
         {
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_SECRET_KEY": "tq3V8-xQe_2LrPzN0mWkYb7sFj4HcUaD9gRvE1oTiK6yMnBwZl5",
             "DJANGO_ADMINS": "Tech <tech@example.com>, ops@example.com",
         },
         "print(settings.LOGGING['handlers']['console']['formatter'], settings.ADMINS)",

@@ -66,7 +66,8 @@ def _alive(pid):
 
 def test_serve_runs_gunicorn_and_the_worker_and_stops_both(tmp_path):
     port = _free_port()
-    env = _environment(tmp_path, DJANGO_SECRET_KEY="s" * 50, BIND=f"127.0.0.1:{port}")
+    secret = "tq3V8-xQe_2LrPzN0mWkYb7sFj4HcUaD9gRvE1oTiK6yMnBwZl5"  # a weak one stops make serve
+    env = _environment(tmp_path, DJANGO_SECRET_KEY=secret, BIND=f"127.0.0.1:{port}")
     stdout, stderr = open(tmp_path / "out", "w+"), open(tmp_path / "err", "w+")
     serve = subprocess.Popen(["bash", str(SCRIPT)], env=env, stdout=stdout, stderr=stderr, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
