@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
@@ -206,11 +207,11 @@ def _card_table(rows, ids):
     card, and a card × criterion matrix of points in the order of `ids` (NaN where the card has no points on that
     criterion). Every card's text is parsed at once, by numpy, not card by card."""
     count = len(rows)
-    applications = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
-    jurors = np.fromiter((row[1] for row in rows), dtype=np.int64, count=count)
-    texts = [row[2] for row in rows]
-    # Each card's text holds (commas + 1) / 2 pairs; an empty text none.
-    given = np.fromiter(((text.count(",") + 1) // 2 if text else 0 for text in texts), dtype=np.int64, count=count)
+    applications, jurors, texts = zip(*rows, strict=True) if rows else ((), (), ())  # columns, without a Python loop
+    applications = np.array(applications, dtype=np.int64)
+    jurors = np.array(jurors, dtype=np.int64)
+    # Each card's text holds (commas + 1) / 2 pairs; an empty text none ((0 + 1) // 2 = 0).
+    given = (np.fromiter(map(str.count, texts, repeat(",")), dtype=np.int64, count=count) + 1) // 2
     points = np.full((count, len(ids)), np.nan)
     if not given.any():
         return applications, jurors, given, points
