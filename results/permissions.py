@@ -5,12 +5,10 @@ they show is decided by results.visibility.
 Every page here is a staff page: the guard asks accounts.access.staff_session_ok (two-factor authentication, session
 age) before any rule."""
 
-from functools import wraps
-
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import ALLOWED, Verdict, is_organiser, refuse, staff_session_ok
+from accounts.access import ALLOWED, Verdict, is_organiser
+from contest.guards import staff_guard
 
 __all__ = ["Verdict", "check", "permission_required"]
 
@@ -33,24 +31,5 @@ def check(user, action, edition=None):
     return RULES[action](user, edition)
 
 
-def permission_required(action):
-    """The staff session first, then the rule; the view receives `edition` for `year`."""
-
-    def decorator(view):
-        @wraps(view)
-        def guarded(request, *args, **kwargs):
-            from contest.models import Edition
-
-            session = staff_session_ok(request)
-            if not session:
-                return refuse(request, session)
-            verdict = check(request.user, action)
-            if not verdict:
-                return refuse(request, verdict)
-            if "year" in kwargs:
-                kwargs["edition"] = get_object_or_404(Edition, year=kwargs.pop("year"))
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorator
+# The staff session first, then the rule; the view receives `edition` for `year`.
+permission_required = staff_guard(check)
