@@ -276,3 +276,28 @@ def live_s3_storage(endpoint, **options):
         endpoint_url=endpoint,
         **options,
     )
+
+
+def fetch_download(response):
+    """(status, content type, body) of a file download: on S3 the view answers with a redirect to a short presigned
+    address on the storage server, which this follows; locally the view streams the file itself."""
+    from urllib.request import urlopen
+
+    from django.conf import settings
+
+    if response.status_code == 302:
+        endpoint = settings.STORAGES["default"].get("OPTIONS", {}).get("endpoint_url") or ""
+        assert endpoint and response["Location"].startswith(endpoint), response["Location"]
+        with urlopen(response["Location"], timeout=10) as remote:
+            return remote.status, remote.headers.get("Content-Type"), remote.read()
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return response.status_code, response.get("Content-Type"), body
+
+
+def download_disposition(response):
+    """The Content-Disposition a download gets: the view's header, or on S3 the one the presigned address asks for."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if response.status_code == 302:
+        return parse_qs(urlsplit(response["Location"]).query)["response-content-disposition"][0]
+    return response["Content-Disposition"]

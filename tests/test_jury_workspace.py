@@ -7,6 +7,7 @@ from django.urls import reverse
 from jury import services
 from jury.models import Assignment, Scorecard
 from tests import factories as f
+from tests.conftest import download_disposition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
@@ -233,10 +234,10 @@ def test_other_types_stay_downloads_even_when_asked_inline(client, edition, juro
     attachment = _attachment(edition, entries[0], docx_bytes(), docx, "opis.docx")
     client.force_login(juror.user)
     response = client.get(_url("attachment", edition, entries[0].code, attachment.pk) + "?view=inline")
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert response["X-Frame-Options"] == "DENY"
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert download_disposition(response).startswith("attachment;")
+    if response.status_code == 200:  # served by us (local files); on S3 a redirect to the file as an attachment
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 def test_inline_view_of_a_conflicted_entry_is_refused_like_a_download(client, edition, juror, entries):
@@ -262,7 +263,7 @@ def test_plain_download_of_a_pdf_stays_a_download(client, edition, juror, entrie
     attachment = _attachment(edition, entries[0], f.pdf_bytes(), "application/pdf", "porozumienie.pdf")
     client.force_login(juror.user)
     response = client.get(_url("attachment", edition, entries[0].code, attachment.pk))
-    assert response["Content-Disposition"].startswith("attachment;")
+    assert download_disposition(response).startswith("attachment;")
     assert response["X-Frame-Options"] == "DENY"
 
 

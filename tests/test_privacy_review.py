@@ -13,6 +13,7 @@ from applications.models import Status
 from privacy import services
 from privacy.models import DataExport, ErasureRequest
 from tests import factories as f
+from tests.conftest import fetch_download
 
 pytestmark = [pytest.mark.django_db]
 
@@ -255,7 +256,7 @@ def test_a_jurors_download_needs_the_second_factor_like_the_jury_pages(mfa_requi
     assert DataExport.objects.filter(user=member.user).count() == 1
     with_code = Client()
     login_with_mfa(with_code, member.user)
-    assert with_code.get(link).status_code == 200
+    assert fetch_download(with_code.get(link))[0] == 200
 
 
 def test_an_applicants_own_pages_need_no_second_factor(mfa_required):

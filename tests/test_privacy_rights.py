@@ -25,6 +25,7 @@ from jury.services import ranking as ranking_service
 from privacy import services
 from privacy.models import DataExport, ErasureRequest
 from tests import factories as f
+from tests.conftest import fetch_download
 from tests.mfa import activate_totp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
@@ -37,7 +38,7 @@ def _client(user):
 
 
 def _zip(response):
-    body = b"".join(response.streaming_content)
+    _status, _type, body = fetch_download(response)
     return zipfile.ZipFile(io.BytesIO(body))
 
 
@@ -72,7 +73,7 @@ def test_export_holds_account_consents_applications_and_files(django_capture_on_
     export, link = _export_through_the_page(_client(person), django_capture_on_commit_callbacks)
     response = _client(person).get(link)
 
-    assert (response.status_code, response["Content-Type"]) == (200, "application/zip")
+    assert fetch_download(response)[:2] == (200, "application/zip")
     archive = _zip(response)
     data = json.loads(archive.read("data.json"))
     assert sorted(data) == [
