@@ -168,6 +168,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-page", action="store_true", help="time ranking_for() only")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", action="store_true", help="print where one page view spends its time (cProfile)")
     args = parser.parse_args()
     per_entry = min(args.cards_per_entry or args.jurors, args.jurors)
 
@@ -227,6 +228,13 @@ def main():
             figures, response, queries = timed(page, args.rounds)
             assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
             report("ranking page", figures, args.rounds, queries, f"{len(response.content)} bytes")
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.runcall(page)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     finally:
         if postgres:
             connection.creation.destroy_test_db(named, verbosity=0)
