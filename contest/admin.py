@@ -50,6 +50,7 @@ class AttachmentRequirementInline(admin.StackedInline):
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 0
+    fields = ["text", "system_check", "order"]
 
 
 @admin.register(Edition)
