@@ -164,3 +164,13 @@ def test_every_editable_field_of_the_edition_is_in_exactly_one_section(group_org
         editable = [f.name for f in Edition._meta.fields if f.editable and not f.auto_created]
         editable = [name for name in editable if name not in ("created_at", "updated_at")]
         assert sorted(placed) == sorted(editable)
+
+
+def test_a_checklist_item_is_linked_to_a_system_check_in_the_admin(client, settings, draft, group_organiser):
+    settings.REQUIRE_MFA_FOR_STAFF = False
+    client.force_login(group_organiser)
+    client.cookies["django_language"] = "en"
+    url = reverse("admin:contest_edition_change", args=[draft.pk])
+    content = client.get(url).content.decode()
+    assert 'name="checklist_items-__prefix__-system_check"' in content
+    assert "submitted on time" in content

@@ -179,3 +179,13 @@ def test_the_note_is_polish(client, organiser, edition_in_submissions):
 def test_the_demo_checklist_links_what_the_system_can_check():
     linked = {check for _text, check in CHECKLIST if check}
     assert linked == set(SystemCheck.values) - {""}
+
+
+def test_a_copied_edition_keeps_its_checklist_links(edition_in_submissions):
+    from contest.services import copy_edition
+
+    linked_items(edition_in_submissions, [SystemCheck.ON_TIME, SystemCheck.NONE])
+    new = copy_edition(
+        edition_in_submissions, number=edition_in_submissions.number + 50, year=edition_in_submissions.year + 50
+    )
+    assert sorted(new.checklist_items.values_list("system_check", flat=True)) == ["", "on_time"]
