@@ -189,3 +189,16 @@ def test_a_copied_edition_keeps_its_checklist_links(edition_in_submissions):
         edition_in_submissions, number=edition_in_submissions.number + 50, year=edition_in_submissions.year + 50
     )
     assert sorted(new.checklist_items.values_list("system_check", flat=True)) == ["", "on_time"]
+
+
+def test_a_resubmission_within_the_corrections_deadline_counts_as_on_time(org, edition_in_submissions):
+    application = submitted(edition_in_submissions)
+    deadline = application.submitted_at - datetime.timedelta(hours=1)
+    Edition.objects.filter(pk=edition_in_submissions.pk).update(submission_deadline=deadline)
+    Application.objects.filter(pk=application.pk).update(
+        corrections_deadline=application.submitted_at + datetime.timedelta(days=1)
+    )
+    item = linked_items(edition_in_submissions, [SystemCheck.ON_TIME])[SystemCheck.ON_TIME]
+    content = org.get(review_url(application)).content.decode()
+    assert selected(content, item) == "yes"
+    assert note(content, item).endswith(", within the corrections deadline")
