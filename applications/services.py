@@ -797,8 +797,9 @@ def accept_invitation(invitation, *, user, at=None):
 # --- formal review ----------------------------------------------------------------------------
 
 
-def record_checklist(application, answers, *, by):
-    """answers: {item_id: (passed: bool | None, note: str)}."""
+def record_checklist(application, answers, *, by, checks=None):
+    """answers: {item_id: (passed: bool | None, note: str)}, as the reviewer submitted them. checks: the system's
+    checks shown beside the items (formal_checks.system_checks), kept in the audit event next to the answers."""
     items = {item.pk: item for item in application.edition.checklist_items.all()}
     with audit.atomic():
         for item_id, (passed, note) in answers.items():
@@ -809,4 +810,11 @@ def record_checklist(application, answers, *, by):
                 item=items[item_id],
                 defaults={"passed": passed, "note": note or "", "checked_by": by},
             )
-        audit.record("application.checklist", actor=by, target=application, edition=application.edition)
+        system = {key: check.passed for key, check in (checks or {}).items()}
+        audit.record(
+            "application.checklist",
+            actor=by,
+            target=application,
+            edition=application.edition,
+            **({"system_checks": system} if system else {}),
+        )

@@ -456,6 +456,12 @@ ROWS = {
     "admin/(?P<url>.*)$": Row(  # the admin's catch-all: an unknown admin address
         lambda w: "/admin/no-such-page/", admin_page(organisers=NO), admin_page(organisers=NO)
     ),
+    # The edition's call page before it is public: for staff with the edition's permissions (the superuser here).
+    "admin:contest_edition_preview": Row(
+        lambda w: reverse("admin:contest_edition_preview", args=[w.edition.pk]),
+        admin_page(organiser=NO, superuser=OK),
+        admin_page(organiser=NO, superuser=M405),
+    ),
     "admin:auth_user_password_change": Row(
         lambda w: reverse("admin:auth_user_password_change", args=[w.owner.pk]),
         admin_page(organiser=NO, superuser=OK),  # roles and passwords are the superuser's
