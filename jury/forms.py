@@ -195,7 +195,8 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
 
     def weighted_total(self):
         """(total, maximum) of points × weight over the criteria, from what was sent or else the saved card; points
-        the form would refuse (not a whole number by parse_points, or out of range) count as none. Shown without JavaScript; jury.js keeps it live."""
+        the form would refuse (not a whole number by parse_points, or out of range) count as none. Shown without
+        JavaScript; jury.js keeps it live by the same rule."""
         total = maximum = Decimal(0)
         for criterion in self.criteria:
             name = points_field(criterion)

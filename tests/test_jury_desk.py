@@ -179,7 +179,9 @@ def test_a_second_reminder_within_the_hour_is_refused(
     assert re.search(r"Bartek Lis was reminded at \d\d:\d\d\. Another reminder can go at \d\d:\d\d\.", response.text)
 
 
-def test_a_reminder_an_hour_later_goes(client, edition, busy, organiser, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_reminder_an_hour_later_goes(
+    client, edition, busy, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
     _anna, bartek, _entries = busy
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):

@@ -152,9 +152,7 @@ def member_update(request, edition, pk):
 
 MATRIX_LIMIT = 3000
 # The board's states of an assigned pair without an active conflict (jury.queries.progress_board).
-ASSIGNED_STATES = frozenset(
-    {Scorecard.Progress.NOT_STARTED, Scorecard.Progress.DRAFT, Scorecard.Progress.SUBMITTED}
-)
+ASSIGNED_STATES = frozenset({Scorecard.Progress.NOT_STARTED, Scorecard.Progress.DRAFT, Scorecard.Progress.SUBMITTED})
 
 
 @permission_required("organise")
