@@ -325,6 +325,7 @@ ROWS = {
     "organiser:home": Row(lambda w: reverse("organiser:home", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY),
     "jury:send_reminders": Row(jury_url("send_reminders"), MANAGE_POST_ONLY, MANAGE),
     "jury:members": Row(jury_url("members"), MANAGE, MANAGE),
+    "jury:remind_juror": Row(jury_url("remind_juror", pk=lambda w: w.juror.pk), MANAGE_POST_ONLY, MANAGE),
     "jury:member_update": Row(
         jury_url("member_update", pk=lambda w: w.juror.pk),
         MANAGE_POST_ONLY,
