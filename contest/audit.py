@@ -4,6 +4,7 @@ back. Each event is chained to the one before it by hash (contest.audit_chain)."
 import contextlib
 import contextvars
 import csv
+import dataclasses
 import datetime
 import json
 
@@ -47,6 +48,12 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
+@dataclasses.dataclass
+class _Waiting:
+    events: list  # (event, target label) in the order recorded
+    savepoints: int  # how many savepoints were open when the block began
+
+
 # The events recorded inside an appended_last() block, waiting for its end; None outside any such block.
 _waiting = contextvars.ContextVar("audit_waiting", default=None)
 
@@ -63,14 +70,16 @@ def appended_last():
     if _waiting.get() is not None:
         yield
         return
-    waiting = []
+    # Events recorded inside a savepoint opened within the block are appended at once instead: that savepoint may be
+    # rolled back while the block goes on (an error caught inside it), and its events must go with it.
+    waiting = _Waiting(events=[], savepoints=len(connection.savepoint_ids))
     token = _waiting.set(waiting)
     try:
         yield
     finally:
         _waiting.reset(token)
-    if waiting:
-        _append(waiting)
+    if waiting.events:
+        _append(waiting.events)
 
 
 @contextlib.contextmanager
@@ -109,8 +118,8 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         event.target_id = str(target.pk)
         target_label = _label(event.target_type)
     waiting = _waiting.get()
-    if waiting is not None:
-        waiting.append((event, target_label))
+    if waiting is not None and len(connection.savepoint_ids) <= waiting.savepoints:
+        waiting.events.append((event, target_label))
     else:
         _append([(event, target_label)])
     return event

@@ -370,3 +370,21 @@ def test_a_change_still_working_inside_audit_atomic_does_not_hold_up_the_rest_of
     assert errors == []
     assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == ["test.other", "test.long"]
     assert audit.verify().ok
+
+
+def test_an_event_recorded_in_a_savepoint_that_is_rolled_back_inside_an_appended_last_block_is_not_appended():
+    edition = f.EditionFactory()
+    with audit.atomic():
+        audit.record("test.kept", edition=edition)
+        try:
+            with transaction.atomic():
+                audit.record("test.undone", edition=edition)
+                raise ValueError("this part of the change fails and is caught")
+        except ValueError:
+            pass
+        audit.record("test.kept_too", edition=edition)
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "test.kept",
+        "test.kept_too",
+    ]
+    assert audit.verify().ok
