@@ -173,6 +173,9 @@ def main():
         metavar="FILE",
         help="SQLite only: build the data into FILE once and reuse it in later runs (building takes minutes)",
     )
+    parser.add_argument(
+        "--frozen", action="store_true", help="freeze the ranking first: the page then compares it with the snapshot"
+    )
     parser.add_argument("--profile", action="store_true", help="print where one page view spends its time (cProfile)")
     args = parser.parse_args()
     per_entry = min(args.cards_per_entry or args.jurors, args.jurors)
@@ -228,6 +231,10 @@ def main():
             queries,
             f"alpha={result.overall.reliability.alpha:.3f}, cards={len(result.overall.scaled_cards)}",
         )
+        if args.frozen and not edition.ranking_snapshots.exists():
+            started = time.perf_counter()
+            services.freeze_ranking(edition, by=organiser)
+            print(f"frozen as a snapshot in {time.perf_counter() - started:.1f} s")
         if not args.no_page:
             client = Client()
             client.force_login(organiser)

@@ -456,6 +456,10 @@ class RankingSnapshot(models.Model):
     scores = models.JSONField(_("scores"))
     result = models.JSONField(_("result"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # jury.services.ranking.cards_digest of the counted cards when frozen: the ranking page tells whether anything
+    # changed since without reading `scores`. Not part of sha256 (the snapshot's content is); None on older ones
+    # (nullable so that SQLite adds the column in place: rebuilding the table would drop its append-only triggers).
+    cards_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("ranking snapshot")

@@ -165,11 +165,11 @@ def test_ranking_page_freeze_during_scoring_is_refused(client):
     assert response.status_code == 403 and not RankingSnapshot.objects.exists()
 
 
-def _grow(edition, entries, jurors, extra):
-    """Add `extra` entries in a second category, scored by every juror."""
-    category = f.CategoryFactory(edition=edition, name="Powiaty")
+def _grow(edition, entries, jurors, extra, *, first=4, name="Powiaty"):
+    """Add `extra` entries in another category, scored by every juror."""
+    category = f.CategoryFactory(edition=edition, name=name)
     criteria = list(edition.criteria.order_by("order"))
-    for number in range(4, 4 + extra):
+    for number in range(first, first + extra):
         entry = f.jury_entry(edition, number, category=category)
         for k, juror in enumerate(jurors):
             f.submitted_card(juror, entry, {criteria[0]: (number + k) % 11, criteria[1]: (number * k) % 11})
@@ -186,13 +186,16 @@ def test_ranking_page_query_count_does_not_grow_with_data(client, ranked):
     edition, entries, jurors = ranked
     _organiser_client(client)
     client.post(_url(edition))
-    small = _count(client, edition)
+    unchanged = _count(client, edition)  # nothing changed since the freeze: the snapshot's scores are not read
     _grow(edition, entries, jurors, 12)
+    jurors.append(f.declared_juror(edition))
+    small = _count(client, edition)  # changed: one more query reads them
+    _grow(edition, entries, jurors, 12, first=40, name="Miasta")
     jurors.append(f.declared_juror(edition))
 
     large = _count(client, edition)
 
-    assert small == large <= 15
+    assert unchanged + 1 == small == large <= 15
 
 
 @pytest.mark.polish

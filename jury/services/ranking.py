@@ -51,6 +51,8 @@ class EditionRanking:
     # From ranking_for: the counted points per card, {(code, juror number): {criterion id: points}}, built on first
     # use from the rows the ranking was computed from (changes_since_freeze compares them with a snapshot).
     live_cards: object = None
+    # From ranking_for: () -> cards_digest() of the counted cards it was computed from.
+    live_digest: object = None
 
     @property
     def codes(self):
@@ -186,7 +188,7 @@ def ranking_for(edition):
     settings, code_of = _edition_settings(edition)
     ids = [cid for cid, *_rest in settings["criteria"]]
     rows = counted_card_packs(edition)
-    applications, jurors, given, points = _card_table(rows, ids)
+    applications, jurors, given, points, raw = _card_table(rows, ids)
     table_rows = np.flatnonzero(given > 0)  # a card without any score is no card at all (as in _inputs' score rows)
     complete = (given == len(ids)) & ~np.isnan(points).any(axis=1)  # else a criterion added later, or empty
     kept = np.flatnonzero(complete & (given > 0))
@@ -198,14 +200,33 @@ def ranking_for(edition):
     )
     result = _rank_edition(settings, cards, len(table_rows) - len(kept), None)
     return dataclasses.replace(
-        result, live_cards=lambda: _live_cards(applications, jurors, given, points, ids, code_of)
+        result,
+        live_cards=lambda: _live_cards(applications, jurors, given, points, ids, code_of),
+        live_digest=lambda: cards_digest(applications, jurors, given, raw, ids, code_of),
     )
+
+
+def cards_digest(applications, jurors, given, raw, ids, code_of):
+    """A SHA-256 of the counted cards (from _card_table): each card with any score by entry code and juror number,
+    with its points on each of the edition's criteria, a score without points and a missing score told apart. Equal
+    digests mean the same counted points; the ranking page compares today's with the latest snapshot's instead of
+    reading the snapshot's every score (changes_since_freeze). Computed by numpy, not card by card."""
+    kept = np.flatnonzero(given > 0)
+    codes = np.array([code_of[application] for application in applications[kept].tolist()], dtype=str)
+    order = np.lexsort((jurors[kept], codes)) if len(kept) else kept
+    found = hashlib.sha256()
+    found.update(np.array(ids, dtype="<i8").tobytes())
+    found.update("\n".join(codes[order].tolist()).encode())
+    found.update(jurors[kept][order].astype("<i8").tobytes())
+    found.update(raw[kept][order].astype("<i8").tobytes())
+    return found.hexdigest()
 
 
 def _card_table(rows, ids):
     """The packed rows of counted_card_packs as arrays: application ids, juror numbers, the number of scores of each
-    card, and a card × criterion matrix of points in the order of `ids` (NaN where the card has no points on that
-    criterion). Every card's text is parsed at once, by numpy, not card by card."""
+    card, a card × criterion matrix of points in the order of `ids` (NaN where the card has no points on that
+    criterion), and the same matrix as stored (-1: a score without points, -2: no score). Every card's text is
+    parsed at once, by numpy, not card by card."""
     count = len(rows)
     applications, jurors, texts = zip(*rows, strict=True) if rows else ((), (), ())  # columns, without a Python loop
     applications = np.array(applications, dtype=np.int64)
@@ -213,8 +234,9 @@ def _card_table(rows, ids):
     # Each card's text holds (commas + 1) / 2 pairs; an empty text none ((0 + 1) // 2 = 0).
     given = (np.fromiter(map(str.count, texts, repeat(",")), dtype=np.int64, count=count) + 1) // 2
     points = np.full((count, len(ids)), np.nan)
+    raw = np.full((count, len(ids)), NO_SCORE, dtype=np.int64)
     if not given.any():
-        return applications, jurors, given, points
+        return applications, jurors, given, points, raw
     # numpy's text parser reads the joined texts in C (the triggers write only integers and commas).
     pairs = np.fromstring(",".join(text for text in texts if text), dtype=np.int64, sep=",").reshape(-1, 2)
     card = np.repeat(np.arange(count), given)
@@ -225,7 +247,19 @@ def _card_table(rows, ids):
     values[pairs[:, 1] < 0] = np.nan
     ours = columns >= 0  # a score on a criterion that is not the edition's (none should be) is ignored
     points[card[ours], columns[ours]] = values[ours]
-    return applications, jurors, given, points
+    raw[card[ours], columns[ours]] = pairs[:, 1][ours]
+    return applications, jurors, given, points, raw
+
+
+def live_cards_digest(edition):
+    """cards_digest() of the edition's counted cards now, read as ranking_for reads them (two queries)."""
+    settings, code_of = _edition_settings(edition)
+    ids = [cid for cid, *_rest in settings["criteria"]]
+    applications, jurors, given, _points, raw = _card_table(counted_card_packs(edition), ids)
+    return cards_digest(applications, jurors, given, raw, ids, code_of)
+
+
+NO_SCORE = -2  # in _card_table's stored matrix: the card has no score on that criterion (-1: a score without points)
 
 
 def _live_cards(applications, jurors, given, points, ids, code_of):
@@ -326,6 +360,7 @@ def freeze_ranking(edition, *, by, at=None):
             settings=current.settings,
             scores=current.scores,
             result=result,
+            cards_digest=live_cards_digest(edition),
             sha256=digest(
                 current.settings,
                 current.scores,
@@ -399,8 +434,10 @@ def recompute(snapshot):
     )
 
 
-def latest_snapshot(edition):
-    return RankingSnapshot.objects.filter(edition=edition).select_related("edition").order_by("-number").first()
+def latest_snapshot(edition, defer=()):
+    """The edition's latest snapshot; `defer` names fields a caller does not need (read on access if it does)."""
+    snapshots = RankingSnapshot.objects.filter(edition=edition).select_related("edition").defer(*defer)
+    return snapshots.order_by("-number").first()
 
 
 @dataclass(frozen=True)
@@ -466,18 +503,28 @@ def changes_since_freeze(edition, current=None, snapshot=None):
     snapshot = snapshot or latest_snapshot(edition)
     if snapshot is None:
         return None
-    if current is not None and current.scores is None and current.live_cards is not None:
+    submitted_after = set(
+        counted_scorecards(edition)
+        .filter(submitted_at__gt=snapshot.created_at)
+        .values_list("application__code", "member__number")
+    )
+    live = current is not None and current.scores is None and current.live_digest is not None
+    if live and snapshot.cards_digest and current.live_digest() == snapshot.cards_digest:
+        # The same counted points as when frozen: the snapshot's scores need not be read and compared card by card.
+        return SinceFreeze(
+            number=snapshot.number,
+            frozen_at=snapshot.created_at,
+            cards=len(submitted_after),
+            settings_changed=canonical(current.settings) != canonical(snapshot.settings),
+        )
+    if live:
         settings, now = current.settings, current.live_cards()
     else:
         settings, scores = (current.settings, current.scores) if current is not None else _inputs(edition)
         now = _cards(scores)
     then = _cards(snapshot.scores)
     changed = {key for key in then.keys() | now.keys() if then.get(key) != now.get(key)}
-    changed.update(
-        counted_scorecards(edition)
-        .filter(submitted_at__gt=snapshot.created_at)
-        .values_list("application__code", "member__number")
-    )
+    changed.update(submitted_after)
     return SinceFreeze(
         number=snapshot.number,
         frozen_at=snapshot.created_at,

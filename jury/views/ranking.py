@@ -184,7 +184,8 @@ def ranking_page(request, edition):
     labels = _Labels(names)
     current = services.ranking_for(edition)
     # Scores changed after the last freeze: a warning with the count, and (organisers) the way to freeze again.
-    snapshot = ranking_service.latest_snapshot(edition)
+    # Neither its result nor its scores unless something changed (each as large as the edition's scores).
+    snapshot = ranking_service.latest_snapshot(edition, defer=("result", "scores"))
     since_freeze = ranking_service.changes_since_freeze(edition, current, snapshot) if snapshot else None
     # The audit trail's latest freeze against the latest stored snapshot: a deleted snapshot does not go unnoticed.
     missing_snapshot = ranking_service.missing_latest_snapshot(edition, snapshot)
@@ -213,7 +214,11 @@ def ranking_page(request, edition):
             "incomplete": current.incomplete,
             "has_criteria": current.has_criteria,
             "components": len(overall.effects.components) if overall.effects else 0,
-            "snapshots": list(edition.ranking_snapshots.order_by("-number")) if organiser else [],
+            "snapshots": (
+                list(edition.ranking_snapshots.order_by("-number").only("number", "created_at", "sha256"))
+                if organiser
+                else []
+            ),
             "since_freeze": since_freeze,
             "missing_snapshot": missing_snapshot,
         },
