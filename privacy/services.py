@@ -246,7 +246,10 @@ def _tell_outcome(erasure_id, address):
     from contest import emails
 
     erasure = ErasureRequest.objects.get(pk=erasure_id)
-    emails.message("privacy/email/erasure_outcome", {"erasure": erasure}, [address]).send()
+    message = emails.message("privacy/email/erasure_outcome", {"erasure": erasure}, [address])
+    # The sent-mail log must not write the erased address down again.
+    message.extra_headers[emails.HIDE_RECIPIENTS_HEADER] = "1"
+    message.send()
 
 
 def anonymised_email(user):
@@ -276,6 +279,7 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     from django.apps import apps
 
     from applications.models import Application, CoEditorInvitation, Status
+    from communications.models import SentEmail
     from jury.models import Affiliation, Invitation, JuryMember, ReminderLog
 
     with transaction.atomic():
@@ -307,6 +311,13 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         for log in ReminderLog.objects.filter(recipients__icontains=old_email):
             log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
             log.save(update_fields=["recipients"])
+        # The sent-mail log: the address becomes the account's label in every message that went to it.
+        needle = SentEmail.needle(old_email)
+        sent = list(SentEmail.objects.filter(recipients__contains=needle).only("pk", "recipients"))
+        for row in sent:
+            row.recipients = row.recipients.replace(needle, SentEmail.needle(placeholder))
+        SentEmail.objects.bulk_update(sent, ["recipients"], batch_size=500)
+        counts["sent_emails"] = len(sent)
         # Announcements: the outcome e-mail is the last one to this address. Every subscription row of the address
         # ends and loses it (its consent record stays, naming no one).
         subscriptions = news_subscriptions(user)
