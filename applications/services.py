@@ -823,9 +823,7 @@ def message_applicants(edition, applications, *, subject, body, by):
         message = ApplicantMessage.objects.create(
             edition=edition, subject=subject, body=body, sent_by=by, applications=len(ids)
         )
-        audit.record(
-            "applications.applicants_messaged", actor=by, target=message, edition=edition, applications=ids
-        )
+        audit.record("applications.applicants_messaged", actor=by, target=message, edition=edition, applications=ids)
 
         def enqueue():
             for application_id in ids:

@@ -19,14 +19,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from communications.kinds import MESSAGE_PLACEHOLDERS
 from contest import audit, clause, phases
 from contest.errors import DATABASE_INTERRUPTED, add_to_form, reported
 from contest.models import Edition
 from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
 from results.applicant import attach_outcomes, feedback_for
-
-from communications.kinds import MESSAGE_PLACEHOLDERS
 
 from . import exports, files, organiser_queries, permissions, queries, receipts, services, tasks
 from .forms import (
@@ -671,8 +670,10 @@ def _filtered(request, edition, params=None):
             "voivodeship": data.get("voivodeship") or None,
             "search": data.get("q") or "",
         }
-    return form, (sort_by, descending), organiser_queries.organiser_list(
-        edition, sort_by=sort_by, descending=descending, **filters
+    return (
+        form,
+        (sort_by, descending),
+        organiser_queries.organiser_list(edition, sort_by=sort_by, descending=descending, **filters),
     )
 
 

@@ -79,7 +79,12 @@ class LoggingBackend(BaseEmailBackend):
                 message, marks = pending[0]
                 count = inner.send_messages([message])
                 pending.pop(0)
-                _log(message, marks, SentEmail.Status.SENT if count else SentEmail.Status.FAILED, "" if count else "NotSent")
+                _log(
+                    message,
+                    marks,
+                    SentEmail.Status.SENT if count else SentEmail.Status.FAILED,
+                    "" if count else "NotSent",
+                )
                 sent += count
         except Exception as error:
             for message, marks in pending:

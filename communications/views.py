@@ -78,6 +78,4 @@ def log(request, edition):
     for email in page:
         email.kind_label = kinds.get(email.kind, "")
     query = urlencode({"status": status}) if status else ""
-    return render(
-        request, "communications/log.html", {"edition": edition, "form": form, "page": page, "query": query}
-    )
+    return render(request, "communications/log.html", {"edition": edition, "form": form, "page": page, "query": query})

@@ -9,7 +9,6 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
-
 # Marks read by the sent-mail log (communications.backends), which takes them off before the message leaves.
 TEMPLATE_HEADER = "X-SLZ-Template"
 KIND_HEADER = "X-SLZ-Kind"
@@ -43,6 +42,4 @@ def message(template, context, to, *, language=None, edition=None):
         # One line whatever the data holds: a line break in a subject makes Django refuse the whole e-mail.
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    return EmailMessage(
-        subject, body, settings.DEFAULT_FROM_EMAIL, list(to), headers=marks(template, edition=edition)
-    )
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, list(to), headers=marks(template, edition=edition))

@@ -77,7 +77,12 @@ def test_check_refuses_unpaired_braces():
 
 
 def test_attribute_paths_filters_and_tags_are_not_placeholders():
-    for hostile in ("{{ application.owner.password }}", "{{ kod|upper }}", "{{ settings.SECRET_KEY }}", "{% debug %}{{"):
+    for hostile in (
+        "{{ application.owner.password }}",
+        "{{ kod|upper }}",
+        "{{ settings.SECRET_KEY }}",
+        "{% debug %}{{",
+    ):
         with pytest.raises(placeholders.TemplateError):
             placeholders.check(hostile, RECEIPT)
 
@@ -269,7 +274,9 @@ def test_people_who_are_not_organisers_cannot_open_or_post(client, role):
 def test_log_records_a_message_the_smtp_server_accepted(smtp):
     edition = f.EditionFactory(phase="scoring")
 
-    emails.message("jury/email/reminder", {"edition": edition, "entries_left": 2}, ["Juror@Example.com"], edition=edition).send()
+    emails.message(
+        "jury/email/reminder", {"edition": edition, "entries_left": 2}, ["Juror@Example.com"], edition=edition
+    ).send()
 
     [row] = SentEmail.objects.all()
     [received] = smtp.received
@@ -289,7 +296,9 @@ def test_log_records_a_failure_when_the_mail_server_is_down(smtp):
     smtp.stop()  # nothing listens on the port any more: connection refused
 
     with pytest.raises(ConnectionRefusedError):
-        emails.message("jury/email/reminder", {"edition": edition, "entries_left": 1}, ["j@example.com"], edition=edition).send()
+        emails.message(
+            "jury/email/reminder", {"edition": edition, "entries_left": 1}, ["j@example.com"], edition=edition
+        ).send()
 
     [row] = SentEmail.objects.all()
     assert (row.status, row.error, row.addresses) == ("failed", "ConnectionRefusedError", ["j@example.com"])
@@ -334,8 +343,14 @@ def test_anonymising_an_account_replaces_its_address_in_the_log(logged):
     from privacy.services import anonymise_account
 
     user = f.UserFactory(email="person@example.com")
-    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["person@example.com", "other@example.com"]).send()
-    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["xperson@example.com"]).send()
+    emails.message(
+        "jury/email/reminder",
+        {"edition": f.EditionFactory(), "entries_left": 1},
+        ["person@example.com", "other@example.com"],
+    ).send()
+    emails.message(
+        "jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["xperson@example.com"]
+    ).send()
 
     anonymise_account(user)
 

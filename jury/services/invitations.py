@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tokens import hash_token, new_token
-from contest import clause
-from contest.audit import record
 from communications import mail
 from communications.kinds import Kind, moment
+from contest import clause
+from contest.audit import record
 from contest.emails import absolute_url
 
 from ..models import Invitation, JuryMember
