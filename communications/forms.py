@@ -51,5 +51,8 @@ class TextForm(AccessibleFormMixin, forms.Form):
 
 class LogFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", _("all"))] + list(SentEmail.Status.choices)
+        label=_("status"),
+        required=False,
+        choices=[("", _("all"))] + list(SentEmail.Status.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
