@@ -44,7 +44,17 @@ from django.db.models import Q
 FORMAT = "slz-edition"
 VERSION = 1
 # Apps whose migrations the archive records: the data was written under them.
-PROJECT_APPS = ("accounts", "contest", "communications", "applications", "jury", "results", "news", "privacy", "retention")
+PROJECT_APPS = (
+    "accounts",
+    "contest",
+    "communications",
+    "applications",
+    "jury",
+    "results",
+    "news",
+    "privacy",
+    "retention",
+)
 
 
 @dataclass(frozen=True)
