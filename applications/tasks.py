@@ -105,8 +105,15 @@ def status_message(application, status, reason="", note=""):
     to = recipients(application)
     kind = email_kind(status)
     if kind is None:
-        return emails.message("applications/email/status", context, to, edition=application.edition)
-    language = settings.LANGUAGE_CODE
+        return emails.message(
+            "applications/email/status",
+            context,
+            to,
+            language=mail.language_of(application.owner),
+            edition=application.edition,
+        )
+    # One e-mail to all the application's people, in the owner's language.
+    language = mail.language_of(application.owner)
     return mail.message(
         kind,
         edition=application.edition,

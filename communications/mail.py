@@ -12,6 +12,21 @@ from .kinds import PLACEHOLDERS, Kind
 from .models import EmailTemplate
 
 
+def language_of(user):
+    """The language of e-mails to `user` (None: no account): their choice on the account page, else the site's."""
+    return (getattr(user, "email_language", "") or settings.LANGUAGE_CODE) if user else settings.LANGUAGE_CODE
+
+
+def languages_of(addresses):
+    """{lowercased address: language of e-mails} for the accounts among `addresses`, in one query."""
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.filter(email__in=[a.lower() for a in addresses]).values_list(
+        "email", "email_language"
+    )
+    return {email.lower(): language or settings.LANGUAGE_CODE for email, language in found}
+
+
 def edited_template(edition, kind, language):
     return EmailTemplate.objects.filter(edition=edition, kind=kind, language=language).first()
 

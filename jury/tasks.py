@@ -20,13 +20,15 @@ def send_reminders(log_id):
     from .queries import entries_left
 
     log = ReminderLog.objects.select_related("edition").get(pk=log_id)
-    edition, language = log.edition, settings.LANGUAGE_CODE
+    edition = log.edition
     left = entries_left(edition)
+    languages = mail.languages_of(log.recipients)
     link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
     for email in log.recipients:
         count = left.get(email.lower(), 0)
         if not count:
             continue  # finished since the batch was queued: nothing to remind of
+        language = languages.get(email.lower(), settings.LANGUAGE_CODE)
         mail.message(
             Kind.REMINDER,
             edition=edition,

@@ -217,6 +217,32 @@ def test_polish_site_sends_the_polish_text(django_capture_on_commit_callbacks):
     assert [m.subject for m in mail.outbox] == [f"Mamy {application.code}"]
 
 
+def test_status_email_follows_the_owners_language_of_emails(django_capture_on_commit_callbacks):
+    application = f.complete_application(owner=f.UserFactory(email_language="pl"))
+    EmailTemplate.objects.create(
+        edition=application.edition, kind=Kind.RECEIPT, language="pl", subject="Mamy {{ kod }}", body="."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.submit(application, by=application.owner)
+
+    application.refresh_from_db()
+    assert [m.subject for m in mail.outbox] == [f"Mamy {application.code}"]
+
+
+def test_owner_without_a_choice_gets_the_file_template_in_the_sites_language(django_capture_on_commit_callbacks):
+    application = f.complete_application()
+    EmailTemplate.objects.create(
+        edition=application.edition, kind=Kind.RECEIPT, language="pl", subject="Mamy {{ kod }}", body="."
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.submit(application, by=application.owner)
+
+    application.refresh_from_db()
+    assert [m.subject for m in mail.outbox] == [f"Application {application.code} submitted"]
+
+
 def test_restoring_the_default_sends_the_file_template_again(client, organiser, django_capture_on_commit_callbacks):
     application = f.complete_application()
     edition = application.edition
@@ -510,6 +536,32 @@ def test_reminder_says_how_many_entries_are_left_and_until_when(organiser, djang
     assert "you still have 2 entries to score" in bodies["juror2@example.com"]
     assert "you still have 1 entry to score" in bodies["juror1@example.com"]
     assert end in bodies["juror2@example.com"]
+
+
+@pytest.mark.polish
+def test_reminder_in_the_jurors_language(organiser, django_capture_on_commit_callbacks):
+    edition = f.EditionFactory(phase="scoring")
+    member = _juror_with_entries_left(edition, left=2, done=0)
+    member.user.email_language = "en"
+    member.user.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.send_reminders(edition, by=organiser)
+
+    [message] = mail.outbox
+    assert "you still have 2 entries to score" in message.body
+
+
+@pytest.mark.polish
+def test_reminder_in_polish_counts_in_polish(organiser, django_capture_on_commit_callbacks):
+    edition = f.EditionFactory(phase="scoring")
+    _juror_with_entries_left(edition, left=3, done=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jury_services.send_reminders(edition, by=organiser)
+
+    [message] = mail.outbox
+    assert "masz jeszcze 3 wnioski do oceny" in message.body
 
 
 def test_edited_reminder_fills_the_count(organiser, django_capture_on_commit_callbacks):

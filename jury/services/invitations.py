@@ -52,9 +52,9 @@ def _send_invitation(invitation, token):
     """Sent in this process after the commit, not through a task: the plain token must never reach the database
     (a queued task stores its arguments), as with the co-editor invitations of applications.services."""
     link = absolute_url(reverse("jury:invitation", args=[token]))
-    language = settings.LANGUAGE_CODE
 
     def send():
+        language = mail.languages_of([invitation.email]).get(invitation.email.lower(), settings.LANGUAGE_CODE)
         mail.message(
             Kind.JUROR_INVITATION,
             edition=invitation.edition,
