@@ -96,6 +96,14 @@ def test_format_fields_and_values_stay_literal():
     )
 
 
+def test_a_line_break_in_a_value_cannot_add_a_header():
+    subject, _body = communications_mail.render(
+        "Re: {{ title }}", "", RECEIPT, {"title": "T\r\nBcc: victim@example.com"}
+    )
+
+    assert subject == "Re: T Bcc: victim@example.com"
+
+
 @pytest.mark.parametrize("kind", list(Kind))
 @pytest.mark.parametrize("language", ["pl", "en"])
 def test_every_default_text_uses_only_its_placeholders(kind, language):
