@@ -413,6 +413,18 @@ def test_retention_deletes_the_log_with_the_editions_contact_data():
     assert list(SentEmail.objects.values_list("edition", flat=True)) == [current.pk]
 
 
+def test_the_persons_data_download_lists_the_emails_sent_to_them(logged):
+    from privacy.collect import personal_data
+
+    user = f.UserFactory(email="person@example.com")
+    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, [user.email]).send()
+    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["x@example.com"]).send()
+
+    data, _files = personal_data(user)
+
+    assert [(row["template"], row["status"]) for row in data["emails_received"]] == [("jury/email/reminder", "sent")]
+
+
 # --- messages to the applicants of a list -------------------------------------------------------------------------
 
 
