@@ -269,8 +269,9 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     frozen rankings refer to it), everything that tells who the person is goes.
 
     Removed or replaced: e-mail, name, phone, password (unusable), roles, allauth e-mail addresses, second factors,
-    social accounts, sessions, juror affiliations, data downloads, the address in invitations and reminder lists,
-    and the contact details of the person's applications that the record does not have to keep (privacy.plan).
+    social accounts, sessions, juror affiliations, data downloads, the address in invitations, reminder lists and the
+    sent-mail log, and the contact details of the person's applications that the record does not have to keep
+    (privacy.plan).
     Kept: scorecards and declarations (as the juror's number), consents, audit events. One audit event with counts.
     `reason_code` says why ("erasure_request", or the retention app's own), never who.
     """
