@@ -22,7 +22,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Reminder to jurors")
 
 
-EDITION = Placeholder("edition", "edycja", _("the edition, e.g. “edition 2027”"))
+EDITION = Placeholder("edition", "edycja", _("the edition's name, e.g. “Edition 17 (2027)”"))
 CODE = Placeholder("code", "kod", _("the application's code"))
 TITLE = Placeholder("title", "tytul", _("the application's title"))
 APPLICATION_LINK = Placeholder("link", "link", _("the address of the application"))
