@@ -286,6 +286,44 @@ def test_edited_corrections_email_fills_the_note_and_deadline(organiser, django_
     assert (message.subject, message.body) == (f"Fix {application.code}", "Sign annex 2.")
 
 
+def test_edited_juror_invitation_carries_the_personal_link(organiser, django_capture_on_commit_callbacks):
+    edition = f.EditionFactory(phase="scoring")
+    EmailTemplate.objects.create(
+        edition=edition,
+        kind=Kind.JUROR_INVITATION,
+        language="en",
+        subject="Join us, {{ edition }}",
+        body="Accept: {{ link }}",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [(_invitation, token)] = jury_services.invite(edition, ["new@example.com"], by=organiser)
+
+    [message] = mail.outbox
+    assert (message.subject, message.body) == (
+        f"Join us, {edition}",
+        "Accept: " + emails.absolute_url(reverse("jury:invitation", args=[token])),
+    )
+
+
+def test_receipt_with_its_pdf_is_logged_with_kind_and_edition(logged, django_capture_on_commit_callbacks):
+    application = f.complete_application()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.submit(application, by=application.owner)
+
+    [row] = SentEmail.objects.all()
+    [message] = mail.outbox
+    assert (row.kind, row.template, row.edition, row.status, row.addresses) == (
+        "receipt",
+        "applications/email/status",
+        application.edition,
+        "sent",
+        [address.lower() for address in message.to],
+    )
+    assert message.attachments[0][2] == "application/pdf"
+
+
 @pytest.mark.parametrize("role", ["applicant", "juror"])
 def test_people_who_are_not_organisers_cannot_open_or_post(client, role):
     edition = f.EditionFactory(phase="scoring")
