@@ -252,6 +252,22 @@ def _tell_outcome(erasure_id, address):
     message.send()
 
 
+def _relabel_sent_emails(addresses, label):
+    """Replace `addresses` by `label` in the sent-mail log; returns how many messages named one of them."""
+    from communications.models import SentEmail
+
+    needles = [SentEmail.needle(address) for address in addresses]
+    found = Q(pk__in=[])
+    for needle in needles:
+        found |= Q(recipients__contains=needle)
+    rows = list(SentEmail.objects.filter(found).only("pk", "recipients"))
+    for row in rows:
+        for needle in needles:
+            row.recipients = row.recipients.replace(needle, SentEmail.needle(label))
+    SentEmail.objects.bulk_update(rows, ["recipients"], batch_size=500)
+    return len(rows)
+
+
 def anonymised_email(user):
     return f"anonymised-{user.pk}@{ANONYMISED_DOMAIN}"
 
@@ -280,7 +296,6 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     from django.apps import apps
 
     from applications.models import Application, CoEditorInvitation, Status
-    from communications.models import SentEmail
     from jury.models import Affiliation, Invitation, JuryMember, ReminderLog
 
     with transaction.atomic():
@@ -312,13 +327,12 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         for log in ReminderLog.objects.filter(recipients__icontains=old_email):
             log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
             log.save(update_fields=["recipients"])
-        # The sent-mail log: the address becomes the account's label in every message that went to it.
-        needle = SentEmail.needle(old_email)
-        sent = list(SentEmail.objects.filter(recipients__contains=needle).only("pk", "recipients"))
-        for row in sent:
-            row.recipients = row.recipients.replace(needle, SentEmail.needle(placeholder))
-        SentEmail.objects.bulk_update(sent, ["recipients"], batch_size=500)
-        counts["sent_emails"] = len(sent)
+        # The sent-mail log: each of the account's addresses (allauth keeps the earlier ones too) becomes its label.
+        addresses = {
+            old_email,
+            *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+        }
+        counts["sent_emails"] = _relabel_sent_emails(addresses, placeholder)
         # Announcements: the outcome e-mail is the last one to this address. Every subscription row of the address
         # ends and loses it (its consent record stays, naming no one).
         subscriptions = news_subscriptions(user)

@@ -451,6 +451,23 @@ def test_retention_deletes_the_log_with_the_editions_contact_data():
     assert list(SentEmail.objects.values_list("edition", flat=True)) == [current.pk]
 
 
+def test_anonymising_an_account_also_replaces_its_earlier_addresses_in_the_log(logged):
+    from allauth.account.models import EmailAddress
+
+    from privacy.services import anonymise_account
+
+    user = f.UserFactory(email="now@example.com")
+    EmailAddress.objects.create(user=user, email="Before@example.com", verified=True, primary=False)
+    emails.message(
+        "jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["before@example.com"]
+    ).send()
+
+    anonymise_account(user)
+
+    user.refresh_from_db()
+    assert [row.addresses for row in SentEmail.objects.all()] == [[user.email]]
+
+
 def test_the_persons_data_download_lists_the_emails_sent_to_them(logged):
     from privacy.collect import personal_data
 
