@@ -656,3 +656,32 @@ def test_edited_reminder_fills_the_count(organiser, django_capture_on_commit_cal
 
 def test_message_placeholders_are_documented():
     assert [p.name for p in MESSAGE_PLACEHOLDERS] == ["code", "title", "edition", "link"]
+
+
+# --- the edition's archive ------------------------------------------------------------------------------------------
+
+
+def test_the_editions_texts_and_messages_travel_with_its_archive(organiser, settings, tmp_path):
+    from contest import backup
+    from contest.models import Edition
+    from tests.test_edition_backup import edition_state, use_fresh_storage
+
+    edition = f.EditionFactory(phase="scoring")
+    EmailTemplate.objects.create(
+        edition=edition, kind=Kind.REMINDER, language="pl", subject="Zostało {{ pozostalo }}", body="."
+    )
+    ApplicantMessage.objects.create(edition=edition, subject="S", body="B", sent_by=organiser, applications=2)
+    SentEmail.objects.create(at=timezone.now(), edition=edition, status="sent", recipients="\na@example.com\n")
+    before = edition_state(edition.year)
+    path = tmp_path / "edition.zip"
+    backup.export_edition(edition.year, path)
+    edition.delete()
+    use_fresh_storage(settings, tmp_path, "fresh")
+
+    backup.import_edition(path)
+
+    assert edition_state(edition.year) == before
+    assert (
+        EmailTemplate.objects.get(edition=Edition.objects.get(year=edition.year)).subject == "Zostało {{ pozostalo }}"
+    )
+    assert SentEmail.objects.filter(edition__year=edition.year).count() == 0  # the log stays out of the archive
