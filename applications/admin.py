@@ -9,10 +9,14 @@ from .models import Application, Attachment, Partner, ResultIndicator
 
 
 class CategoryOfEditionFilter(admin.RelatedFieldListFilter):
-    """Categories by their edition ("2026 – Partnerstwa gmin"): every edition has categories of the same names."""
+    """Categories by their edition ("2026 – Partnerstwa gmin"): every edition has categories of the same names. With
+    an edition chosen in the edition filter, only its categories are offered."""
 
     def field_choices(self, field, request, model_admin):
         categories = Category.objects.select_related("edition").order_by("-edition__year", "order", "name")
+        edition = request.GET.get("edition__id__exact", "")
+        if edition.isdigit():
+            categories = categories.filter(edition_id=edition)
         return [(category.pk, f"{category.edition.year} – {category.name}") for category in categories]
 
 

@@ -255,15 +255,28 @@ class InviteForm(AccessibleFormMixin, forms.Form):
 class ChecklistForm(AccessibleFormMixin, forms.Form):
     ANSWERS = [("", _("not checked")), ("yes", _("met")), ("no", _("not met"))]
 
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args, application, checks=None, **kwargs):
+        """checks: formal_checks.system_checks(application). An item linked to a check the system made starts as
+        "met" when the check passed and no answer was saved yet; a failed check leaves it for the reviewer, with the
+        reason beside it. What the reviewer submits is what is saved."""
         super().__init__(*args, **kwargs)
         results = {r.item_id: r for r in application.checklist_results.all()}
         self.items = list(application.edition.checklist_items.all())
+        self.checks = {item.pk: (checks or {}).get(item.system_check) for item in self.items}
         for item in self.items:
             result = results.get(item.pk)
-            initial = "" if result is None or result.passed is None else ("yes" if result.passed else "no")
+            check = self.checks[item.pk]
+            if result is None:
+                initial = "yes" if check and check.passed else ""
+            else:
+                initial = "" if result.passed is None else ("yes" if result.passed else "no")
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(
-                label=item.text, choices=self.ANSWERS, required=False, initial=initial
+                label=item.text,
+                choices=self.ANSWERS,
+                required=False,
+                initial=initial,
+                # The system's note, read out with the answer (aria-describedby, see decorate).
+                help_text=check.note if check else "",
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 label=_("Note"), max_length=500, required=False, initial=result.note if result else ""
@@ -271,7 +284,8 @@ class ChecklistForm(AccessibleFormMixin, forms.Form):
         self.decorate()
 
     def rows(self):
-        return [(self[f"item_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
+        """(answer, note, the system's check or None) per item."""
+        return [(self[f"item_{item.pk}"], self[f"note_{item.pk}"], self.checks[item.pk]) for item in self.items]
 
     def answers(self):
         mapping = {"": None, "yes": True, "no": False}

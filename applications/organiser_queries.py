@@ -1,18 +1,11 @@
 """The organisers' list of applications: its sort orders, a whitelist of keys each mapped to an ordering the
 database does (no key from the request ever reaches order_by), and the selection that bulk actions work on."""
 
-from dataclasses import dataclass
-
 from django.db.models import Case, CharField, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from contest import phases
-
-from . import queries
-from .models import Application, Declaration, Partner, Status
+from . import formal_checks, queries
+from .models import Application, Partner, Status
 
 # Status in the order of an entry's way through the competition, not alphabetically by code.
 STATUS_ORDER = [
@@ -110,34 +103,8 @@ def neighbours(application):
     return previous, following
 
 
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    met: bool
-    detail: str = ""
-
-
-def formal_facts(application):
-    """What the system already knows for the formal review, from the application's prefetched rows
-    (queries.application_detail): submitted on time, every declaration signed, every required file present."""
-    edition = application.edition
-    facts = []
-    if application.submitted_at:
-        on_time = phases.by_deadline(application.submitted_at, edition.submission_deadline)
-        if application.corrections_deadline and not on_time:
-            on_time = phases.by_deadline(application.submitted_at, application.corrections_deadline)
-        when = date_format(timezone.localtime(application.submitted_at), "j E Y, H:i:s")
-        facts.append(Fact(_("Submitted on time"), on_time, when))
-    else:
-        facts.append(Fact(_("Submitted on time"), False, _("not submitted")))
-    signed = {d.kind for d in application.declarations.all()}
-    unsigned = [str(label) for kind, label in Declaration.Kind.choices if kind not in signed]
-    facts.append(Fact(_("Declarations signed"), not unsigned, _missing(unsigned)))
-    present = {a.requirement_id for a in application.attachments.all()}
-    absent = [r.name for r in edition.attachment_requirements.all() if r.is_required and r.pk not in present]
-    facts.append(Fact(_("Required files present"), not absent, _missing(absent)))
-    return facts
-
-
-def _missing(names):
-    return _("missing: %(list)s") % {"list": ", ".join(names)} if names else ""
+def formal_facts(application, checks=None):
+    """What the system already knows for the formal review (formal_checks.system_checks, or the `checks` it
+    answered): submitted on time, declarations signed, required files present, the partnership's conditions."""
+    checks = checks if checks is not None else formal_checks.system_checks(application)
+    return list(checks.values())

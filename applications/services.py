@@ -132,7 +132,7 @@ def change_status(application, to, *, by, reason="", notify=True, email_note="",
         raise TransitionNotAllowed(
             _("An application cannot go from “%(from)s” to “%(to)s”.") % {"from": from_status.label, "to": to.label}
         )
-    with transaction.atomic():
+    with audit.atomic():
         application.status = to
         for name, value in fields.items():
             setattr(application, name, value)
@@ -187,7 +187,7 @@ def _sync(target, source):
 @contextmanager
 def _changing(application):
     """Lock the application's row for a status change; the caller's object gets the new state once committed."""
-    with transaction.atomic():
+    with audit.atomic():
         locked = _locked(application)
         yield locked
     _sync(application, locked)
@@ -208,6 +208,8 @@ def submit(application, *, by, at=None):
         problems = validate_for_submission(locked)
         if problems:
             raise SubmissionInvalid(_("The application is not complete."), problems)
+        # The version is read before the numbering: the edition's lock below is held only for the writes.
+        frozen = snapshot(locked)
         if first:
             # Locking the edition row serialises numbering across applications of the same edition. FOR NO KEY
             # UPDATE: other applicants' inserts that refer to the edition (audit events) take a key share lock on
@@ -227,7 +229,7 @@ def submit(application, *, by, at=None):
                 submitted_at=at,
                 corrections_fields=[],
             )
-        _freeze_version(locked, by)
+        _freeze_version(locked, by, {**frozen, "code": locked.code, "status": locked.status})
         if getattr(by, "is_authenticated", False):
             clause.record_shown(by, "submission", at)
     return application
@@ -302,12 +304,13 @@ def request_corrections(application, *, by, deadline, fields, note):
     return application
 
 
-def _freeze_version(application, by):
+def _freeze_version(application, by, frozen):
+    """Store `frozen` (snapshot()'s data) as the application's next version."""
     number = (application.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     ApplicationVersion.objects.create(
         application=application,
         number=number,
-        snapshot=snapshot(application),
+        snapshot=frozen,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
 
@@ -439,7 +442,7 @@ def start_application(edition, category, *, by):
         raise NotAllowed(_("This edition is not accepting submissions."))
     if category.edition_id != edition.pk:
         raise NotAllowed(_("Choose a category of this edition."))
-    with transaction.atomic():
+    with audit.atomic():
         application = Application.objects.create(
             edition=edition, category=category, owner=by, contact_email=by.email, contact_name=by.full_name
         )
@@ -466,7 +469,7 @@ def save_draft(application, data, *, by, expected_version, indicators=None, decl
     values = {k: v for k, v in data.items() if k in allowed}
     if indicators is not None:
         _check_indicator_rows(indicators)
-    with transaction.atomic():
+    with audit.atomic():
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status__in=Status.EDITABLE
         ).update(**values, version=F("version") + 1, updated_at=timezone.now())
@@ -538,7 +541,7 @@ def _lock_for_change(application, section, at=None):
 
 def save_partner(application, partner, *, by, at=None):
     """Add or change a partner; marking one as leader unmarks the others."""
-    with transaction.atomic():
+    with audit.atomic():
         locked = _lock_for_change(application, "partners", at)
         partner.application = application
         if partner.pk is None:
@@ -557,7 +560,7 @@ def save_partner(application, partner, *, by, at=None):
 
 
 def delete_partner(application, partner, *, by, at=None):
-    with transaction.atomic():
+    with audit.atomic():
         locked = _lock_for_change(application, "partners", at)
         partner.delete()
         audit.record("application.partner_deleted", actor=by, target=application, edition=application.edition)
@@ -588,7 +591,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None, at=Non
             )
         ) from None
     try:
-        with transaction.atomic():
+        with audit.atomic():
             _lock_for_change(application, "attachments", at)
             attachment = Attachment.objects.create(
                 application=application,
@@ -621,7 +624,7 @@ def add_attachment(application, requirement, upload, *, by, replace=None, at=Non
 
 
 def delete_attachment(application, attachment, *, by, at=None):
-    with transaction.atomic():
+    with audit.atomic():
         _lock_for_change(application, "attachments", at)
         name = attachment.file.name
         attachment.delete()
@@ -675,7 +678,7 @@ def invite_coeditor(application, email, *, by, at=None):
     only place the token is written. An earlier pending invitation to the same address is revoked."""
     email = email.strip().lower()
     at = at or timezone.now()
-    with transaction.atomic():
+    with audit.atomic():
         locked = _locked(application)
         if locked.status not in Status.EDITABLE:
             raise NotAllowed(_("Co-editors can be invited only while the application can be edited."))
@@ -724,7 +727,7 @@ def invite_coeditor(application, email, *, by, at=None):
 def revoke_invitation(invitation, *, by, at=None):
     """The coordinator withdraws a pending invitation: its link stops working at once."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with audit.atomic():
         locked = CoEditorInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None:
             raise NotAllowed(_("This invitation has already been accepted; the person is a co-editor."))
@@ -771,7 +774,7 @@ def _check_usable(invitation, at):
 def accept_invitation(invitation, *, user, at=None):
     """The invited person joins as a co-editor; the invitation must be used by the address it was sent to."""
     at = at or timezone.now()
-    with transaction.atomic():
+    with audit.atomic():
         invitation = CoEditorInvitation.objects.select_for_update().select_related("application").get(pk=invitation.pk)
         _check_usable(invitation, at)
         if invitation.email.lower() != user.email.lower():
@@ -794,10 +797,11 @@ def accept_invitation(invitation, *, user, at=None):
 # --- formal review ----------------------------------------------------------------------------
 
 
-def record_checklist(application, answers, *, by):
-    """answers: {item_id: (passed: bool | None, note: str)}."""
+def record_checklist(application, answers, *, by, checks=None):
+    """answers: {item_id: (passed: bool | None, note: str)}, as the reviewer submitted them. checks: the system's
+    checks shown beside the items (formal_checks.system_checks), kept in the audit event next to the answers."""
     items = {item.pk: item for item in application.edition.checklist_items.all()}
-    with transaction.atomic():
+    with audit.atomic():
         for item_id, (passed, note) in answers.items():
             if item_id not in items:
                 continue
@@ -806,7 +810,14 @@ def record_checklist(application, answers, *, by):
                 item=items[item_id],
                 defaults={"passed": passed, "note": note or "", "checked_by": by},
             )
-        audit.record("application.checklist", actor=by, target=application, edition=application.edition)
+        system = {key: check.passed for key, check in (checks or {}).items()}
+        audit.record(
+            "application.checklist",
+            actor=by,
+            target=application,
+            edition=application.edition,
+            **({"system_checks": system} if system else {}),
+        )
 
 
 def message_applicants(edition, applications, *, subject, body, by):

@@ -27,7 +27,7 @@ from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
 from results.applicant import attach_outcomes, feedback_for
 
-from . import exports, files, organiser_queries, permissions, queries, receipts, services, tasks
+from . import exports, files, formal_checks, organiser_queries, permissions, queries, receipts, services, tasks
 from .forms import (
     ApplicantMessageForm,
     ApplicationForm,
@@ -906,7 +906,8 @@ def review(request, application):
     action = request.POST.get("action") if request.method == "POST" else None
     with_checklist = action in ("review", "checklist")
     with_decision = action in ("review", "decide")
-    checklist = ChecklistForm(request.POST if with_checklist else None, application=application)
+    checks = formal_checks.system_checks(application)
+    checklist = ChecklistForm(request.POST if with_checklist else None, application=application, checks=checks)
     decision = DecisionForm(request.POST if with_decision else None, optional=action != "decide")
     if request.method == "POST" and (with_checklist or with_decision):
         valid = (not with_checklist or checklist.is_valid()) and (not with_decision or decision.is_valid())
@@ -916,13 +917,17 @@ def review(request, application):
             return render(
                 request,
                 "applications/review_confirm.html",
-                {"application": application, "kept": kept, "facts": organiser_queries.formal_facts(application)},
+                {
+                    "application": application,
+                    "kept": kept,
+                    "facts": organiser_queries.formal_facts(application, checks),
+                },
             )
         if valid:
             try:
                 with transaction.atomic():
                     if with_checklist:
-                        services.record_checklist(application, checklist.answers(), by=request.user)
+                        services.record_checklist(application, checklist.answers(), by=request.user, checks=checks)
                     if chosen:
                         _decide(application, decision.cleaned_data, request.user)
             except services.ServiceError as error:
@@ -942,7 +947,7 @@ def review(request, application):
             "checklist": checklist,
             "decision": decision,
             "can_review": can_review,
-            "facts": organiser_queries.formal_facts(application),
+            "facts": organiser_queries.formal_facts(application, checks),
             "history": audit.history(application, action="application.status"),
             "versions": application.versions.all(),
             "previous": previous,

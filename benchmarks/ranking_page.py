@@ -168,12 +168,20 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-page", action="store_true", help="time ranking_for() only")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--keep",
+        metavar="FILE",
+        help="SQLite only: build the data into FILE once and reuse it in later runs (building takes minutes)",
+    )
+    parser.add_argument("--profile", action="store_true", help="print where one page view spends its time (cProfile)")
     args = parser.parse_args()
     per_entry = min(args.cards_per_entry or args.jurors, args.jurors)
 
     work = Path(tempfile.mkdtemp(prefix="slz-ranking-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'ranking.db'}")
+    kept = Path(args.keep).resolve() if args.keep else None
+    reuse = bool(kept and kept.exists())
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{kept or work / 'ranking.db'}")
     os.environ["DJANGO_MEDIA_ROOT"] = str(work / "media")
     import django
 
@@ -195,7 +203,13 @@ def main():
         settings.REQUIRE_MFA_FOR_STAFF = False
         settings.ALLOWED_HOSTS = ["*"]
         started = time.perf_counter()
-        edition, organiser = build(args.entries, args.jurors, per_entry, args.criteria, args.seed)
+        if reuse:
+            from accounts.models import User
+            from contest.models import Edition
+
+            edition, organiser = Edition.objects.get(year=2900), User.objects.get(email="organiser@example.com")
+        else:
+            edition, organiser = build(args.entries, args.jurors, per_entry, args.criteria, args.seed)
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -227,6 +241,14 @@ def main():
             figures, response, queries = timed(page, args.rounds)
             assert all(r.status_code == 200 for r in responses), [r.status_code for r in responses]
             report("ranking page", figures, args.rounds, queries, f"{len(response.content)} bytes")
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.runcall(page)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     finally:
         if postgres:
             connection.creation.destroy_test_db(named, verbosity=0)

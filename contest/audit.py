@@ -1,7 +1,10 @@
 """Recording audit events (every state change that matters calls record() inside its transaction) and reading them
 back. Each event is chained to the one before it by hash (contest.audit_chain)."""
 
+import contextlib
+import contextvars
 import csv
+import dataclasses
 import datetime
 import json
 
@@ -45,8 +48,51 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
+@dataclasses.dataclass
+class _Waiting:
+    events: list  # (event, target label) in the order recorded
+    savepoints: int  # how many savepoints were open when the block began
+
+
+# The events recorded inside an appended_last() block, waiting for its end; None outside any such block.
+_waiting = contextvars.ContextVar("audit_waiting", default=None)
+
+
+@contextlib.contextmanager
+def appended_last():
+    """Events recorded inside the block join the chain when the block ends, not when record() is called.
+
+    The chain has one lock for the whole platform, held from the append until the transaction commits: a change
+    that records its event first and then freezes a version, checks conflicts and numbers an entry keeps every other
+    applicant waiting for all of that (on the deadline evening, hundreds of them). Used inside the caller's
+    transaction, as its last step, the lock is held only for the inserts and the commit. An exception inside the
+    block appends nothing (the transaction rolls back anyway). Nested blocks append at the end of the outermost."""
+    if _waiting.get() is not None:
+        yield
+        return
+    # Events recorded inside a savepoint opened within the block are appended at once instead: that savepoint may be
+    # rolled back while the block goes on (an error caught inside it), and its events must go with it.
+    waiting = _Waiting(events=[], savepoints=len(connection.savepoint_ids))
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if waiting.events:
+        _append(waiting.events)
+
+
+@contextlib.contextmanager
+def atomic():
+    """transaction.atomic() whose audit events join the chain at its end (appended_last): for changes that do more
+    than one write, so the platform-wide chain lock waits only for the commit."""
+    with transaction.atomic(), appended_last():
+        yield
+
+
 def record(action, *, actor=None, target=None, edition=None, from_state="", to_state="", reason="", **data):
-    """Append one event to the chain. `data` holds ids and facts, never e-mails or names."""
+    """Append one event to the chain (inside an appended_last() block: at its end). `data` holds ids and facts,
+    never e-mails or names."""
     # Stored as the JSON it will be read back as (tuples become lists), so the hash survives the round trip.
     data = json.loads(json.dumps(data, allow_nan=False))
     _refuse_personal_data(data)
@@ -71,14 +117,26 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         event.target_type = ContentType.objects.get_for_model(target)
         event.target_id = str(target.pk)
         target_label = _label(event.target_type)
+    waiting = _waiting.get()
+    if waiting is not None and len(connection.savepoint_ids) <= waiting.savepoints:
+        waiting.events.append((event, target_label))
+    else:
+        _append([(event, target_label)])
+    return event
+
+
+def _append(events):
+    """Chain and insert (event, target label) pairs in their order, under the chain's lock."""
     # savepoint=False: inside the caller's transaction this adds no queries; outside it, it opens one.
     with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        event.sequence, event.prev_hash = last[0] + 1 if last else 1, last[1] if last else audit_chain.GENESIS
-        event.hash = audit_chain.event_hash(hashed_fields(event, target_label))
-        event.save()
-    return event
+        sequence, prev_hash = last if last else (0, audit_chain.GENESIS)
+        for event, target_label in events:
+            sequence += 1
+            event.sequence, event.prev_hash = sequence, prev_hash
+            event.hash = prev_hash = audit_chain.event_hash(hashed_fields(event, target_label))
+            event.save()
 
 
 def _label(content_type):

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition
+from .models import AttachmentRequirement, Category, ChecklistItem, Criterion, Edition, SystemCheck
 
 # What the "Organisers" group may do in the admin: set up editions, and look at the rest. Everything else
 # changes through the organiser pages and their services; accounts and roles are for superusers only.
@@ -65,12 +65,17 @@ PUBLISHED_REQUIREMENTS = [
         False,
     ),
 ]
+# (text, what the system checks itself for the item: SystemCheck, "" for what only the reviewer can judge)
 CHECKLIST = [
-    "Wniosek złożony w terminie",
-    "Partnerstwo spełnia warunki regulaminu (co najmniej dwie JST lub JST i partner innego sektora)",
-    "Załączono porozumienie partnerskie",
-    "Podpisano wszystkie oświadczenia",
-    "Projekt zrealizowany w okresie wskazanym w regulaminie",
+    ("Wniosek złożony w terminie", SystemCheck.ON_TIME),
+    (
+        "Partnerstwo spełnia warunki regulaminu (co najmniej dwie JST lub JST i partner innego sektora)",
+        SystemCheck.PARTNERSHIP,
+    ),
+    ("Partnerzy samorządowi figurują w rejestrze TERC", SystemCheck.PARTNERS_TERC),
+    ("Załączono porozumienie partnerskie", SystemCheck.ATTACHMENTS),
+    ("Podpisano wszystkie oświadczenia", SystemCheck.DECLARATIONS),
+    ("Projekt zrealizowany w okresie wskazanym w regulaminie", SystemCheck.NONE),
 ]
 THEMES = {
     2024: "Partnerstwa samorządów dla mieszkańców – usługi, przestrzeń i klimat",
@@ -228,8 +233,10 @@ def seed_editions(today=None):
                     "order": order,
                 },
             )
-        for order, text in enumerate(CHECKLIST):
-            ChecklistItem.objects.update_or_create(edition=edition, text=text, defaults={"order": order})
+        for order, (text, system_check) in enumerate(CHECKLIST):
+            ChecklistItem.objects.update_or_create(
+                edition=edition, text=text, defaults={"order": order, "system_check": system_check}
+            )
         if not edition.rules_document:
             edition.rules_document.save(f"regulamin-{year}.pdf", ContentFile(rules_pdf(edition)), save=True)
         editions[year] = edition

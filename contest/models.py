@@ -315,9 +315,32 @@ class AttachmentRequirement(models.Model):
         return self.max_size_mb * 1024 * 1024
 
 
+class SystemCheck(models.TextChoices):
+    """What the system can check itself for a checklist item (applications.formal_checks computes each): the item is
+    pre-filled in the formal review from the application's data, and the reviewer still decides."""
+
+    NONE = "", _("none: the reviewer checks it")
+    ON_TIME = "on_time", _("submitted on time")
+    DECLARATIONS = "declarations", _("every declaration accepted")
+    ATTACHMENTS = "attachments", _("every required attachment present")
+    PARTNERSHIP = "partnership", _("the partnership meets the edition's conditions")
+    PARTNERS_TERC = "partners_terc", _("every local-government partner is a unit of the TERC register")
+
+
 class ChecklistItem(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="checklist_items")
     text = models.CharField(_("text"), max_length=300)
+    system_check = models.CharField(
+        _("checked by the system"),
+        max_length=20,
+        choices=SystemCheck.choices,
+        default=SystemCheck.NONE,
+        blank=True,
+        help_text=_(
+            "The formal review pre-fills the item as met when the system's check passes, and says why when it does "
+            "not; the reviewer can still change the answer."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

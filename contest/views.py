@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import clause, infotext, setup_cache
+from . import clause, infotext, page_cache, setup_cache
 from .ical import edition_calendar as edition_calendar_bytes
 from .models import InfoPage
 from .queries import edition_with_setup, home_editions, published_editions
@@ -34,7 +34,12 @@ def home(request):
         ("home-call", get_language(), edition.pk if edition else 0, phase),
         lambda: render_to_string("contest/_home_call.html", {"edition": edition}, request=request),
     )
-    return render(request, "contest/home.html", {"edition": edition, "past_editions": past, "call": call})
+    return page_cache.render_for_visitors(
+        request,
+        (edition.pk if edition else 0, phase, *(past_edition.pk for past_edition in past)),
+        "contest/home.html",
+        {"edition": edition, "past_editions": past, "call": call},
+    )
 
 
 def edition_detail(request, year):

@@ -73,4 +73,4 @@ class ScorecardAdmin(ReadOnlyAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdmin):
-    list_display = ["edition", "sent_at", "sent_by"]
+    list_display = ["edition", "sent_at", "sent_by", "member"]

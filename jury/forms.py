@@ -15,7 +15,7 @@ from contest.validators import validate_no_contact_details
 
 from .models import Affiliation
 from .services import JuryError, check_affiliation_dates, justification_field, parse_emails, points_field
-from .services.scoring import points_not_a_number, points_out_of_range
+from .services.scoring import POINTS_PATTERN, parse_points, points_not_a_number, points_out_of_range
 
 
 class InviteForm(AccessibleFormMixin, forms.Form):
@@ -24,7 +24,7 @@ class InviteForm(AccessibleFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One or many, separated by commas, spaces or new lines."),
     )
-    is_chair = forms.BooleanField(label=_("Invite as the chair of the committee"), required=False)
+    is_chair = forms.BooleanField(label=_("Invite to preside over the committee"), required=False)
 
     def clean_emails(self):
         valid, invalid = parse_emails(self.cleaned_data["emails"])
@@ -135,6 +135,22 @@ class AffiliationForm(AccessibleFormMixin, forms.Form):
         }
 
 
+class PointsField(forms.IntegerField):
+    """Points of one criterion: text read by jury.services.scoring.parse_points (the rule the live total in
+    static/js/jury.js applies too), then Django's range checks. A text input, not type=number: a browser empties a
+    number input it cannot parse ("7,5"), which would save a draft without the points and without a word."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        points = parse_points(value)
+        if points is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return points
+
+
 class ScorecardForm(AccessibleFormMixin, forms.Form):
     """Points and justification per criterion plus an overall comment; built from the edition's criteria."""
 
@@ -147,7 +163,7 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             out_of_range = points_out_of_range(criterion)
-            self.fields[points_field(criterion)] = forms.IntegerField(
+            self.fields[points_field(criterion)] = PointsField(
                 label=_("Points (0–%(max)s)") % {"max": criterion.max_points},
                 required=False,
                 min_value=0,
@@ -158,14 +174,15 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
                     "max_value": out_of_range,
                     "step_size": points_not_a_number(criterion),
                 },
-                widget=forms.NumberInput(
+                widget=forms.TextInput(
                     attrs={
-                        "min": 0,
-                        "max": criterion.max_points,
-                        "step": 1,
                         "inputmode": "numeric",
+                        "autocomplete": "off",
+                        "size": 4,
                         # Read by static/js/jury.js for the live weighted total.
                         "data-weight": str(criterion.weight),
+                        "data-max": criterion.max_points,
+                        "data-points-pattern": POINTS_PATTERN,
                     }
                 ),
             )
@@ -178,15 +195,13 @@ class ScorecardForm(AccessibleFormMixin, forms.Form):
 
     def weighted_total(self):
         """(total, maximum) of points × weight over the criteria, from what was sent or else the saved card; points
-        that are not a whole number in range count as none. Shown without JavaScript; jury.js keeps it live."""
+        the form would refuse (not a whole number by parse_points, or out of range) count as none. Shown without
+        JavaScript; jury.js keeps it live by the same rule."""
         total = maximum = Decimal(0)
         for criterion in self.criteria:
             name = points_field(criterion)
             raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
-            try:
-                points = int(str(raw).strip())
-            except (TypeError, ValueError):
-                points = None
+            points = raw if isinstance(raw, int) else parse_points(raw)
             weight = Decimal(criterion.weight)
             if points is not None and 0 <= points <= criterion.max_points:
                 total += points * weight
@@ -275,7 +290,7 @@ MAX_ENTRIES_PER_JUROR = 10_000
 
 
 class MemberForm(AccessibleFormMixin, forms.Form):
-    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+    is_chair = forms.BooleanField(label=_("Presides over the committee"), required=False)
     max_entries = forms.IntegerField(
         label=_("Maximum entries"), min_value=0, max_value=MAX_ENTRIES_PER_JUROR, required=False
     )

@@ -320,10 +320,20 @@ class AnonymisedContent(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One batch of reminder e-mails to jurors with unfinished work."""
+    """One batch of reminder e-mails to jurors with unfinished work, or (with `member`) a reminder to one juror sent
+    from the progress board; the two have separate limits (jury.services.reminders)."""
 
     edition = models.ForeignKey(
         Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="jury_reminders"
+    )
+    member = models.ForeignKey(
+        JuryMember,
+        verbose_name=_("juror reminded"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        help_text=_("Empty: a reminder to every juror with unfinished work."),
     )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(

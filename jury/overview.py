@@ -69,8 +69,16 @@ class Overview:
 
 
 def percent(part, whole):
-    """A whole percentage, rounded down so that 100 % means done (199 of 200 is 99 %, not 100 %)."""
-    return (100 * part) // whole if whole else 0
+    """A whole percentage, to the nearest (2 of 3 is 67 %), except that 100 % means done and 0 % means none: 199 of
+    200 is 99 %, 1 of 300 is 1 %."""
+    if not whole:
+        return 0
+    value = (200 * part + whole) // (2 * whole)
+    if part < whole:
+        value = min(value, 99)
+    if part > 0:
+        value = max(value, 1)
+    return value
 
 
 def status_counts(edition):

@@ -1,7 +1,8 @@
 """Named querysets of the jury app, with their prefetching; views and services read through these."""
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from applications.models import Application, Status
 
@@ -230,3 +231,64 @@ def to_score_after(member, application):
             continue
         found.append(assignment.application)
     return found
+
+
+def _openable_assignments(edition):
+    """The edition's assignments a juror can work on (active juror, accepted entry, no active conflict), each with
+    its scorecard's status ("" for none): the rows the progress totals count."""
+    card = Scorecard.objects.filter(member=OuterRef("member"), application=OuterRef("application")).values("status")
+    return (
+        Assignment.objects.filter(
+            member__edition=edition, member__is_active=True, application__status__in=Status.ACCEPTED_FOR_JURY
+        )
+        .annotate(conflicted=active_conflict_exists(), card=Coalesce(Subquery(card[:1]), Value("")))
+        .filter(conflicted=False)
+        .order_by()
+    )
+
+
+def _totals(rows, key):
+    return {
+        row[key]: row
+        for row in rows.values(key).annotate(
+            assigned=Count("id"),
+            submitted=Count("id", filter=Q(card=Scorecard.Status.SUBMITTED)),
+            drafts=Count("id", filter=Q(card=Scorecard.Status.DRAFT)),
+        )
+    }
+
+
+def juror_totals(edition):
+    """{member id: {"assigned", "submitted", "drafts"}} over openable assignments, in one grouped query."""
+    return _totals(_openable_assignments(edition), "member_id")
+
+
+def entry_totals(edition):
+    """{application id: {"assigned", "submitted", "drafts"}}: how many of an entry's jurors (active, without a
+    conflict) have it and how many submitted their card, in one grouped query."""
+    return _totals(_openable_assignments(edition), "application_id")
+
+
+def last_scoring_activity(edition):
+    """{member id: the latest change to any of their scorecards of the edition}, in one grouped query."""
+    return dict(
+        Scorecard.objects.filter(member__edition=edition)
+        .order_by()
+        .values("member_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("member_id", "last")
+    )
+
+
+def members_with_state(edition):
+    """The edition's members with what the organisers' members page shows about each: the declaration's date
+    (None: not signed), whether they have a second factor, their last login (through select_related) and the load."""
+    from allauth.mfa.models import Authenticator
+
+    from .models import ImpartialityDeclaration
+
+    return members(edition).annotate(
+        declared_at=Subquery(ImpartialityDeclaration.objects.filter(member=OuterRef("pk")).values("signed_at")[:1]),
+        # As accounts.access.has_totp asks: recovery codes alone are no second factor.
+        has_second_factor=Exists(Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)),
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:year>/manage/", organiser.board, name="board"),
     path("<int:year>/manage/reminders/", organiser.send_reminders, name="send_reminders"),
     path("<int:year>/manage/members/", organiser.members, name="members"),
+    path("<int:year>/manage/members/<int:pk>/remind/", organiser.remind_juror, name="remind_juror"),
     path("<int:year>/manage/members/<int:pk>/", organiser.member_update, name="member_update"),
     path(
         "<int:year>/manage/invitations/<int:pk>/<str:action>/",

@@ -342,6 +342,7 @@ ROWS = {
     "organiser:home": Row(lambda w: reverse("organiser:home", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY),
     "jury:send_reminders": Row(jury_url("send_reminders"), MANAGE_POST_ONLY, MANAGE),
     "jury:members": Row(jury_url("members"), MANAGE, MANAGE),
+    "jury:remind_juror": Row(jury_url("remind_juror", pk=lambda w: w.juror.pk), MANAGE_POST_ONLY, MANAGE),
     "jury:member_update": Row(
         jury_url("member_update", pk=lambda w: w.juror.pk),
         MANAGE_POST_ONLY,
@@ -472,6 +473,12 @@ ROWS = {
     ),
     "admin/(?P<url>.*)$": Row(  # the admin's catch-all: an unknown admin address
         lambda w: "/admin/no-such-page/", admin_page(organisers=NO), admin_page(organisers=NO)
+    ),
+    # The edition's call page before it is public: for staff with the edition's permissions (the superuser here).
+    "admin:contest_edition_preview": Row(
+        lambda w: reverse("admin:contest_edition_preview", args=[w.edition.pk]),
+        admin_page(organiser=NO, superuser=OK),
+        admin_page(organiser=NO, superuser=M405),
     ),
     "admin:auth_user_password_change": Row(
         lambda w: reverse("admin:auth_user_password_change", args=[w.owner.pk]),

@@ -108,3 +108,15 @@ def test_the_time_zone_note_under_date_fields_is_polish(superuser_client):
 
     polish = "Uwaga: podaj czas w strefie %(timezone)s (Tw\\u00f3j zegar jest %(offset)s godzin\\u0119 do przodu)."
     assert polish in catalogue
+
+
+def test_the_category_filter_offers_the_chosen_editions_categories_only(organiser_client):
+    older, newer = factories.EditionFactory(year=2025, number=9), factories.EditionFactory(year=2026, number=10)
+    for name in ("Partnerstwa gmin", "Partnerstwa miejskie"):
+        factories.CategoryFactory(edition=older, name=name)
+        factories.CategoryFactory(edition=newer, name=name)
+
+    page = organiser_client.get(f"/admin/applications/application/?edition__id__exact={older.pk}").content.decode()
+
+    assert "2025 – Partnerstwa gmin" in page and "2025 – Partnerstwa miejskie" in page
+    assert "2026 – Partnerstwa" not in page

@@ -52,3 +52,23 @@ def test_demo_is_idempotent(seeded):
     before = Application.objects.count()
     demo.seed(password="demo-password", applications=30, **context)
     assert Application.objects.count() == before
+
+
+def test_demo_checklists_are_linked_to_the_system_checks_and_they_pass_for_submitted_entries(seeded):
+    from applications.formal_checks import system_checks
+    from applications.queries import application_detail
+    from contest.models import ChecklistItem, SystemCheck
+
+    context, _result = seeded
+    for edition in context["editions"].values():
+        linked = set(ChecklistItem.objects.filter(edition=edition).values_list("system_check", flat=True))
+        assert linked == set(SystemCheck.values)
+    submitted = application_detail(Application.objects.filter(status=Status.SUBMITTED))
+    assert submitted
+    failed = {
+        (application.title, check.key, check.detail)
+        for application in submitted
+        for check in system_checks(application).values()
+        if not check.passed
+    }
+    assert failed == set()

@@ -303,3 +303,88 @@ def test_concurrent_appends_make_one_chain():
         thread.join()
     verdict = audit.verify()
     assert (errors, verdict.ok, verdict.checked) == ([], True, 30)
+
+
+def test_events_recorded_in_an_appended_last_block_join_the_chain_at_its_end_in_their_order():
+    edition = f.EditionFactory()
+    with audit.atomic():
+        audit.record("test.first", edition=edition)
+        with audit.appended_last():  # nested: the outermost block appends
+            audit.record("test.second", edition=edition)
+        waiting = AuditEvent.objects.count()
+    assert waiting == 0
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", "sequence")) == [
+        ("test.first", 1),
+        ("test.second", 2),
+    ]
+    assert audit.verify().ok
+
+
+def test_an_error_inside_an_appended_last_block_appends_nothing():
+    edition = f.EditionFactory()
+    with pytest.raises(RuntimeError), audit.atomic():
+        audit.record("test.lost", edition=edition)
+        raise RuntimeError("the change fails after its event was recorded")
+    audit.record("test.next", edition=edition)
+    assert list(AuditEvent.objects.values_list("action", "sequence")) == [("test.next", 1)]
+    assert audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_still_working_inside_audit_atomic_does_not_hold_up_the_rest_of_the_platform():
+    """The chain's lock is one for the platform: a submission that recorded its event and still freezes its version
+    must not keep another applicant's change waiting (on the deadline evening, hundreds of them)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by its IMMEDIATE transactions; the advisory lock is PostgreSQL's")
+    edition = f.EditionFactory()
+    recorded, other_committed = threading.Event(), threading.Event()
+    errors = []
+
+    def long_change():
+        try:
+            with audit.atomic():
+                audit.record("test.long", edition=edition)
+                recorded.set()
+                other_committed.wait(timeout=10)  # the rest of the change's work
+        except Exception as error:  # noqa: BLE001 - the assertion below shows it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def other_change():
+        try:
+            recorded.wait(timeout=10)
+            with transaction.atomic():
+                audit.record("test.other", edition=edition)
+            other_committed.set()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=long_change), threading.Thread(target=other_change)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == ["test.other", "test.long"]
+    assert audit.verify().ok
+
+
+def test_an_event_recorded_in_a_savepoint_that_is_rolled_back_inside_an_appended_last_block_is_not_appended():
+    edition = f.EditionFactory()
+    with audit.atomic():
+        audit.record("test.kept", edition=edition)
+        try:
+            with transaction.atomic():
+                audit.record("test.undone", edition=edition)
+                raise ValueError("this part of the change fails and is caught")
+        except ValueError:
+            pass
+        audit.record("test.kept_too", edition=edition)
+    assert list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "test.kept",
+        "test.kept_too",
+    ]
+    assert audit.verify().ok

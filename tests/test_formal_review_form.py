@@ -96,7 +96,7 @@ def test_confirmed_acceptance_is_recorded(org, edition_in_submissions, django_ca
 def test_facts_say_what_the_system_knows(org, edition_in_submissions):
     application = submitted(edition_in_submissions)
     content = org.get(review_url(application)).content.decode()
-    assert content.count('data-met="yes"') == 3
+    assert content.count('data-met="yes"') == 5  # on time, declarations, files, partnership, TERC
     application.declarations.filter(kind="privacy").delete()
     application.attachments.all().delete()
     content = org.get(review_url(application)).content.decode()

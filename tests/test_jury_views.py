@@ -427,7 +427,7 @@ def test_progress_board_shows_states(client, edition, organiser, juror, entry):
     services.save_scorecard_draft(juror, entry, {}, by=juror.user)
     client.force_login(organiser)
     response = client.get(_url("board", edition))
-    states = {e.code: cells for e, cells in response.context["table"]}
+    states = {e.code: cells for e, cells, _counts in response.context["table"]}
     assert states[entry.code] == [("draft", "draft")]
     assert states[other.code] == [("conflict", "conflict")]
 

@@ -59,7 +59,15 @@ from .membership import (
     remove_affiliation,
     set_member,
 )
-from .reminders import next_reminder_at, reminder_interval, send_reminders
+from .reminders import (
+    JUROR_REMINDER_INTERVAL,
+    last_reminded_at,
+    next_reminder_at,
+    recently_reminded,
+    reminder_interval,
+    send_reminder,
+    send_reminders,
+)
 from .scoring import justification_field, points_field, save_scorecard_draft, submit_scorecard, validate_scores
 
 __all__ = [
@@ -67,6 +75,7 @@ __all__ = [
     "DECLARATION_VERSION",
     "FROM_EDITION",
     "INVITATION_DAYS",
+    "JUROR_REMINDER_INTERVAL",
     "MAX_TERM_LENGTH",
     "MAX_TERMS",
     "REPEATED_REGISTRATION_WINDOW",
@@ -90,12 +99,14 @@ __all__ = [
     "find_invitation",
     "invite",
     "justification_field",
+    "last_reminded_at",
     "lift_conflict",
     "next_reminder_at",
     "parse_emails",
     "parse_terms",
     "points_field",
     "register_and_accept",
+    "recently_reminded",
     "reminder_interval",
     "remove_affiliation",
     "repeated_registration",
@@ -104,6 +115,7 @@ __all__ = [
     "revoke_invitation",
     "save_anonymised",
     "save_scorecard_draft",
+    "send_reminder",
     "send_reminders",
     "set_member",
     "set_redaction_terms",

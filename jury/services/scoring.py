@@ -1,5 +1,7 @@
 """Scorecards: the juror's drafts and submissions, validated against the edition's criteria."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,22 @@ def _check_can_score(member, application, by, at=None):
         raise JuryError(_("Scoring is closed: it is outside the scoring window."))
     if not ImpartialityDeclaration.objects.filter(member=member).exists():
         raise JuryError(_("Sign the impartiality declaration first."))
+
+
+# Points as the server reads them, and the one statement of it: the scorecard form (jury.forms.PointsField) and the
+# live total of static/js/jury.js (which gets this text in each input's data-points-pattern) both match it against
+# the whole input. A whole number, a sign allowed, ".0" allowed ("+5", "7.0", " 7 "); not "7,5", "7.5", "1e1", "1_0",
+# nor digits of other scripts, which Python's int() would take but a reader would not expect to count. The syntax
+# means the same to Python's re and to JavaScript's RegExp.
+POINTS_PATTERN = r"[ \t\r\n]*([+-]?[0-9]+)(?:\.0*)?[ \t\r\n]*"
+_POINTS = re.compile(POINTS_PATTERN)
+
+
+def parse_points(raw):
+    """The whole number `raw` (text as sent) stands for, or None when it is not one by POINTS_PATTERN; whether it is
+    within the criterion's range is validate_scores' question."""
+    match = _POINTS.fullmatch(str(raw)) if raw is not None else None
+    return int(match.group(1)) if match else None
 
 
 def points_field(criterion):

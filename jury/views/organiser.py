@@ -17,9 +17,9 @@ from contest import audit, phases
 from contest.errors import add_to_form, reported
 from contest.models import AuditEvent
 
-from .. import blind, forms, queries, services
+from .. import blind, forms, progress, queries, services
 from ..models import AnonymisationCheck, Assignment, ConflictOfInterest, Invitation, JuryMember, Scorecard
-from ..permissions import permission_required
+from ..permissions import permission_required, scoring_ended
 from ..services import JuryError
 
 
@@ -27,19 +27,31 @@ from ..services import JuryError
 def board(request, edition):
     jurors, rows = queries.progress_board(edition)
     labels = dict(Scorecard.Progress.choices)
-    table = [(entry, [(state, labels[state]) for state in states]) for entry, states in rows]
+    per_entry = queries.entry_totals(edition)
+    table = [
+        (entry, [(state, labels[state]) for state in states], per_entry.get(entry.pk, {"assigned": 0, "submitted": 0}))
+        for entry, states in rows
+    ]
     totals = {state: sum(states.count(state) for _e, states in rows) for state in labels}
     next_at = services.next_reminder_at(edition)
+    scoring_open = phases.can_score(edition)
     return render(
         request,
         "jury/organiser/board.html",
         {
             "edition": edition,
             "jurors": jurors,
+            "juror_rows": progress.juror_rows(
+                jurors,
+                queries.juror_totals(edition),
+                queries.last_scoring_activity(edition),
+                scoring_ended=scoring_ended(edition),
+                reminded=services.recently_reminded(edition, jurors) if scoring_open else {},
+            ),
             "table": table,
             "totals": totals,
             "next_reminder_at": next_at if next_at and next_at > timezone.now() else None,
-            "scoring_open": phases.can_score(edition),
+            "scoring_open": scoring_open,
         },
     )
 
@@ -57,6 +69,17 @@ def send_reminders(request, edition):
 
 
 @permission_required("organise")
+@require_POST
+def remind_juror(request, edition, pk):
+    """The board's "Remind" button: one e-mail to one juror, refused within an hour of the last."""
+    member = get_object_or_404(JuryMember.objects.select_related("user", "edition"), pk=pk, edition=edition)
+    name = member.user.get_full_name() or member.user.email
+    with reported(request, _("A reminder is sent to %(name)s.") % {"name": name}):
+        services.send_reminder(member, by=request.user)
+    return redirect(reverse("jury:board", args=[edition.year]) + "#jurors")
+
+
+@permission_required("organise")
 def members(request, edition):
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +92,8 @@ def members(request, edition):
         messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
         return redirect("jury:members", edition.year)
     loads = queries.member_loads(edition)
-    member_list = [(m, loads.get(m.pk, 0)) for m in queries.members(edition)]
+    activity = queries.last_scoring_activity(edition)
+    member_list = [(m, loads.get(m.pk, 0), activity.get(m.pk)) for m in queries.members_with_state(edition)]
     return render(
         request,
         "jury/organiser/members.html",
@@ -127,6 +151,8 @@ def member_update(request, edition, pk):
 
 
 MATRIX_LIMIT = 3000
+# The board's states of an assigned pair without an active conflict (jury.queries.progress_board).
+ASSIGNED_STATES = frozenset({Scorecard.Progress.NOT_STARTED, Scorecard.Progress.DRAFT, Scorecard.Progress.SUBMITTED})
 
 
 @permission_required("organise")
@@ -153,9 +179,15 @@ def assignment(request, edition):
     if report is not None and report.short_entries:
         short = set(report.short_entries)
     table = [
-        (entry, [(j, state) for j, state in zip(jurors, states, strict=True)], entry.pk in short)
+        (
+            entry,
+            [(j, state) for j, state in zip(jurors, states, strict=True)],
+            entry.pk in short,
+            sum(state in ASSIGNED_STATES for state in states),
+        )
         for entry, states in rows
     ]
+    per_juror = [sum(states[i] in ASSIGNED_STATES for _e, states in rows) for i in range(len(jurors))]
     return render(
         request,
         "jury/organiser/assignment.html",
@@ -168,6 +200,8 @@ def assignment(request, edition):
             # The matrix of buttons is for committees of ordinary size; big ones use the two lists.
             "table": table if len(rows) * max(len(jurors), 1) <= MATRIX_LIMIT else [],
             "matrix_too_big": len(rows) * max(len(jurors), 1) > MATRIX_LIMIT,
+            "per_juror": per_juror,
+            "target": edition.jurors_per_entry,
             "entries": [entry for entry, _states in rows],
         },
         status=400 if request.method == "POST" else 200,

@@ -95,9 +95,27 @@ def _chart_rows(chart, number):
     ]
 
 
+def _row_markup(row, category_name, words):
+    """One row of a category's ranking table as escaped markup (a large edition has thousands of rows: as template
+    nodes they cost more than everything else on the page)."""
+    ex_aequo = f' <abbr title="{words["shares"]}">{words["ex_aequo"]}</abbr>' if row["ex_aequo"] else ""
+    flag = f"<strong>{words['flagged']}</strong>" if row["flagged"] else "–"
+    return (
+        f"<tr>\n    <td>{html.escape(row['place_text'])}{ex_aequo}</td>\n"
+        f'    <th scope="row">{html.escape(row["code"])}</th>\n    <td>{category_name}</td>\n'
+        f"    {row['numbers']}\n    <td>{flag}</td>\n  </tr>"
+    )
+
+
 def _category_context(category, number):
     result = category.ranking
     method = result.settings.method
+    words = {
+        "shares": html.escape(_("shares the place with another entry")),
+        "ex_aequo": html.escape(_("ex aequo")),
+        "flagged": html.escape(_("flagged for discussion")),
+    }
+    category_name = html.escape(str(category.name))
     rows = []
     for row in result.rows:
         raw = ranking.to_decimal(row.value(method))
@@ -123,11 +141,13 @@ def _category_context(category, number):
                 ),
             }
         )
+    table = mark_safe("\n  ".join(_row_markup(row, category_name, words) for row in rows))
     stability = category.stability
     spread_chart = ranking.entry_spread_chart(result.rows, result.max_total) if result.rows else None
     return {
         "name": category.name,
         "rows": rows,
+        "table": table,
         "unscored": result.unscored,
         "stability_columns": [_column_label(column) for column in stability.columns],
         "stability_rows": stability.rows,

@@ -39,14 +39,25 @@
         useGrouping: false,
       });
     };
+    // The points the server would take from what is typed, or null where it would refuse them: the same pattern
+    // (data-points-pattern, from jury.services.scoring.POINTS_PATTERN) against the whole text, then 0 to the maximum.
+    var accepted = function (input) {
+      var pattern = new RegExp("^(?:" + input.getAttribute("data-points-pattern") + ")$");
+      var match = pattern.exec(input.value);
+      if (!match) {
+        return null;
+      }
+      var value = parseInt(match[1], 10) || 0; // "-0" is 0
+      var max = parseInt(input.getAttribute("data-max") || "0", 10);
+      return value >= 0 && value <= max ? value : null;
+    };
     var recount = function () {
       var total = 0;
       points.forEach(function (input) {
-        var value = input.value.trim();
-        var max = parseInt(input.getAttribute("max") || "0", 10);
         var weight = parseFloat(input.getAttribute("data-weight") || "1");
-        if (/^\d+$/.test(value) && parseInt(value, 10) <= max) {
-          total += parseInt(value, 10) * weight;
+        var value = accepted(input);
+        if (value !== null) {
+          total += value * weight;
         }
       });
       totalText.textContent = format(Math.round(total * 100) / 100);

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Status
+from contest.models import SystemCheck
 from tests import factories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,9 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     organiser = factories.UserFactory(email="org-e2e@example.com", is_organiser=True, is_staff=True, password=PASSWORD)
     applicant = factories.UserFactory(email="wniosek-e2e@example.com")
     application = factories.complete_application(owner=applicant)
-    factories.ChecklistItemFactory(edition=application.edition, text="Wniosek złożony w terminie")
+    item = factories.ChecklistItemFactory(
+        edition=application.edition, text="Wniosek złożony w terminie", system_check=SystemCheck.ON_TIME
+    )
     services.submit(application, by=applicant)
 
     page.goto("/")
@@ -38,6 +41,11 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     page.wait_for_url(f"**/wnioski/{application.pk}/ocena-formalna/")
     check_accessibility(page)
 
+    # Pre-filled from what the system knows, with the reason read out with the answer.
+    answer = page.get_by_role("combobox", name="Answer")
+    assert answer.input_value() == "yes"
+    assert "before the deadline" in page.locator(f"#id_item_{item.pk}_helptext").inner_text()
+
     page.get_by_label("Request corrections").check()
     page.locator("#id_reason").fill("Prosimy dołączyć podpisane porozumienie.")
     deadline = timezone.localtime() + datetime.timedelta(days=5)
@@ -48,4 +56,5 @@ def test_organiser_reviews_and_requests_corrections(page, check_accessibility):
     check_accessibility(page)
     application.refresh_from_db()
     assert (application.status, application.corrections_fields) == (Status.CORRECTIONS_REQUESTED, ["attachments"])
+    assert application.checklist_results.get().passed is True
     assert (page.problems.failed_responses, page.problems.console_errors) == ([], [])
