@@ -32,11 +32,13 @@ STAFF_NAMESPACES = {
     "admin": set(),
     "results_organiser": set(),
     "retention": set(),
+    "communications": set(),
 }
 # Single staff pages inside apps that otherwise serve applicants.
 STAFF_URL_NAMES = {
     "applications:organiser_list",
     "applications:organiser_export",
+    "applications:organiser_message",
     "applications:review",
     "applications:attachments_zip",
     "privacy:erasure_list",

@@ -16,7 +16,15 @@ PHONE = re.compile(r"^\+?[0-9 ()\-]{6,40}$")
 class ProfileForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "phone"]
+        fields = ["full_name", "phone", "email_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_language"].choices = [
+            ("", _("the site's language (Polish)")),
+            ("pl", "polski"),
+            ("en", "English"),
+        ]
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())

@@ -60,6 +60,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Empty: the site's language. The platform's e-mails to this person are written in it.
+    email_language = models.CharField(
+        _("language of e-mails"), max_length=5, blank=True, choices=[("pl", "polski"), ("en", "English")]
+    )
     is_organiser = models.BooleanField(
         _("organiser"), default=False, help_text=_("Organisers set up editions and run the competition.")
     )

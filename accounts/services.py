@@ -48,7 +48,7 @@ def record_password_set(user, *, by):
     return record("user.password_set", actor=by, target=user)
 
 
-PROFILE_FIELDS = ("full_name", "phone")
+PROFILE_FIELDS = ("full_name", "phone", "email_language")
 
 
 @transaction.atomic

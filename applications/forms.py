@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communications.forms import TextForm
+from communications.kinds import MESSAGE_PLACEHOLDERS
 from contest.collation import polish_sort_key
 from contest.forms import AccessibleFormMixin
 from contest.identifiers import clean_krs, clean_nip, clean_regon
@@ -402,6 +404,7 @@ class BulkActionForm(forms.Form):
         ("accept", _("Accept formally")),
         ("csv", _("Export the selection (CSV)")),
         ("xlsx", _("Export the selection (XLSX)")),
+        ("message", _("Write to their applicants")),
     ]
     action = forms.ChoiceField(
         label=_("With the selected"),
@@ -414,3 +417,16 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.edition = edition
         self.fields["action"].widget.attrs["class"] = "form-select"
+
+
+class ApplicantMessageForm(TextForm):
+    """A message to the applicants of the ticked applications (`ids`) or of those the list's filters select
+    (`filters`, the list's query string); the same placeholders for each application."""
+
+    ids = SelectedIdsField(required=False)
+    filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allowed=MESSAGE_PLACEHOLDERS, **kwargs)
+        self.fields["subject"].label = _("subject of the message")
+        self.fields["body"].label = _("text of the message")

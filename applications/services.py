@@ -818,3 +818,27 @@ def record_checklist(application, answers, *, by, checks=None):
             edition=application.edition,
             **({"system_checks": system} if system else {}),
         )
+
+
+def message_applicants(edition, applications, *, subject, body, by):
+    """Write to the applicants of `applications` (of `edition`): one e-mail per application to its owner, co-editors
+    and contact address, each sent by its own task after the commit. Returns the ApplicantMessage."""
+    from communications.models import ApplicantMessage
+
+    from . import tasks
+
+    ids = [application.pk for application in applications if application.edition_id == edition.pk]
+    if not ids:
+        raise ServiceError(_("No application is selected."))
+    with transaction.atomic():
+        message = ApplicantMessage.objects.create(
+            edition=edition, subject=subject, body=body, sent_by=by, applications=len(ids)
+        )
+        audit.record("applications.applicants_messaged", actor=by, target=message, edition=edition, applications=ids)
+
+        def enqueue():
+            for application_id in ids:
+                tasks.send_applicant_message.enqueue(message.pk, application_id)
+
+        transaction.on_commit(enqueue)
+    return message

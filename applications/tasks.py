@@ -12,8 +12,12 @@ import smtplib
 
 from django.conf import settings
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from communications import mail
+from communications.kinds import Kind, moment
 from contest import emails
 
 logger = logging.getLogger(__name__)
@@ -50,15 +54,115 @@ def send_or_retry(message, task, *args, attempt):
         raise
 
 
+def email_kind(status):
+    """The kind of e-mail organisers may rewrite for a status change (None: the file template only)."""
+    from .models import Status
+
+    if status == Status.SUBMITTED:
+        return Kind.RECEIPT
+    if status == Status.CORRECTIONS_REQUESTED:
+        return Kind.CORRECTIONS
+    if status in Status.DECIDED:
+        return Kind.OUTCOME
+    return None
+
+
+def placeholder_values(application, status, note, language):
+    """The strings an organiser's text of a status e-mail may use (communications.kinds.PLACEHOLDERS)."""
+    from .models import Status
+
+    status = Status(status)
+    with translation.override(language):
+        outcome_message = {
+            Status.LAUREATE: _(
+                "Congratulations! The competition committee (Komisja Konkursowa) named your partnership a laureate "
+                "of the competition."
+            ),
+            Status.DISTINCTION: _(
+                "Congratulations! The competition committee (Komisja Konkursowa) gave your entry a distinction."
+            ),
+            Status.NOT_AWARDED: _(
+                "Thank you for taking part in the competition. This time the committee did not award your entry."
+            ),
+        }.get(status, "")
+        return {
+            "code": application.code or "",
+            "title": application.title or application.partnership_name,
+            "link": emails.absolute_url(reverse("applications:detail", args=[application.pk])),
+            "submitted_at": moment(application.submitted_at, language),
+            "corrections_note": application.corrections_note,
+            "corrections_deadline": moment(application.corrections_deadline, language),
+            "outcome": str(status.label),
+            "outcome_message": str(outcome_message),
+            "citation": note,
+        }
+
+
+def status_message(application, status, reason="", note=""):
+    from .models import Status
+
+    context = {"application": application, "status": Status(status), "reason": reason, "note": note}
+    to = recipients(application)
+    kind = email_kind(status)
+    if kind is None:
+        return emails.message(
+            "applications/email/status",
+            context,
+            to,
+            language=mail.language_of(application.owner),
+            edition=application.edition,
+        )
+    # One e-mail to all the application's people, in the owner's language.
+    language = mail.language_of(application.owner)
+    return mail.message(
+        kind,
+        edition=application.edition,
+        values=placeholder_values(application, status, note, language),
+        to=to,
+        template="applications/email/status",
+        context=context,
+        language=language,
+    )
+
+
 @task
 def send_status_email(application_id, status, reason="", note="", attempt=0):
     from .models import Application, Status
     from .receipts import receipt_filename, receipt_pdf
 
     application = Application.objects.select_related("edition", "category", "owner").get(pk=application_id)
-    context = {"application": application, "status": Status(status), "reason": reason, "note": note}
-    message = emails.message("applications/email/status", context, recipients(application))
+    message = status_message(application, status, reason, note)
     if status == Status.SUBMITTED:
         with translation.override(settings.LANGUAGE_CODE):
             message.attach(receipt_filename(application), receipt_pdf(application), "application/pdf")
     send_or_retry(message, send_status_email, application_id, status, reason, note, attempt=attempt)
+
+
+@task
+def send_applicant_message(message_id, application_id, attempt=0):
+    """The organisers' message `message_id` to the applicants of one application, with its placeholders filled."""
+    from communications.kinds import MESSAGE_PLACEHOLDERS
+    from communications.models import ApplicantMessage
+
+    from .models import Application
+
+    written = ApplicantMessage.objects.select_related("edition").get(pk=message_id)
+    application = Application.objects.select_related("edition", "owner").get(pk=application_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "code": application.code or "",
+            "title": application.title or application.partnership_name,
+            "edition": str(written.edition),
+            "link": emails.absolute_url(reverse("applications:detail", args=[application.pk])),
+        }
+    message = mail.edited_message(
+        written.subject,
+        written.body,
+        MESSAGE_PLACEHOLDERS,
+        values,
+        recipients(application),
+        template="communications/message",
+        kind="message",
+        edition=written.edition,
+    )
+    send_or_retry(message, send_applicant_message, message_id, application_id, attempt=attempt)

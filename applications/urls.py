@@ -34,4 +34,5 @@ urlpatterns = [
     path("organizator/<int:year>/", views.organiser_list, name="organiser_list"),
     path("organizator/<int:year>/eksport.<str:fmt>", views.organiser_export, name="organiser_export"),
     path("organizator/<int:year>/zaznaczone/", views.organiser_bulk, name="organiser_bulk"),
+    path("organizator/<int:year>/wiadomosc/", views.organiser_message, name="organiser_message"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from communications.kinds import MESSAGE_PLACEHOLDERS
 from contest import audit, clause, phases
 from contest.errors import DATABASE_INTERRUPTED, add_to_form, reported
 from contest.models import Edition
@@ -26,8 +27,9 @@ from contest.teryt import search_units
 from contest.validators import validate_no_contact_details
 from results.applicant import attach_outcomes, feedback_for
 
-from . import exports, files, formal_checks, organiser_queries, permissions, queries, receipts, services
+from . import exports, files, formal_checks, organiser_queries, permissions, queries, receipts, services, tasks
 from .forms import (
+    ApplicantMessageForm,
     ApplicationForm,
     AttachmentForm,
     BulkActionForm,
@@ -649,11 +651,13 @@ def _accept(request, invitation):
 # --- organisers -------------------------------------------------------------------------------
 
 
-def _filtered(request, edition):
-    """The filter form, the sort order and the applications they select; a refused filter (e.g. a too long search)
-    selects none. The sort parameter is looked up in a whitelist: anything else is the default order."""
-    form = OrganiserFilterForm(request.GET or None, edition=edition)
-    sort_by, descending = organiser_queries.parse_sort(request.GET.get("sort"))
+def _filtered(request, edition, params=None):
+    """The filter form, the sort order and the applications they select (by `params`, the request's query string by
+    default); a refused filter (e.g. a too long search) selects none. The sort parameter is looked up in a
+    whitelist: anything else is the default order."""
+    params = request.GET if params is None else params
+    form = OrganiserFilterForm(params or None, edition=edition)
+    sort_by, descending = organiser_queries.parse_sort(params.get("sort"))
     filters = {}
     if form.is_bound and not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
@@ -666,8 +670,10 @@ def _filtered(request, edition):
             "voivodeship": data.get("voivodeship") or None,
             "search": data.get("q") or "",
         }
-    return form, (sort_by, descending), organiser_queries.organiser_list(
-        edition, sort_by=sort_by, descending=descending, **filters
+    return (
+        form,
+        (sort_by, descending),
+        organiser_queries.organiser_list(edition, sort_by=sort_by, descending=descending, **filters),
     )
 
 
@@ -760,8 +766,10 @@ def organiser_bulk(request, edition):
     if not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
         return redirect(back)
-    selected = list(organiser_queries.selection(edition, form.cleaned_data["ids"]))
     action = form.cleaned_data["action"]
+    if action == "message":
+        return _message_page(request, edition, ApplicantMessageForm(initial={"ids": form.cleaned_data["ids"]}))
+    selected = list(organiser_queries.selection(edition, form.cleaned_data["ids"]))
     if action in ("csv", "xlsx"):
         respond = exports.csv_response if action == "csv" else exports.xlsx_response
         return respond(edition, selected)
@@ -814,6 +822,80 @@ def organiser_bulk(request, edition):
             },
         )
     return redirect(back)
+
+
+def _message_scope(request, edition, form):
+    """The applications a message form is about: the ticked ones, or those the list's filters select."""
+    data = form.cleaned_data if form.is_bound else form.initial
+    if data.get("ids"):
+        return organiser_queries.selection(edition, data["ids"]).prefetch_related("editors")
+    params = QueryDict(str(data.get("filters") or ""))
+    _form, _sort, applications = _filtered(request, edition, params)
+    ids = list(applications.values_list("pk", flat=True))
+    return (
+        Application.objects.filter(edition=edition, pk__in=ids)
+        .select_related("owner", "edition")
+        .prefetch_related("editors")
+        .order_by("pk")
+    )
+
+
+def _message_page(request, edition, form, *, status=200):
+    # A refused text keeps the fields that passed: the page still says whom the message is for.
+    applications = list(_message_scope(request, edition, form))
+    filters = (form.cleaned_data if form.is_bound else form.initial).get("filters") or ""
+    context = {
+        "edition": edition,
+        "form": form,
+        "applications": len(applications),
+        "addresses": len({a.strip().lower() for app in applications for a in tasks.recipients(app)}),
+        "placeholders": MESSAGE_PLACEHOLDERS,
+        "back": reverse("applications:organiser_list", args=[edition.year]) + (f"?{filters}" if filters else ""),
+    }
+    return render(request, "applications/message.html", context, status=status)
+
+
+@permission_required("organise")
+def organiser_message(request, edition):
+    """Write to the applicants of the ticked applications (from the list's bulk action) or of the filtered list
+    (GET with the list's filters). Writing, then a confirmation naming how many applications and addresses it
+    reaches (posted back with confirmed=1), then one task per application."""
+    if request.method != "POST":
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        return _message_page(request, edition, ApplicantMessageForm(initial={"filters": filters.urlencode()}))
+    form = ApplicantMessageForm(request.POST)
+    if not form.is_valid():
+        return _message_page(request, edition, form, status=400)
+    if request.POST.get("edit"):
+        return _message_page(request, edition, form)
+    applications = list(_message_scope(request, edition, form))
+    if request.POST.get("confirmed") != "1":
+        return render(
+            request,
+            "applications/message_confirm.html",
+            {
+                "edition": edition,
+                "form": form,
+                "applications": len(applications),
+                "addresses": len({a.strip().lower() for app in applications for a in tasks.recipients(app)}),
+            },
+        )
+    with reported(request) as outcome:
+        services.message_applicants(
+            edition, applications, by=request.user, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+        )
+    if not outcome.refused:
+        messages.success(
+            request,
+            ngettext(
+                "The message is on its way to the applicants of %(n)s application.",
+                "The message is on its way to the applicants of %(n)s applications.",
+                len(applications),
+            )
+            % {"n": len(applications)},
+        )
+    return redirect("applications:organiser_list", edition.year)
 
 
 @permission_required("organise", post="review")

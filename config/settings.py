@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accounts",
     "contest",
+    "communications",
     "applications",
     "jury",
     "results",
@@ -257,7 +258,11 @@ def _default_mailer():
     return {"BACKEND": backend, "OPTIONS": options}
 
 
-MAILERS = {"default": _default_mailer()}
+# Every e-mail goes through the sent-mail log (communications.backends), which hands it to the real mailer.
+MAILERS = {
+    "default": {"BACKEND": "communications.backends.LoggingBackend", "OPTIONS": {"delivery": "delivery"}},
+    "delivery": _default_mailer(),
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samorządowy Lider Zarządzania <konkurs@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

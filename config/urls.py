@@ -20,6 +20,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("wnioski/", include("applications.urls")),
     path("jury/", include("jury.urls")),
+    path("organizator/<int:year>/komunikacja/", include("communications.urls")),
     path("organizator/", include("jury.urls_organiser")),
     path("powiadomienia/", include("news.urls")),
     path("wyniki/organizator/<int:year>/", include("results.urls_organiser")),

@@ -44,7 +44,17 @@ from django.db.models import Q
 FORMAT = "slz-edition"
 VERSION = 1
 # Apps whose migrations the archive records: the data was written under them.
-PROJECT_APPS = ("accounts", "contest", "applications", "jury", "results", "news", "privacy", "retention")
+PROJECT_APPS = (
+    "accounts",
+    "contest",
+    "communications",
+    "applications",
+    "jury",
+    "results",
+    "news",
+    "privacy",
+    "retention",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ PARTS = (
     Part("contest.Criterion", "edition"),
     Part("contest.AttachmentRequirement", "edition"),
     Part("contest.ChecklistItem", "edition"),
+    # The edition's own texts of its e-mails, and what its organisers wrote to applicants.
+    Part("communications.EmailTemplate", "edition"),
+    Part("communications.ApplicantMessage", "edition"),
     Part("applications.Application", "edition"),
     Part("applications.Partner", "application__edition"),
     Part("applications.ResultIndicator", "application__edition"),
@@ -117,6 +130,7 @@ NOT_EXPORTED = {
     "privacy.ErasureRequest": "a person's request about their account, not an edition's",
     "retention.ProcessingActivity": "the organiser's register of processing activities, site-wide",
     "retention.FileToDelete": "storage housekeeping of the site, not an edition's",
+    "communications.SentEmail": "the log of sent mail: addresses of the moment, kept only as long as the site's",
 }
 
 USER_FIELDS = ("email", "full_name", "phone", "is_organiser", "is_staff", "is_superuser", "is_active", "date_joined")

@@ -99,10 +99,11 @@ def progress_board(edition):
     return jurors, rows
 
 
-def unfinished_members(edition):
-    """Active members with at least one assigned, openable entry not yet submitted."""
-    open_assignments = (
-        Assignment.objects.filter(member=OuterRef("pk"), application__status__in=Status.ACCEPTED_FOR_JURY)
+def unscored(assignments):
+    """The assignments among `assignments` still to score: the entry with the jury, no active conflict, no
+    submitted scorecard."""
+    return (
+        assignments.filter(application__status__in=Status.ACCEPTED_FOR_JURY)
         .annotate(conflicted=active_conflict_exists())
         .filter(conflicted=False)
         .exclude(
@@ -115,7 +116,22 @@ def unfinished_members(edition):
             )
         )
     )
-    return active_members(edition).filter(Exists(open_assignments))
+
+
+def unfinished_members(edition):
+    """Active members with at least one assigned, openable entry not yet submitted."""
+    return active_members(edition).filter(Exists(unscored(Assignment.objects.filter(member=OuterRef("pk")))))
+
+
+def entries_left(edition):
+    """{lowercased e-mail of an active member: how many entries they still have to score}, in one query."""
+    rows = (
+        unscored(Assignment.objects.filter(member__edition=edition, member__is_active=True))
+        .values("member__user__email")
+        .annotate(n=Count("pk"))
+        .values_list("member__user__email", "n")
+    )
+    return {email.lower(): n for email, n in rows}
 
 
 def member_loads(edition):

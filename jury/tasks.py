@@ -4,8 +4,12 @@ Invitations are not here: their link carries a secret token, and a task's argume
 backend, so jury.services renders and sends them in the process after the commit.
 """
 
+from django.conf import settings
 from django.tasks import task
+from django.urls import reverse
 
+from communications import mail
+from communications.kinds import Kind, moment
 from contest import emails
 
 
@@ -13,7 +17,28 @@ from contest import emails
 def send_reminders(log_id):
     """One e-mail to each recipient of the reminder batch `log_id` (separately: jurors do not see each other)."""
     from .models import ReminderLog
+    from .queries import entries_left
 
     log = ReminderLog.objects.select_related("edition").get(pk=log_id)
+    edition = log.edition
+    left = entries_left(edition)
+    languages = mail.languages_of(log.recipients)
+    link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
     for email in log.recipients:
-        emails.message("jury/email/reminder", {"edition": log.edition}, [email]).send()
+        count = left.get(email.lower(), 0)
+        if not count:
+            continue  # finished since the batch was queued: nothing to remind of
+        language = languages.get(email.lower(), settings.LANGUAGE_CODE)
+        mail.message(
+            Kind.REMINDER,
+            edition=edition,
+            values={
+                "entries_left": str(count),
+                "scoring_ends_at": moment(edition.scoring_ends_at, language),
+                "link": link,
+            },
+            to=[email],
+            template="jury/email/reminder",
+            context={"edition": edition, "entries_left": count},
+            language=language,
+        ).send()

@@ -72,6 +72,7 @@ def _account(user):
         "email": user.email,
         "full_name": user.full_name,
         "phone": user.phone,
+        "email_language": user.email_language,
         "date_joined": plain(user.date_joined),
         "last_login": plain(user.last_login),
         "is_active": user.is_active,
@@ -261,6 +262,14 @@ def _news(user):
     ]
 
 
+def _emails_received(user):
+    """The platform's e-mails to the account's address, from the sent-mail log."""
+    from communications.models import SentEmail
+
+    rows = SentEmail.objects.filter(recipients__contains=SentEmail.needle(user.email)).order_by("at", "id")
+    return [_fields(row, ["at", "subject", "template", "status"]) for row in rows]
+
+
 def personal_data(user):
     """(data, files): the JSON document and the (path in the ZIP, stored file) pairs to put beside it."""
     from contest.models import AuditEvent
@@ -278,6 +287,7 @@ def personal_data(user):
         "affiliations": affiliations,
         **_requests(user),
         "news_subscriptions": _news(user),
+        "emails_received": _emails_received(user),
         # What the person did, by kind and time; the details stay with the records they concern.
         "activity": [
             {"action": action, "at": plain(at)}

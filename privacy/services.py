@@ -246,7 +246,26 @@ def _tell_outcome(erasure_id, address):
     from contest import emails
 
     erasure = ErasureRequest.objects.get(pk=erasure_id)
-    emails.message("privacy/email/erasure_outcome", {"erasure": erasure}, [address]).send()
+    message = emails.message("privacy/email/erasure_outcome", {"erasure": erasure}, [address])
+    # The sent-mail log must not write the erased address down again.
+    message.extra_headers[emails.HIDE_RECIPIENTS_HEADER] = "1"
+    message.send()
+
+
+def _relabel_sent_emails(addresses, label):
+    """Replace `addresses` by `label` in the sent-mail log; returns how many messages named one of them."""
+    from communications.models import SentEmail
+
+    needles = [SentEmail.needle(address) for address in addresses]
+    found = Q(pk__in=[])
+    for needle in needles:
+        found |= Q(recipients__contains=needle)
+    rows = list(SentEmail.objects.filter(found).only("pk", "recipients"))
+    for row in rows:
+        for needle in needles:
+            row.recipients = row.recipients.replace(needle, SentEmail.needle(label))
+    SentEmail.objects.bulk_update(rows, ["recipients"], batch_size=500)
+    return len(rows)
 
 
 def anonymised_email(user):
@@ -266,8 +285,9 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
     frozen rankings refer to it), everything that tells who the person is goes.
 
     Removed or replaced: e-mail, name, phone, password (unusable), roles, allauth e-mail addresses, second factors,
-    social accounts, sessions, juror affiliations, data downloads, the address in invitations and reminder lists,
-    and the contact details of the person's applications that the record does not have to keep (privacy.plan).
+    social accounts, sessions, juror affiliations, data downloads, the address in invitations, reminder lists and the
+    sent-mail log, and the contact details of the person's applications that the record does not have to keep
+    (privacy.plan).
     Kept: scorecards and declarations (as the juror's number), consents, audit events. One audit event with counts.
     `reason_code` says why ("erasure_request", or the retention app's own), never who.
     """
@@ -307,6 +327,12 @@ def anonymise_account(user, *, by=None, erasure=None, reason_code="erasure_reque
         for log in ReminderLog.objects.filter(recipients__icontains=old_email):
             log.recipients = [placeholder if str(r).lower() == old_email else r for r in log.recipients]
             log.save(update_fields=["recipients"])
+        # The sent-mail log: each of the account's addresses (allauth keeps the earlier ones too) becomes its label.
+        addresses = {
+            old_email,
+            *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+        }
+        counts["sent_emails"] = _relabel_sent_emails(addresses, placeholder)
         # Announcements: the outcome e-mail is the last one to this address. Every subscription row of the address
         # ends and loses it (its consent record stays, naming no one).
         subscriptions = news_subscriptions(user)

@@ -138,12 +138,15 @@ def _apply_edition(edition, at):
             )
             _delete_drafts(found.draft_ids)
             _anonymise_contacts(found.contact_ids, at)
+            # The sent-mail log names the same people: it goes with their contact data.
+            sent_emails = _delete_sent_emails(edition, at) if found.contact_ids else 0
             record(
                 "retention.applied",
                 edition=edition,
                 drafts_deleted=found.draft_ids,
                 files_deleted=len(found.file_names),
                 contacts_anonymised=found.contact_ids,
+                sent_emails_deleted=sent_emails,
             )
     failed = sum(not _delete_stored(name) for name in found.file_names)
     return Outcome(
@@ -154,6 +157,12 @@ def _apply_edition(edition, at):
         len(found.contact_ids),
         failed,
     )
+
+
+def _delete_sent_emails(edition, at):
+    from communications.models import SentEmail
+
+    return SentEmail.objects.filter(edition=edition, at__lte=at).delete()[0]
 
 
 def _delete_drafts(ids):

@@ -297,6 +297,23 @@ ROWS = {
         ORGANISERS_ONLY,
         lambda w: {"action": "csv", "ids": [w.application.pk]},
     ),
+    "applications:organiser_message": Row(
+        lambda w: reverse("applications:organiser_message", args=[w.edition.year]),
+        ORGANISERS_ONLY,
+        ORGANISERS_ONLY,
+        lambda w: {"subject": "Termin", "body": "Treść", "ids": [w.application.pk]},  # the confirmation: nothing sent
+    ),
+    # Communications: the edition's e-mails and the sent-mail log (organisers).
+    "communications:index": Row(
+        lambda w: reverse("communications:index", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY
+    ),
+    "communications:log": Row(lambda w: reverse("communications:log", args=[w.edition.year]), MANAGE, MANAGE_POST_ONLY),
+    "communications:edit": Row(
+        lambda w: reverse("communications:edit", args=[w.edition.year, "receipt", "pl"]),
+        MANAGE,
+        MANAGE,
+        lambda w: {"action": "preview", "subject": "Wniosek {{ kod }}", "body": "Treść"},
+    ),
     # The jury: jurors' pages.
     "jury:home": Row(lambda w: reverse("jury:home"), staff(jurors=OK, organisers=OK), staff(jurors=OK, organisers=OK)),
     "jury:invitation": Row(

@@ -85,6 +85,7 @@ def test_export_holds_account_consents_applications_and_files(django_capture_on_
         "co_editor_invitations_accepted",
         "consents",
         "data_exports",
+        "emails_received",
         "erasure_requests",
         "format_version",
         "jury_memberships",

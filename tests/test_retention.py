@@ -252,7 +252,12 @@ def test_the_run_is_audited_with_ids_and_counts_only_and_the_chain_verifies():
     event = AuditEvent.objects.get(action="retention.applied")
     assert event.edition == edition
     assert event.actor is None
-    assert event.data == {"drafts_deleted": [draft.pk], "files_deleted": 2, "contacts_anonymised": [entry.pk]}
+    assert event.data == {
+        "drafts_deleted": [draft.pk],
+        "files_deleted": 2,
+        "contacts_anonymised": [entry.pk],
+        "sent_emails_deleted": 0,
+    }
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "chain intact" in out.getvalue()

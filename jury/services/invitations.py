@@ -4,6 +4,7 @@ import datetime
 import re
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tokens import hash_token, new_token
+from communications import mail
+from communications.kinds import Kind, moment
 from contest import clause
 from contest.audit import record
 from contest.emails import absolute_url
-from contest.emails import message as email_message
 
 from ..models import Invitation, JuryMember
 from .conflicts import detect_conflicts
@@ -49,8 +51,21 @@ def parse_emails(text):
 def _send_invitation(invitation, token):
     """Sent in this process after the commit, not through a task: the plain token must never reach the database
     (a queued task stores its arguments), as with the co-editor invitations of applications.services."""
-    context = {"invitation": invitation, "link": absolute_url(reverse("jury:invitation", args=[token]))}
-    transaction.on_commit(lambda: email_message("jury/email/invitation", context, [invitation.email]).send())
+    link = absolute_url(reverse("jury:invitation", args=[token]))
+
+    def send():
+        language = mail.languages_of([invitation.email]).get(invitation.email.lower(), settings.LANGUAGE_CODE)
+        mail.message(
+            Kind.JUROR_INVITATION,
+            edition=invitation.edition,
+            values={"link": link, "expires_at": moment(invitation.expires_at, language)},
+            to=[invitation.email],
+            template="jury/email/invitation",
+            context={"invitation": invitation, "link": link},
+            language=language,
+        ).send()
+
+    transaction.on_commit(send)
 
 
 def invite(edition, emails, *, by, is_chair=False, days=INVITATION_DAYS):

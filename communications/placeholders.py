@@ -1,0 +1,67 @@
+"""Placeholders in the organisers' e-mail templates: `{{ name }}` replaced by a plain string from a dict, in one pass.
+
+Deliberately not a Django template nor str.format: an organiser's text must not reach attributes, filters or tags
+(`{{ application.owner.password }}`, `{0.__class__}`). Pure: no ORM, tested on plain strings."""
+
+import re
+from dataclasses import dataclass
+
+# Anything between double braces is a placeholder attempt; only a known bare name is accepted.
+TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+NAME = re.compile(r"\s*([a-z_]+)\s*")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str  # the English name, the key of the values
+    name_pl: str  # the Polish alias: either may be written
+    description: object  # lazy translation
+
+
+class TemplateError(ValueError):
+    """Text the organiser must fix; `problems` are the offending pieces as written."""
+
+    def __init__(self, problems, unbalanced=False):
+        super().__init__(", ".join(problems))
+        self.problems = problems
+        self.unbalanced = unbalanced
+
+
+def aliases(placeholders):
+    """{written name: key} for both languages' names."""
+    names = {}
+    for placeholder in placeholders:
+        names[placeholder.name] = placeholder.name
+        names[placeholder.name_pl] = placeholder.name
+    return names
+
+
+def check(text, placeholders):
+    """Raise TemplateError naming every unknown placeholder, or the broken braces, in `text`."""
+    names = aliases(placeholders)
+    unknown = []
+    for match in TAG.finditer(text):
+        inner = NAME.fullmatch(match.group(1))
+        if inner is None or inner.group(1) not in names:
+            if match.group(0) not in unknown:
+                unknown.append(match.group(0))
+    if unknown:
+        raise TemplateError(unknown)
+    rest = TAG.sub("", text)
+    broken = [piece for piece in ("{{", "}}") if piece in rest]
+    if broken:
+        raise TemplateError(broken, unbalanced=True)
+
+
+def render(text, placeholders, values):
+    """`text` with each known placeholder replaced by its value (empty if missing), in one pass: a value holding
+    `{{ code }}` stays as written. Unknown tags are left as written (check() refuses them at save)."""
+    names = aliases(placeholders)
+
+    def replace(match):
+        inner = NAME.fullmatch(match.group(1))
+        if inner is None or inner.group(1) not in names:
+            return match.group(0)
+        return str(values.get(names[inner.group(1)], ""))
+
+    return TAG.sub(replace, text)
