@@ -10,10 +10,16 @@ from . import placeholders
 from .models import SentEmail
 
 
-def _checked(text, allowed):
+def _checked(text, allowed, check=placeholders.check):
     try:
-        placeholders.check(text, allowed)
+        check(text, allowed)
     except placeholders.TemplateError as error:
+        if error.body_only:
+            raise forms.ValidationError(
+                _("%(names)s may be written only in the body: the subject is kept in the log of sent e-mails."),
+                params={"names": ", ".join(error.problems)},
+                code="body_only",
+            ) from None
         if error.unbalanced:
             raise forms.ValidationError(
                 _("Unpaired braces: %(pieces)s. A placeholder is written {{ name }}."),
@@ -43,7 +49,7 @@ class TextForm(AccessibleFormMixin, forms.Form):
         self.allowed = allowed
 
     def clean_subject(self):
-        return _checked(self.cleaned_data["subject"], self.allowed)
+        return _checked(self.cleaned_data["subject"], self.allowed, placeholders.check_subject)
 
     def clean_body(self):
         return _checked(self.cleaned_data["body"], self.allowed)

@@ -54,7 +54,7 @@ PLACEHOLDERS = {
     ),
     Kind.JUROR_INVITATION: (
         EDITION,
-        Placeholder("link", "link", _("the personal link accepting the invitation")),
+        Placeholder("link", "link", _("the personal link accepting the invitation"), body_only=True),
         Placeholder("expires_at", "wazne_do", _("until when the link is valid (Warsaw time)")),
     ),
     Kind.REMINDER: (

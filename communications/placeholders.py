@@ -16,15 +16,18 @@ class Placeholder:
     name: str  # the English name, the key of the values
     name_pl: str  # the Polish alias: either may be written
     description: object  # lazy translation
+    # A secret of the recipient (a personal link with a token): not in a subject, which the sent-mail log keeps.
+    body_only: bool = False
 
 
 class TemplateError(ValueError):
     """Text the organiser must fix; `problems` are the offending pieces as written."""
 
-    def __init__(self, problems, unbalanced=False):
+    def __init__(self, problems, unbalanced=False, body_only=False):
         super().__init__(", ".join(problems))
         self.problems = problems
         self.unbalanced = unbalanced
+        self.body_only = body_only
 
 
 def aliases(placeholders):
@@ -51,6 +54,19 @@ def check(text, placeholders):
     broken = [piece for piece in ("{{", "}}") if piece in rest]
     if broken:
         raise TemplateError(broken, unbalanced=True)
+
+
+def check_subject(text, placeholders):
+    """As check(), and also refuse the placeholders that may be written only in the body."""
+    check(text, placeholders)
+    names = aliases(placeholders)
+    secret = {placeholder.name for placeholder in placeholders if placeholder.body_only}
+    found = []
+    for match in TAG.finditer(text):
+        if names[NAME.fullmatch(match.group(1)).group(1)] in secret and match.group(0) not in found:
+            found.append(match.group(0))
+    if found:
+        raise TemplateError(found, body_only=True)
 
 
 def render(text, placeholders, values):

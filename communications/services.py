@@ -20,7 +20,7 @@ def current(edition, kind, language):
 def save_template(edition, kind, language, *, subject, body, by):
     """Store the edition's text; raises placeholders.TemplateError (nothing saved) for unknown placeholders."""
     kind = Kind(kind)
-    placeholders.check(subject, PLACEHOLDERS[kind])
+    placeholders.check_subject(subject, PLACEHOLDERS[kind])
     placeholders.check(body, PLACEHOLDERS[kind])
     with transaction.atomic():
         template, created = EmailTemplate.objects.update_or_create(
