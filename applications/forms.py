@@ -425,6 +425,9 @@ class ApplicantMessageForm(TextForm):
 
     ids = SelectedIdsField(required=False)
     filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    # Set by the confirmation page: the applications it counted (a digest of their ids) and its one-time token.
+    scope = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, allowed=MESSAGE_PLACEHOLDERS, **kwargs)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -820,9 +820,10 @@ def record_checklist(application, answers, *, by, checks=None):
         )
 
 
-def message_applicants(edition, applications, *, subject, body, by):
+def message_applicants(edition, applications, *, subject, body, by, token=None):
     """Write to the applicants of `applications` (of `edition`): one e-mail per application to its owner, co-editors
-    and contact address, each sent by its own task after the commit. Returns the ApplicantMessage."""
+    and contact address, each sent by its own task after the commit. Returns the ApplicantMessage. `token` (the
+    confirmation's) makes a second posting of the same confirmation send nothing."""
     from communications.models import ApplicantMessage
 
     from . import tasks
@@ -830,10 +831,17 @@ def message_applicants(edition, applications, *, subject, body, by):
     ids = [application.pk for application in applications if application.edition_id == edition.pk]
     if not ids:
         raise ServiceError(_("No application is selected."))
+    already = ServiceError(_("This message has already been sent; it is not sent again."))
+    if token is not None and ApplicantMessage.objects.filter(token=token).exists():
+        raise already
     with transaction.atomic():
-        message = ApplicantMessage.objects.create(
-            edition=edition, subject=subject, body=body, sent_by=by, applications=len(ids)
-        )
+        try:
+            with transaction.atomic():
+                message = ApplicantMessage.objects.create(
+                    edition=edition, subject=subject, body=body, sent_by=by, applications=len(ids), token=token
+                )
+        except IntegrityError:
+            raise already from None  # the same confirmation posted twice at once
         audit.record("applications.applicants_messaged", actor=by, target=message, edition=edition, applications=ids)
 
         def enqueue():

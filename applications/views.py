@@ -1,6 +1,8 @@
 """Applicant and organiser views of applications: parse, ask permissions, call a service or query, render."""
 
+import hashlib
 import logging
+import uuid
 
 from django import forms
 from django.contrib import messages
@@ -855,6 +857,11 @@ def _message_page(request, edition, form, *, status=200):
     return render(request, "applications/message.html", context, status=status)
 
 
+def _message_scope_digest(applications):
+    """A short digest of which applications a message reaches, carried by its confirmation page."""
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(a.pk for a in applications)).encode()).hexdigest()[:32]
+
+
 @permission_required("organise")
 def organiser_message(request, edition):
     """Write to the applicants of the ticked applications (from the list's bulk action) or of the filtered list
@@ -870,7 +877,13 @@ def organiser_message(request, edition):
     if request.POST.get("edit"):
         return _message_page(request, edition, form)
     applications = list(_message_scope(request, edition, form))
-    if request.POST.get("confirmed") != "1":
+    scope = _message_scope_digest(applications)
+    confirmed = request.POST.get("confirmed") == "1" and form.cleaned_data["token"] is not None
+    if confirmed and form.cleaned_data["scope"] != scope:
+        # The filtered list is read again at sending: what it selects now is confirmed again, not sent unseen.
+        messages.warning(request, _("The list has changed since the confirmation: check whom the message reaches."))
+        confirmed = False
+    if not confirmed:
         return render(
             request,
             "applications/message_confirm.html",
@@ -879,11 +892,18 @@ def organiser_message(request, edition):
                 "form": form,
                 "applications": len(applications),
                 "addresses": len({a.strip().lower() for app in applications for a in tasks.recipients(app)}),
+                "scope": scope,
+                "token": form.cleaned_data["token"] or uuid.uuid4(),
             },
         )
     with reported(request) as outcome:
         services.message_applicants(
-            edition, applications, by=request.user, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+            edition,
+            applications,
+            by=request.user,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            token=form.cleaned_data["token"],
         )
     if not outcome.refused:
         messages.success(

@@ -86,6 +86,8 @@ class ApplicantMessage(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applications = models.PositiveIntegerField(_("applications"), default=0)
+    # The confirmation page's own token: posting it again (a second click, a second tab) sends nothing more.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message to applicants")

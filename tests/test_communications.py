@@ -483,6 +483,11 @@ def test_the_persons_data_download_lists_the_emails_sent_to_them(logged):
 # --- messages to the applicants of a list -------------------------------------------------------------------------
 
 
+def confirmation_marks(response):
+    """The scope and token the confirmation page posts back."""
+    return {name: response.context[name] for name in ("scope", "token")}
+
+
 def _edition_with_three_entries():
     edition = f.EditionFactory(phase="formal_review", year=2031)
     accepted = [f.jury_entry(edition, n, status=Status.ACCEPTED) for n in (1, 2)]
@@ -501,7 +506,7 @@ def test_message_to_the_filtered_list_reaches_exactly_those_applicants(
     text = {"subject": "News for {{ kod }}", "body": "Dear applicants of {{ title }}", "filters": "status=accepted"}
     confirmation = client.post(url, text)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(url, {**text, "confirmed": "1"})
+        sent = client.post(url, {**text, **confirmation_marks(confirmation), "confirmed": "1"})
 
     assert 'value="status=accepted"' in page.content.decode()
     assert "Send the message to the applicants of 2 applications?" in confirmation.content.decode()
@@ -563,11 +568,11 @@ def test_message_ignores_applications_of_another_edition(client, organiser, djan
     foreign = f.jury_entry(f.EditionFactory(phase="formal_review", year=2032), 1, status=Status.ACCEPTED)
     client.force_login(organiser)
 
+    url = reverse("applications:organiser_message", args=[edition.year])
+    text = {"subject": "S", "body": "B", "ids": [accepted[0].pk, foreign.pk]}
+    confirmation = client.post(url, text)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("applications:organiser_message", args=[edition.year]),
-            {"subject": "S", "body": "B", "ids": [accepted[0].pk, foreign.pk], "confirmed": "1"},
-        )
+        client.post(url, {**text, **confirmation_marks(confirmation), "confirmed": "1"})
 
     assert [m.to for m in mail.outbox] == [recipients(accepted[0])]
 
