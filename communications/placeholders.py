@@ -6,8 +6,9 @@ Deliberately not a Django template nor str.format: an organiser's text must not 
 import re
 from dataclasses import dataclass
 
-# Anything between double braces is a placeholder attempt; only a known bare name is accepted.
-TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# Anything between double braces is a placeholder attempt; only a known bare name is accepted. No brace inside: a
+# lazy `.*?` would rescan the rest of the text from every unclosed "{{" (quadratic time on "{{{{…").
+TAG = re.compile(r"\{\{([^{}]*)\}\}")
 NAME = re.compile(r"\s*([a-z_]+)\s*")
 
 
