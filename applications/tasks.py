@@ -39,6 +39,18 @@ def recipients(application):
     return result
 
 
+def recipients_by_language(application):
+    """[(language, addresses)]: the application's people grouped by their language of e-mails, the owner's group
+    first; an address without an account (the contact's) goes with the owner."""
+    addresses = recipients(application)
+    owner_language = mail.language_of(application.owner)
+    languages = mail.languages_of(addresses)
+    groups = {owner_language: []}
+    for address in addresses:
+        groups.setdefault(languages.get(address.strip().lower(), owner_language), []).append(address)
+    return [(language, to) for language, to in groups.items() if to]
+
+
 def send_or_retry(message, task, *args, attempt):
     """Send `message`; if the mail server cannot be reached, queue `task(*args, attempt=attempt + 1)` after the next
     delay and re-raise, so this attempt is recorded as failed with its reason. A backend that cannot defer (the
@@ -98,22 +110,15 @@ def placeholder_values(application, status, note, language):
         }
 
 
-def status_message(application, status, reason="", note=""):
+def status_message(application, status, reason="", note="", *, language, to):
     from .models import Status
 
     context = {"application": application, "status": Status(status), "reason": reason, "note": note}
-    to = recipients(application)
     kind = email_kind(status)
     if kind is None:
         return emails.message(
-            "applications/email/status",
-            context,
-            to,
-            language=mail.language_of(application.owner),
-            edition=application.edition,
+            "applications/email/status", context, to, language=language, edition=application.edition
         )
-    # One e-mail to all the application's people, in the owner's language.
-    language = mail.language_of(application.owner)
     return mail.message(
         kind,
         edition=application.edition,
@@ -126,16 +131,32 @@ def status_message(application, status, reason="", note=""):
 
 
 @task
-def send_status_email(application_id, status, reason="", note="", attempt=0):
+def send_status_email(application_id, status, reason="", note="", language=None, attempt=0):
+    """One e-mail per language of the application's people (only `language`'s when a retry names it). A group the
+    mail server refuses is retried on its own, the others are still sent; the first failure is raised at the end."""
     from .models import Application, Status
     from .receipts import receipt_filename, receipt_pdf
 
     application = Application.objects.select_related("edition", "category", "owner").get(pk=application_id)
-    message = status_message(application, status, reason, note)
+    receipt = None
     if status == Status.SUBMITTED:
         with translation.override(settings.LANGUAGE_CODE):
-            message.attach(receipt_filename(application), receipt_pdf(application), "application/pdf")
-    send_or_retry(message, send_status_email, application_id, status, reason, note, attempt=attempt)
+            receipt = (receipt_filename(application), receipt_pdf(application), "application/pdf")
+    failure = None
+    for group_language, to in recipients_by_language(application):
+        if language and group_language != language:
+            continue
+        message = status_message(application, status, reason, note, language=group_language, to=to)
+        if receipt:
+            message.attach(*receipt)
+        try:
+            send_or_retry(
+                message, send_status_email, application_id, status, reason, note, group_language, attempt=attempt
+            )
+        except MAIL_SERVER_FAILURES as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 @task
