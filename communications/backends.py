@@ -48,9 +48,11 @@ def _log(message, marks, status, error=""):
 
 
 class LoggingBackend(BaseEmailBackend):
-    def __init__(self, *args, delivery="delivery", **kwargs):
+    def __init__(self, *args, delivery="delivery", fail_silently=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.delivery = delivery
+        # Django's (deprecated) `send(fail_silently=True)`: the failure is logged, not raised.
+        self.fail_silently = fail_silently
         self.inner = None
 
     def open(self):
@@ -89,7 +91,8 @@ class LoggingBackend(BaseEmailBackend):
         except Exception as error:
             for message, marks in pending:
                 _log(message, marks, SentEmail.Status.FAILED, type(error).__name__)
-            raise
+            if not self.fail_silently:
+                raise
         finally:
             if opened_here:
                 inner.close()
