@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.adapters import RESERVED_DOMAIN
 from communications import mail
 from communications.kinds import Kind, moment
 from contest import emails
@@ -29,11 +30,12 @@ MAIL_SERVER_FAILURES = (OSError, smtplib.SMTPException)
 
 
 def recipients(application):
+    """The application's addresses: owner, co-editors, contact; without an erased account's label (no mailbox)."""
     emails = [application.owner.email, *(u.email for u in application.editors.all()), application.contact_email]
     seen, result = set(), []
     for email in emails:
         key = (email or "").strip().lower()
-        if key and key not in seen:
+        if key and key not in seen and key.rpartition("@")[2] != RESERVED_DOMAIN:
             seen.add(key)
             result.append(email)
     return result
