@@ -8,6 +8,7 @@ from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
+from applications.tasks import MAIL_SERVER_FAILURES
 from communications import mail
 from communications.kinds import Kind, moment
 from contest import emails
@@ -24,12 +25,14 @@ def send_reminders(log_id):
     left = entries_left(edition)
     languages = mail.languages_of(log.recipients)
     link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
+    # An address the mail server refuses (logged as failed) must not cost the jurors after it their reminder.
+    failure = None
     for email in log.recipients:
         count = left.get(email.lower(), 0)
         if not count:
             continue  # finished since the batch was queued: nothing to remind of
         language = languages.get(email.lower(), settings.LANGUAGE_CODE)
-        mail.message(
+        message = mail.message(
             Kind.REMINDER,
             edition=edition,
             values={
@@ -41,4 +44,10 @@ def send_reminders(log_id):
             template="jury/email/reminder",
             context={"edition": edition, "entries_left": count},
             language=language,
-        ).send()
+        )
+        try:
+            message.send()
+        except MAIL_SERVER_FAILURES as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure

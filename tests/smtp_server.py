@@ -30,7 +30,11 @@ class _Session(socketserver.StreamRequestHandler):
                 envelope = {"from": command[10:].strip("<> "), "to": []}
                 self.reply("250 OK")
             elif verb == "RCPT":
-                envelope["to"].append(command[8:].strip("<> "))
+                address = command[8:].strip("<> ")
+                if address in self.server.refused:
+                    self.reply("550 No such mailbox")
+                    continue
+                envelope["to"].append(address)
                 self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
@@ -58,6 +62,7 @@ class _Server(socketserver.ThreadingTCPServer):
 class SMTPServer:
     def __init__(self):
         self.received = []
+        self.refused = set()  # addresses whose RCPT is answered 550
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -66,6 +71,7 @@ class SMTPServer:
     def start(self):
         self._server = _Server(("127.0.0.1", self.port), _Session)
         self._server.received = self.received
+        self._server.refused = self.refused
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self):
