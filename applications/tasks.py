@@ -118,9 +118,7 @@ def status_message(application, status, reason="", note="", *, language, to):
     context = {"application": application, "status": Status(status), "reason": reason, "note": note}
     kind = email_kind(status)
     if kind is None:
-        return emails.message(
-            "applications/email/status", context, to, language=language, edition=application.edition
-        )
+        return emails.message("applications/email/status", context, to, language=language, edition=application.edition)
     return mail.message(
         kind,
         edition=application.edition,

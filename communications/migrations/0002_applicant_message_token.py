@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communications', '0001_initial'),
+        ("communications", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='applicantmessage',
-            name='token',
+            model_name="applicantmessage",
+            name="token",
             field=models.UUIDField(blank=True, editable=False, null=True, unique=True),
         ),
     ]
