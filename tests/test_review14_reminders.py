@@ -34,7 +34,7 @@ def test_a_jurors_reminder_during_a_batch_waits_for_it_and_is_refused():
                 services.send_reminders(edition, by=organiser)
                 batch_sent.set()
                 single_started.wait(timeout=10)
-                time.sleep(1)  # the rest of the request before its commit  # the rest of the request before its commit
+                time.sleep(1)  # the rest of the request before its commit
         except Exception as error:  # noqa: BLE001 - the assertion below shows it
             errors.append(error)
         finally:
