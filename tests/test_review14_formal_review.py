@@ -2,12 +2,14 @@
 checklist, whose pre-filled "met" was never looked at again, must not overwrite a colleague's "not met"; and the
 system's "on time" must not be claimed for an application that is a draft again."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from applications import services
+from applications import formal_checks, services
 from applications.models import ChecklistResult, Status
 from contest.models import SystemCheck
 from tests import factories
@@ -84,3 +86,19 @@ def test_a_reopened_draft_is_not_pre_filled_as_submitted_on_time(setting):
     select = re.search(rf'<select name="item_{item.pk}".*?</select>', content, re.S).group(0)
     assert "selected" not in select.replace('value="" selected', "")
     assert "not submitted" in content
+
+
+def test_corrections_submitted_within_the_deadlines_second_go_through_and_are_checked_on_time(
+    client, organiser, edition_in_submissions
+):
+    """The corrections deadline is kept to the second, as the submission deadline is (contest.phases.by_deadline):
+    corrections sent at 23:59:59.4 for a deadline of 23:59:59 are on time, and the formal check says the same."""
+    application = _submitted(edition_in_submissions)
+    deadline = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0)
+    services.request_corrections(application, by=organiser, deadline=deadline, fields=["title"], note="Popraw tytuł")
+
+    services.submit(application, by=application.owner, at=deadline + datetime.timedelta(milliseconds=400))
+
+    application.refresh_from_db()
+    checks = formal_checks.system_checks(application)
+    assert (application.status, checks[SystemCheck.ON_TIME].passed) == (Status.SUBMITTED, True)
