@@ -75,12 +75,21 @@ def appended_last():
         _append(waiting)
 
 
+class _Recorded:
+    """The on_commit callback registered when a waiting event is recorded inside a transaction: Django runs it when
+    the transaction around the record commits, and drops it, unrun, when a savepoint around the record rolls back."""
+
+    ran = False
+
+    def __call__(self):
+        self.ran = True
+
+
 def _not_rolled_back(waiting):
-    """The waiting (event, target label, marker) triples as pairs, without those recorded inside a savepoint that
-    has since rolled back: appended directly, their rows would have gone with it. Each marker is an on_commit
-    callback registered when its event was recorded; Django drops the callbacks of a savepoint it rolls back."""
-    alive = {id(entry[1]) for entry in connection.run_on_commit}
-    return [(event, label) for event, label, marker in waiting if marker is None or id(marker) in alive]
+    """The waiting (event, target label, marker) triples as pairs, without those recorded inside a savepoint or a
+    transaction that has since rolled back: appended directly, their rows would have gone with it."""
+    pending = {id(entry[1]) for entry in connection.run_on_commit}
+    return [(event, label) for event, label, marker in waiting if marker is None or marker.ran or id(marker) in pending]
 
 
 @contextlib.contextmanager
@@ -120,12 +129,8 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         target_label = _label(event.target_type)
     waiting = _waiting.get()
     if waiting is not None:
-        marker = None
-        if connection.in_atomic_block:
-
-            def marker():
-                """Nothing to do at the commit: only whether this callback survives matters (_not_rolled_back)."""
-
+        marker = _Recorded() if connection.in_atomic_block else None
+        if marker is not None:
             transaction.on_commit(marker)
         waiting.append((event, target_label, marker))
     else:

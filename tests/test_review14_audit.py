@@ -70,3 +70,20 @@ def test_events_of_a_released_savepoint_are_appended():
         audit.record("test.outer", edition=edition)
 
     assert _actions() == ["test.inner", "test.outer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_appended_last_block_outside_a_transaction_keeps_the_events_of_a_committed_inner_one():
+    edition = f.EditionFactory()
+    with audit.appended_last():
+        with transaction.atomic():
+            audit.record("test.committed", edition=edition)
+        try:
+            with transaction.atomic():
+                audit.record("test.undone", edition=edition)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+
+    assert _actions() == ["test.committed"]
+    assert audit.verify().ok
