@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from contest import phases
 from contest.models import SystemCheck
 
-from .models import Declaration, Partner
+from .models import Declaration, Partner, Status
 from .services import partner_problems
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -52,7 +52,8 @@ def _when(moment):
 def _on_time(application):
     label = _("Submitted on time")
     submitted_at = application.submitted_at
-    if not submitted_at:
+    # A draft reopened by its applicant keeps the moment of its earlier submission: it is not submitted now.
+    if not submitted_at or application.status == Status.DRAFT:
         return Check(SystemCheck.ON_TIME, label, False, _("not submitted"))
     deadline = application.edition.submission_deadline
     when = _when(submitted_at)

@@ -16,7 +16,7 @@ from contest.validators import SingleLineMixin, validate_no_contact_details
 from . import declarations as declaration_texts
 from .models import JURY_VISIBLE_FIELDS, Application, Declaration, Partner, Status
 from .queries import ANY_STATUS
-from .services import FORM_FIELDS, SECTIONS
+from .services import FORM_FIELDS, SECTIONS, checklist_version
 
 
 class StartForm(AccessibleFormMixin, forms.Form):
@@ -261,6 +261,8 @@ class ChecklistForm(AccessibleFormMixin, forms.Form):
         reason beside it. What the reviewer submits is what is saved."""
         super().__init__(*args, **kwargs)
         results = {r.item_id: r for r in application.checklist_results.all()}
+        # The answers' version when the form was drawn: sent back so that a stale tab cannot overwrite them.
+        self.version = checklist_version(results.values())
         self.items = list(application.edition.checklist_items.all())
         self.checks = {item.pk: (checks or {}).get(item.system_check) for item in self.items}
         for item in self.items:

@@ -25,8 +25,10 @@ OPEN = Window(True)
 
 
 def corrections_window_open(application, at=None):
+    """Inclusive and to the second, as the submission deadline (phases.by_deadline), and as the formal review's
+    on-time check reads it."""
     at = at or timezone.now()
-    return application.corrections_deadline is None or at <= application.corrections_deadline
+    return application.corrections_deadline is None or phases.by_deadline(at, application.corrections_deadline)
 
 
 def editing_window(application, at=None, section=None):

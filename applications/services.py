@@ -5,6 +5,7 @@ event and queues the e-mail after the transaction commits. A change other apps c
 co-editors, contact e-mail) sends signals.application_changed with the acting user, inside its transaction.
 """
 
+import datetime
 import logging
 from contextlib import contextmanager
 
@@ -68,6 +69,10 @@ class StaleVersion(ServiceError):
 
 
 class NotAllowed(ServiceError):
+    pass
+
+
+class StaleChecklist(ServiceError):
     pass
 
 
@@ -797,11 +802,34 @@ def accept_invitation(invitation, *, user, at=None):
 # --- formal review ----------------------------------------------------------------------------
 
 
-def record_checklist(application, answers, *, by, checks=None):
+def checklist_version(results):
+    """The version a checklist form carries: the last moment any of its answers was saved ("" for none yet). A form
+    sent with another version was opened before someone else saved (decisions do the same)."""
+    latest = max((result.checked_at for result in results), default=None)
+    return latest.astimezone(datetime.UTC).isoformat(timespec="microseconds") if latest else ""
+
+
+def record_checklist(application, answers, *, by, checks=None, expected_version=None):
     """answers: {item_id: (passed: bool | None, note: str)}, as the reviewer submitted them. checks: the system's
-    checks shown beside the items (formal_checks.system_checks), kept in the audit event next to the answers."""
+    checks shown beside the items (formal_checks.system_checks), kept in the audit event next to the answers.
+    `expected_version` (checklist_version when the form was drawn) refuses with StaleChecklist a form opened before
+    someone else saved, unless it sends what is stored already (a double click); None skips the check."""
     items = {item.pk: item for item in application.edition.checklist_items.all()}
     with audit.atomic():
+        if expected_version is not None:
+            _locked(application)  # two saves of one checklist, one after the other
+            stored = list(ChecklistResult.objects.filter(application=application))
+            same = {r.item_id: (r.passed, r.note) for r in stored} == {
+                pk: (passed, note or "") for pk, (passed, note) in answers.items() if pk in items
+            }
+            if checklist_version(stored) != expected_version and not same:
+                raise StaleChecklist(
+                    _(
+                        "Someone else changed the checklist after you opened this page; nothing was overwritten. Your "
+                        "answers are still in the form: open the page again to see theirs, or save yours again to "
+                        "replace them."
+                    )
+                )
         for item_id, (passed, note) in answers.items():
             if item_id not in items:
                 continue

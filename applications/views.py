@@ -947,7 +947,13 @@ def review(request, application):
             try:
                 with transaction.atomic():
                     if with_checklist:
-                        services.record_checklist(application, checklist.answers(), by=request.user, checks=checks)
+                        services.record_checklist(
+                            application,
+                            checklist.answers(),
+                            by=request.user,
+                            checks=checks,
+                            expected_version=request.POST.get("checklist_version"),
+                        )
                     if chosen:
                         _decide(application, decision.cleaned_data, request.user)
             except services.ServiceError as error:

@@ -133,6 +133,43 @@ def recreate_database(url):
     subprocess.run(["createdb", *admin, name], check=True)
 
 
+def cpu_seconds(pids):
+    """CPU seconds (user + system) used so far by the processes `pids` (read from /proc; 0 for one that is gone)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_cpu():
+    """CPU seconds every process of the machine used so far (user, nice, system, irq, softirq: /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(fields[k]) for k in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server):
+    """The gunicorn master and its workers, and every PostgreSQL process of this machine: the server side."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    postgres = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _command(entry).startswith("postgres")
+    ]
+    return [server.pid, *workers, *postgres]
+
+
+def _command(entry):
+    try:
+        return (entry / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def percentile(values, share):
     if not values:
         return float("nan")
@@ -328,7 +365,10 @@ def main():
                 f"{args.saves_each}x and uploading {args.uploads_each}x each; gunicorn {args.workers} workers x "
                 f"{args.threads} threads"
             )
+            pids = server_pids(server)
+            before, machine_before = cpu_seconds(pids), _machine_cpu()
             load, took = run_load(base, seeded, args.seconds, args.saves_each, args.uploads_each, args.clients)
+            server_cpu, machine_cpu = cpu_seconds(pids) - before, _machine_cpu() - machine_before
         finally:
             server.terminate()
             server.wait(20)
@@ -353,6 +393,15 @@ def main():
             f"{percentile(ms, 0.99):>8.0f} {max(ms, default=float('nan')):>8.0f}"
         )
     print(f"errors: {len(load.errors)}", *load.errors[:10], sep="\n  " if load.errors else "")
+    requests_made = sum(len(values) for values in load.timings.values())
+    cores = os.cpu_count() or 1
+    per_request = server_cpu / requests_made * 1000
+    print(
+        f"CPU: the server side (gunicorn + PostgreSQL) used {server_cpu:.0f} s, {per_request:.0f} ms a request; "
+        f"the whole machine {machine_cpu:.0f} of the {cores * took:.0f} CPU seconds its {cores} cores had in "
+        f"{took:.0f} s. At that cost these cores serve at most {cores * 1000 / per_request:.0f} requests a second; "
+        f"the rush asked for {requests_made / args.seconds:.0f}."
+    )
     n = args.submissions
     lost = n - checked["submitted"]
     duplicated = checked["applications_with_more_versions"] + (checked["submitted"] - checked["distinct_codes"])

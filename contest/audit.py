@@ -4,7 +4,6 @@ back. Each event is chained to the one before it by hash (contest.audit_chain)."
 import contextlib
 import contextvars
 import csv
-import dataclasses
 import datetime
 import json
 
@@ -48,12 +47,6 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
-@dataclasses.dataclass
-class _Waiting:
-    events: list  # (event, target label) in the order recorded
-    savepoints: int  # how many savepoints were open when the block began
-
-
 # The events recorded inside an appended_last() block, waiting for its end; None outside any such block.
 _waiting = contextvars.ContextVar("audit_waiting", default=None)
 
@@ -66,20 +59,37 @@ def appended_last():
     that records its event first and then freezes a version, checks conflicts and numbers an entry keeps every other
     applicant waiting for all of that (on the deadline evening, hundreds of them). Used inside the caller's
     transaction, as its last step, the lock is held only for the inserts and the commit. An exception inside the
-    block appends nothing (the transaction rolls back anyway). Nested blocks append at the end of the outermost."""
+    block appends nothing (the transaction rolls back anyway), nor does an event recorded inside a savepoint that rolled
+    back within it (as record() outside a block would leave none). Nested blocks append at the end of the outermost."""
     if _waiting.get() is not None:
         yield
         return
-    # Events recorded inside a savepoint opened within the block are appended at once instead: that savepoint may be
-    # rolled back while the block goes on (an error caught inside it), and its events must go with it.
-    waiting = _Waiting(events=[], savepoints=len(connection.savepoint_ids))
+    waiting = []
     token = _waiting.set(waiting)
     try:
         yield
     finally:
         _waiting.reset(token)
-    if waiting.events:
-        _append(waiting.events)
+    waiting = _not_rolled_back(waiting)
+    if waiting:
+        _append(waiting)
+
+
+class _Recorded:
+    """The on_commit callback registered when a waiting event is recorded inside a transaction: Django runs it when
+    the transaction around the record commits, and drops it, unrun, when a savepoint around the record rolls back."""
+
+    ran = False
+
+    def __call__(self):
+        self.ran = True
+
+
+def _not_rolled_back(waiting):
+    """The waiting (event, target label, marker) triples as pairs, without those recorded inside a savepoint or a
+    transaction that has since rolled back: appended directly, their rows would have gone with it."""
+    pending = {id(entry[1]) for entry in connection.run_on_commit}
+    return [(event, label) for event, label, marker in waiting if marker is None or marker.ran or id(marker) in pending]
 
 
 @contextlib.contextmanager
@@ -118,8 +128,11 @@ def record(action, *, actor=None, target=None, edition=None, from_state="", to_s
         event.target_id = str(target.pk)
         target_label = _label(event.target_type)
     waiting = _waiting.get()
-    if waiting is not None and len(connection.savepoint_ids) <= waiting.savepoints:
-        waiting.events.append((event, target_label))
+    if waiting is not None:
+        marker = _Recorded() if connection.in_atomic_block else None
+        if marker is not None:
+            transaction.on_commit(marker)
+        waiting.append((event, target_label, marker))
     else:
         _append([(event, target_label)])
     return event

@@ -24,7 +24,9 @@ def shared_by_visitors(request):
     """Whether the request is one whose page is the same for every visitor without an account session."""
     return (
         request.method in ("GET", "HEAD")
-        and not request.GET
+        # The query string itself, not request.GET: "/?&&" has no parameters but is printed in the page (the
+        # language switch's "next"), and would reach every visitor from the cache.
+        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
     )

@@ -40,7 +40,11 @@ def parse_points(raw):
     """The whole number `raw` (text as sent) stands for, or None when it is not one by POINTS_PATTERN; whether it is
     within the criterion's range is validate_scores' question."""
     match = _POINTS.fullmatch(str(raw)) if raw is not None else None
-    return int(match.group(1)) if match else None
+    if not match:
+        return None
+    sign, digits = re.fullmatch(r"([+-]?)0*([0-9]*)", match.group(1)).groups()
+    # Python converts at most 4,300 digits (sys.get_int_max_str_digits): a longer number is out of every range.
+    return int(sign + (digits or "0")) if len(digits) <= 100 else None
 
 
 def points_field(criterion):
