@@ -66,3 +66,48 @@ def test_language_of_emails_outside_the_choices_is_refused(client):
     user.refresh_from_db()
     assert response.status_code in (200, 400)
     assert user.email_language == ""
+
+
+# The worker's retries, on the real task database and a real SMTP server (as tests/test_faults_email_worker.py).
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_language_is_retried_on_its_own_and_sent_once_when_the_server_returns(client, settings):
+    import io
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from applications import tasks
+    from tests.smtp_server import SMTPServer
+    from tests.test_faults_email_worker import travel
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    smtp = SMTPServer()
+    smtp.start()
+    settings.MAILERS = {"default": smtp.mailer}
+    try:
+
+        def run_worker():
+            call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=io.StringIO())
+
+        owner = f.UserFactory(email="owner@example.com", email_language="pl")
+        application = f.complete_application(owner=owner)
+        application.editors.add(f.UserFactory(email="coeditor@example.com", email_language="en"))
+        smtp.stop()
+        client.force_login(owner)
+        client.post(reverse("applications:submit", args=[application.pk]))
+        run_worker()
+        retries = sorted(r.args_kwargs["args"][-1] for r in DBTaskResult.objects.filter(status="READY"))
+        smtp.start()
+        travel(seconds=tasks.RETRY_DELAYS[0])
+        run_worker()
+        run_worker()
+    finally:
+        smtp.stop()
+
+    assert retries == ["en", "pl"]
+    assert sorted(tuple(m["to"]) for m in smtp.received) == [
+        ("coeditor@example.com",),
+        ("owner@example.com", application.contact_email),
+    ]
