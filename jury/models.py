@@ -252,6 +252,8 @@ class Scorecard(models.Model):
         verbose_name_plural = _("scorecards")
         ordering = ["member", "application"]
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="unique_scorecard")]
+        # The ranking page asks which cards were submitted after the latest freeze: usually none of thousands.
+        indexes = [models.Index(fields=["submitted_at"], name="jury_scorecard_submitted")]
 
     def __str__(self):
         return f"{self.member_id} × {self.application_id} ({self.status}, {self.revision})"

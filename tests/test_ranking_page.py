@@ -189,13 +189,13 @@ def test_ranking_page_query_count_does_not_grow_with_data(client, ranked):
     unchanged = _count(client, edition)  # nothing changed since the freeze: the snapshot's scores are not read
     _grow(edition, entries, jurors, 12)
     jurors.append(f.declared_juror(edition))
-    small = _count(client, edition)  # changed: one more query reads them
+    small = _count(client, edition)  # changed: one more reads them, one more which cards submitted since count
     _grow(edition, entries, jurors, 12, first=40, name="Miasta")
     jurors.append(f.declared_juror(edition))
 
     large = _count(client, edition)
 
-    assert unchanged + 1 == small == large <= 15
+    assert unchanged + 2 == small == large <= 15
 
 
 @pytest.mark.polish

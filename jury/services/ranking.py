@@ -29,7 +29,7 @@ from contest.audit_chain import event_hash
 from contest.models import AuditEvent
 
 from .. import ranking
-from ..models import CriterionScore, RankingSnapshot
+from ..models import CriterionScore, RankingSnapshot, Scorecard
 from ..queries import accepted_entries, counted_card_packs, counted_scorecards
 from .errors import JuryError
 
@@ -503,10 +503,25 @@ def changes_since_freeze(edition, current=None, snapshot=None):
     snapshot = snapshot or latest_snapshot(edition)
     if snapshot is None:
         return None
-    submitted_after = set(
-        counted_scorecards(edition)
-        .filter(submitted_at__gt=snapshot.created_at)
-        .values_list("application__code", "member__number")
+    # The cards submitted after the freeze first (after a freeze usually none: found by the index on submitted_at,
+    # which the planners pass over when the edition is in the same query), then which of them count. Asked the other
+    # way round, the database checks the conflicts and assignments of every card of the edition.
+    recent = [
+        pk
+        for pk, edition_id in Scorecard.objects.filter(submitted_at__gt=snapshot.created_at)
+        .order_by()
+        .values_list("pk", "member__edition_id")
+        if edition_id == edition.pk
+    ]
+    submitted_after = (
+        set(
+            counted_scorecards(edition)
+            .filter(pk__in=recent)
+            .order_by()
+            .values_list("application__code", "member__number")
+        )
+        if recent
+        else set()
     )
     live = current is not None and current.scores is None and current.live_digest is not None
     if live and snapshot.cards_digest and current.live_digest() == snapshot.cards_digest:
