@@ -212,11 +212,16 @@ def cards_digest(applications, jurors, given, raw, ids, code_of):
     digests mean the same counted points; the ranking page compares today's with the latest snapshot's instead of
     reading the snapshot's every score (changes_since_freeze). Computed by numpy, not card by card."""
     kept = np.flatnonzero(given > 0)
-    codes = np.array([code_of[application] for application in applications[kept].tolist()], dtype=str)
-    order = np.lexsort((jurors[kept], codes)) if len(kept) else kept
+    # Entries by code: each card's entry as its place in the codes' order (a lookup by id, not a string per card).
+    by_code = sorted(code_of.items(), key=lambda item: item[1])
+    place_of = np.full(max(code_of, default=0) + 1, -1, dtype=np.int64)
+    place_of[[application for application, _code in by_code]] = np.arange(len(by_code))
+    places = place_of[applications[kept]]
+    order = np.lexsort((jurors[kept], places))
     found = hashlib.sha256()
     found.update(np.array(ids, dtype="<i8").tobytes())
-    found.update("\n".join(codes[order].tolist()).encode())
+    found.update("\n".join(code for _application, code in by_code).encode())
+    found.update(places[order].astype("<i8").tobytes())
     found.update(jurors[kept][order].astype("<i8").tobytes())
     found.update(raw[kept][order].astype("<i8").tobytes())
     return found.hexdigest()

@@ -5,6 +5,7 @@ their session; `?names=0` switches them off). The chair never sees names.
 """
 
 import html
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -78,9 +79,17 @@ class _Numbers:
         return format(value, "f").replace(".", self.separator) if isinstance(value, Decimal) else str(value)
 
 
+# What html.escape would change: a cell without any of these (numbers, dashes, percentages) is printed as it is.
+_MARKUP = re.compile(r"[&<>\"']")
+
+
+def _escaped(text):
+    return html.escape(text) if _MARKUP.search(text) else text
+
+
 def _cells(texts, between="\n    "):
     """Plain strings as <td> cells, escaped here, joined once (a template would render one node per cell)."""
-    return mark_safe(between.join(f"<td>{html.escape(text)}</td>" for text in texts))
+    return mark_safe(between.join(f"<td>{_escaped(text)}</td>" for text in texts))
 
 
 def _chart_rows(chart, number):
