@@ -179,6 +179,8 @@ NEWS_SUBSCRIBE_PER_IP_PER_HOUR = int(os.environ.get("NEWS_SUBSCRIBE_PER_IP_PER_H
 # Personal data (privacy): how many days a download link works. How long submitted entries are kept as the
 # competition's record is each edition's retention policy (retention.RetentionPolicy), not a setting.
 PRIVACY_EXPORT_DAYS = int(os.environ.get("PRIVACY_EXPORT_DAYS", "7"))
+# Days the sent-mail log keeps rows of no edition (sign-up, password, announcements): privacy_cleanup deletes older.
+SENT_EMAIL_LOG_DAYS = int(os.environ.get("SENT_EMAIL_LOG_DAYS", "365"))
 # /healthz runs its full check (a probe file written to storage) only for callers presenting this token.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 

@@ -138,6 +138,20 @@ def delete_expired_exports(now=None):
     return count
 
 
+def delete_old_mail_log(now=None):
+    """The cleanup (a daily command): rows of the sent-mail log that belong to no edition (sign-up and password
+    e-mails, announcements, replies to requests) are kept SENT_EMAIL_LOG_DAYS for questions about a missing e-mail,
+    then deleted with the addresses they hold. An edition's rows follow the edition's retention. Returns how many."""
+    from communications.models import SentEmail
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SENT_EMAIL_LOG_DAYS)
+    count, _by_model = SentEmail.objects.filter(edition__isnull=True, at__lt=cutoff).delete()
+    if count:
+        record("privacy.mail_log_deleted", count=count, days=settings.SENT_EMAIL_LOG_DAYS)
+    return count
+
+
 # --- erasure ------------------------------------------------------------------------------------------------------
 
 

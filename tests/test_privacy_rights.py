@@ -190,7 +190,7 @@ def test_cleanup_deletes_expired_files_and_keeps_valid_ones(django_capture_on_co
 
     call_command("privacy_cleanup", stdout=out)
 
-    assert out.getvalue().strip() == "1 expired downloads deleted."
+    assert out.getvalue().splitlines()[0] == "1 expired downloads deleted."
     assert (default_storage.exists(old.file.name), default_storage.exists(fresh.file.name)) == (False, True)
 
 
@@ -516,3 +516,30 @@ def test_pages_and_plan_speak_polish(organiser_client):
     assert ("Pobierz moje dane" in overview, "Zażądaj usunięcia danych" in overview) == (True, True)
     assert "Co trzeba zachować i dlaczego" in detail
     assert f"Edycja {edition.year}: 3 karty oceny i oświadczenie o bezstronności, jako członek komisji nr 1" in detail
+
+
+def test_cleanup_deletes_the_mail_logs_old_rows_of_no_edition_and_keeps_the_rest(settings):
+    from communications.models import SentEmail
+
+    settings.SENT_EMAIL_LOG_DAYS = 365
+    edition = f.EditionFactory()
+    now = timezone.now()
+
+    def logged(days_ago, edition=None):
+        return SentEmail.objects.create(
+            at=now - timedelta(days=days_ago),
+            edition=edition,
+            template="account/email/password_reset_key",
+            recipients=SentEmail.pack(["jan@example.com"]),
+            subject="Reset",
+            status="sent",
+        )
+
+    old, recent, of_an_edition = logged(400), logged(30), logged(400, edition)
+    out = io.StringIO()
+
+    call_command("privacy_cleanup", stdout=out)
+
+    assert "1 sent-mail log rows of no edition deleted." in out.getvalue()
+    assert set(SentEmail.objects.values_list("pk", flat=True)) == {recent.pk, of_an_edition.pk}
+    assert old.pk not in SentEmail.objects.values_list("pk", flat=True)

@@ -1,4 +1,5 @@
-"""Delete the files of data downloads whose links have expired (run daily from cron)."""
+"""Delete the files of data downloads whose links have expired, and the sent-mail log's rows of no edition older
+than SENT_EMAIL_LOG_DAYS (run daily from cron)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,8 +7,9 @@ from privacy import services
 
 
 class Command(BaseCommand):
-    help = "Delete the files of expired personal-data downloads."
+    help = "Delete the files of expired personal-data downloads and old sent-mail log rows of no edition."
 
     def handle(self, **options):
         count = services.delete_expired_exports()
         self.stdout.write(f"{count} expired downloads deleted.")
+        self.stdout.write(f"{services.delete_old_mail_log()} sent-mail log rows of no edition deleted.")
