@@ -15,14 +15,16 @@ sends the requests from a pool of threads with `requests` sessions. The client s
 reverse proxy does, so the secure cookies and the CSRF checks are those of production. Files go to a temporary
 folder, or to S3 if the AWS_* variables are set.
 
-Measured 2026-12-01 (branch faults; PostgreSQL 15, gunicorn 4 workers x 4 threads, on a 2-core machine shared with
-five other jobs, load average about 9; `--reuse --submissions 500 --editors 25 --saves-each 40 --uploads-each 8`:
-the same 1,000 saves and 200 uploads as 100 editors x 10 + 2):
-    submit 500: p50 13,224 ms, p95 27,882 ms, p99 29,269 ms; save 1,000: p50 1,276, p95 14,592, p99 24,309 ms;
-    upload 200: p50 1,173, p95 13,147, p99 24,942 ms. Errors 0; 500/500 submitted, 500 distinct codes numbered
-    1..500, one frozen version each, nothing lost or duplicated. The run took 184 s instead of 60 (the server fell
-    behind): the latency goal is NOT met on this machine. Before the FOR NO KEY UPDATE fix a 20-submission run lost
-    18 of 20 submissions to deadlocks (HTTP 500).
+Measured 2026-12-02 on main (PostgreSQL 15, gunicorn 4 workers x 4 threads, a 2-core machine with nothing else
+running; the client on the same machine), defaults (500 submissions, 100 editors x 10 saves + 2 uploads):
+    submit 500: p50 85 ms, p95 351 ms, p99 478 ms; save 1,000: p50 74, p95 281, p99 479 ms; upload 200: p50 66,
+    p95 242, p99 306 ms. Errors 0; 500/500 submitted, 500 distinct codes numbered 1..500, one frozen version each.
+    The server side used 35 ms of CPU a request: these 2 cores serve at most about 57 requests a second, and the rush
+    asks for 28. Goal met.
+    The same run at 8e5d954 (before the audit chain's events were appended last): submit p95 757 ms, p99 1,583 ms.
+    With five other jobs on the machine (load average about 5) the same code gave submit p95 4,138 ms: the latency
+    goal holds only with the CPU to spare. Before the FOR NO KEY UPDATE fix a 20-submission run lost 18 of 20
+    submissions to deadlocks (HTTP 500).
 """
 
 import argparse
