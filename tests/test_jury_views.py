@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import JURY_VISIBLE_FIELDS
+from contest.models import AuditEvent
 from jury import services
 from jury.models import Assignment, ConflictOfInterest, CriterionScore, Invitation, JuryMember, Scorecard
 from tests import factories as f
@@ -373,6 +374,19 @@ def test_organiser_runs_automatic_assignment(client, edition, organiser):
     assert Assignment.objects.count() == 8
     edition.refresh_from_db()
     assert edition.jurors_per_entry == 2
+    event = AuditEvent.objects.get(action="jury.assigned_automatically")
+    assert (event.data["k"], event.data["previous_k"], event.actor_id) == (2, None, organiser.pk)
+
+
+def test_an_assignment_that_cannot_be_made_leaves_the_editions_jurors_per_entry_as_it_was(client, edition, organiser):
+    f.declared_juror(edition)
+    f.jury_entry(edition, 1)
+    client.force_login(organiser)
+
+    response = client.post(_url("assignment", edition), {"mode": "k", "k": "3"})  # one juror cannot make three
+
+    edition.refresh_from_db()
+    assert (response.status_code, edition.jurors_per_entry, Assignment.objects.count()) == (400, None, 0)
 
 
 def test_organiser_sees_infeasible_assignment_report(client, edition, organiser):

@@ -17,8 +17,9 @@ FROM_EDITION = object()  # assign_automatically: the edition's jurors_per_entry
 def assign_automatically(edition, *, by, k=FROM_EDITION):
     """Replace the automatic part of the assignment by an optimal one; pairs with a scorecard are kept.
 
-    k: jurors per entry; None means every juror scores every entry; by default edition.jurors_per_entry.
-    Returns the optimisation's AssignmentResult; nothing changes when it is not ok.
+    k: jurors per entry; None means every juror scores every entry; by default edition.jurors_per_entry. A k given
+    here becomes the edition's jurors per entry with the assignment it made (recorded in its audit event).
+    Returns the optimisation's AssignmentResult; nothing changes when it is not ok (the edition's k neither).
     """
     if k is FROM_EDITION:
         k = edition.jurors_per_entry
@@ -48,6 +49,10 @@ def assign_automatically(edition, *, by, k=FROM_EDITION):
     if not result.ok:
         return result
     with transaction.atomic():
+        previous_k = edition.jurors_per_entry
+        if k != previous_k:
+            edition.jurors_per_entry = k
+            edition.save(update_fields=["jurors_per_entry"])
         wanted = set(result.pairs)
         current = {(a.application_id, a.member_id): a for a in Assignment.objects.filter(member__edition=edition)}
         stale = [a.pk for pair, a in current.items() if pair not in wanted]
@@ -64,6 +69,7 @@ def assign_automatically(edition, *, by, k=FROM_EDITION):
             target=edition,
             edition=edition,
             k=k,
+            previous_k=previous_k,
             assignments=len(wanted),
             max_load=result.max_load,
             min_load=result.min_load,

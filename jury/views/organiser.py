@@ -162,9 +162,6 @@ def assignment(request, edition):
     report = None
     if request.method == "POST" and form.is_valid():
         k = form.cleaned_data["k"] if form.cleaned_data["mode"] == "k" else None
-        if edition.jurors_per_entry != k:
-            edition.jurors_per_entry = k
-            edition.save(update_fields=["jurors_per_entry"])
         report = services.assign_automatically(edition, by=request.user, k=k)
         if report.ok:
             messages.success(
