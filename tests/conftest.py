@@ -1,4 +1,5 @@
 """Shared fixtures: users with verified e-mail, an edition in a chosen phase, e-mail outbox."""
+
 import datetime
 
 import pytest
@@ -114,6 +115,13 @@ def applicant(db):
 @pytest.fixture
 def organiser(db):
     return factories.UserFactory(email="organiser@example.com", is_organiser=True, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def org(client, organiser):
+    """The test client, logged in as the organiser."""
+    client.force_login(organiser)
+    return client
 
 
 def warsaw(year, month, day, hour=0, minute=0, second=0):

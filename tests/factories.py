@@ -474,3 +474,13 @@ def ranked_edition(phase="deliberation"):
         for juror, (a, b) in zip(jurors, cards, strict=True):
             submitted_card(juror, entry, {first: a, second: b})
     return edition, entries, jurors
+
+
+def submitted_application(edition):
+    """A complete application of `edition`, submitted by its owner (numbered, a version frozen)."""
+    from applications import services
+
+    application = complete_application(edition=edition)
+    services.submit(application, by=application.owner)
+    application.refresh_from_db()
+    return application

@@ -24,12 +24,6 @@ def submitted(applicant, edition_in_submissions):
     return application
 
 
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
 def make_submitted(edition, count, leader_code="0201011"):
     owner = factories.UserFactory()
     for _ in range(count):

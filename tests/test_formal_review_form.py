@@ -12,19 +12,6 @@ from tests import factories
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
-def submitted(edition):
-    application = factories.complete_application(edition=edition)
-    services.submit(application, by=application.owner)
-    application.refresh_from_db()
-    return application
-
-
 def review_url(application):
     return reverse("applications:review", args=[application.pk])
 
@@ -32,7 +19,7 @@ def review_url(application):
 def test_one_form_saves_checklist_and_decision_together(
     org, edition_in_submissions, django_capture_on_commit_callbacks
 ):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     item = factories.ChecklistItemFactory(edition=application.edition)
     with django_capture_on_commit_callbacks(execute=True):
         org.post(
@@ -52,7 +39,7 @@ def test_one_form_saves_checklist_and_decision_together(
 
 
 def test_one_form_without_a_decision_saves_the_checklist_only(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     item = factories.ChecklistItemFactory(edition=application.edition)
     response = org.post(review_url(application), {"action": "review", f"item_{item.pk}": "yes", "decision": ""})
     application.refresh_from_db()
@@ -61,7 +48,7 @@ def test_one_form_without_a_decision_saves_the_checklist_only(org, edition_in_su
 
 
 def test_a_refused_decision_keeps_the_checklist_unsaved_and_the_typed_answers(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     item = factories.ChecklistItemFactory(edition=application.edition)
     response = org.post(
         review_url(application),
@@ -75,7 +62,7 @@ def test_a_refused_decision_keeps_the_checklist_unsaved_and_the_typed_answers(or
 
 
 def test_accepting_asks_for_a_confirmation_first(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     response = org.post(review_url(application), {"action": "review", "decision": "accept"})
     application.refresh_from_db()
     content = response.content.decode()
@@ -85,7 +72,7 @@ def test_accepting_asks_for_a_confirmation_first(org, edition_in_submissions):
 
 
 def test_confirmed_acceptance_is_recorded(org, edition_in_submissions, django_capture_on_commit_callbacks):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     with django_capture_on_commit_callbacks(execute=True):
         response = org.post(review_url(application), {"action": "review", "decision": "accept", "confirmed": "1"})
     application.refresh_from_db()
@@ -94,7 +81,7 @@ def test_confirmed_acceptance_is_recorded(org, edition_in_submissions, django_ca
 
 
 def test_facts_say_what_the_system_knows(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     content = org.get(review_url(application)).content.decode()
     assert content.count('data-met="yes"') == 5  # on time, declarations, files, partnership, TERC
     application.declarations.filter(kind="privacy").delete()
@@ -105,7 +92,7 @@ def test_facts_say_what_the_system_knows(org, edition_in_submissions):
 
 
 def test_previous_and_next_follow_the_codes(org, edition_in_submissions):
-    first, second, third = (submitted(edition_in_submissions) for _ in range(3))
+    first, second, third = (factories.submitted_application(edition_in_submissions) for _ in range(3))
     factories.ApplicationFactory(edition=edition_in_submissions)  # a draft has no place in the sequence
     content = org.get(review_url(second)).content.decode()
     assert f'href="{review_url(first)}" rel="prev"' in content
@@ -115,7 +102,7 @@ def test_previous_and_next_follow_the_codes(org, edition_in_submissions):
 
 
 def test_history_is_in_words(org, organiser, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     services.accept(application, by=organiser)
     content = org.get(review_url(application)).content.decode()
     assert "Submitted by the applicant" in content
@@ -124,7 +111,7 @@ def test_history_is_in_words(org, organiser, edition_in_submissions):
 
 
 def test_review_pages_stay_closed_to_applicants_and_jurors(client, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     juror = factories.declared_juror(edition_in_submissions).user
     for user in (application.owner, juror):
         client.force_login(user)

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services
 from applications.models import Application
 from contest.audit import history
 from contest.demo import CHECKLIST
@@ -19,19 +18,6 @@ from contest.models import ChecklistItem, Edition, SystemCheck
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
-
-
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
-def submitted(edition):
-    application = factories.complete_application(edition=edition)
-    services.submit(application, by=application.owner)
-    application.refresh_from_db()
-    return application
 
 
 def review_url(application):
@@ -59,7 +45,7 @@ def note(content, item):
 
 
 def test_an_on_time_complete_application_has_its_checked_items_pre_ticked(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     items = linked_items(edition_in_submissions)
     content = org.get(review_url(application)).content.decode()
     answers = {check: selected(content, item) for check, item in items.items()}
@@ -82,7 +68,7 @@ def test_an_on_time_complete_application_has_its_checked_items_pre_ticked(org, e
 
 
 def test_a_late_application_is_not_ticked_and_says_it_was_late(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     Edition.objects.filter(pk=edition_in_submissions.pk).update(
         submission_deadline=application.submitted_at - datetime.timedelta(hours=1)
     )
@@ -95,7 +81,7 @@ def test_a_late_application_is_not_ticked_and_says_it_was_late(org, edition_in_s
 
 
 def test_a_missing_required_file_is_not_ticked_and_named(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     requirement = application.attachments.get().requirement
     application.attachments.all().delete()
     items = linked_items(edition_in_submissions, [SystemCheck.ATTACHMENTS])
@@ -107,7 +93,7 @@ def test_a_missing_required_file_is_not_ticked_and_named(org, edition_in_submiss
 
 
 def test_the_reviewers_untick_is_what_is_stored_and_shown_again(org, organiser, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     items = linked_items(edition_in_submissions, [SystemCheck.ON_TIME, SystemCheck.DECLARATIONS])
     on_time, declarations = items[SystemCheck.ON_TIME], items[SystemCheck.DECLARATIONS]
     response = org.post(
@@ -132,14 +118,14 @@ def test_the_reviewers_untick_is_what_is_stored_and_shown_again(org, organiser, 
 
 
 def test_the_pre_filled_answer_is_saved_as_submitted(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     item = linked_items(edition_in_submissions, [SystemCheck.ON_TIME])[SystemCheck.ON_TIME]
     org.post(review_url(application), {"action": "review", f"item_{item.pk}": "yes", "decision": ""})
     assert application.checklist_results.get().passed is True
 
 
 def test_the_checks_cost_no_query_per_item(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     linked_items(edition_in_submissions, [SystemCheck.ON_TIME])
     org.get(review_url(application))  # warm the caches
     with CaptureQueriesContext(connection) as one:
@@ -163,7 +149,7 @@ def test_a_draft_is_checked_as_not_submitted(org, edition_in_submissions):
 @pytest.mark.polish
 def test_the_note_is_polish(client, organiser, edition_in_submissions):
     client.force_login(organiser)
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     late = application.submitted_at - datetime.timedelta(hours=1)
     Edition.objects.filter(pk=edition_in_submissions.pk).update(submission_deadline=late)
     items = linked_items(edition_in_submissions, [SystemCheck.ON_TIME, SystemCheck.ATTACHMENTS])
@@ -192,7 +178,7 @@ def test_a_copied_edition_keeps_its_checklist_links(edition_in_submissions):
 
 
 def test_a_resubmission_within_the_corrections_deadline_counts_as_on_time(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     deadline = application.submitted_at - datetime.timedelta(hours=1)
     Edition.objects.filter(pk=edition_in_submissions.pk).update(submission_deadline=deadline)
     Application.objects.filter(pk=application.pk).update(

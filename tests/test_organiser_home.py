@@ -17,12 +17,6 @@ from tests import factories
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
 def scoring_edition(entries=3, jurors=2, submitted_per_juror=1):
     """An edition in scoring: `entries` accepted entries each assigned to every juror; each juror has submitted
     `submitted_per_juror` scorecards; one draft and one submitted entry too."""

@@ -20,12 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa"
 UNITS = {"łódzkie": "1061011", "śląskie": "2469011", "świętokrzyskie": "2661011", "małopolskie": "1261011"}
 
 
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
 def submitted(edition, unit="0201011", **fields):
     application = factories.complete_application(edition=edition, **fields)
     application.partners.filter(is_leader=True).update(territorial_unit=factories.unit(unit))

@@ -16,19 +16,6 @@ from tests import factories
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_without_mfa")]
 
 
-@pytest.fixture
-def org(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
-def submitted(edition):
-    application = factories.complete_application(edition=edition)
-    services.submit(application, by=application.owner)
-    application.refresh_from_db()
-    return application
-
-
 def bulk_url(edition):
     return reverse("applications:organiser_bulk", args=[edition.year])
 
@@ -38,7 +25,7 @@ def bulk_url(edition):
 
 def test_bulk_action_list_preselects_no_action(org, edition_in_submissions):
     """A careless organiser ticking rows to export must not find "Accept formally" already chosen."""
-    submitted(edition_in_submissions)
+    factories.submitted_application(edition_in_submissions)
     content = org.get(reverse("applications:organiser_list", args=[edition_in_submissions.year])).content.decode()
     select = re.search(r'<select name="action"[^>]*>(.*?)</select>', content, re.S).group(1)
     first = re.search(r"<option[^>]*>", select).group(0)
@@ -46,7 +33,7 @@ def test_bulk_action_list_preselects_no_action(org, edition_in_submissions):
 
 
 def test_bulk_without_an_action_says_so_and_changes_nothing(org, edition_in_submissions):
-    one = submitted(edition_in_submissions)
+    one = factories.submitted_application(edition_in_submissions)
     response = org.post(bulk_url(edition_in_submissions), {"action": "", "ids": [one.pk]}, follow=True)
     assert "Choose what to do with the selected applications." in response.content.decode()
     one.refresh_from_db()
@@ -55,7 +42,7 @@ def test_bulk_without_an_action_says_so_and_changes_nothing(org, edition_in_subm
 
 def test_bulk_accept_asks_for_confirmation_first(org, edition_in_submissions, django_capture_on_commit_callbacks):
     edition = edition_in_submissions
-    one, two = submitted(edition), submitted(edition)
+    one, two = factories.submitted_application(edition), factories.submitted_application(edition)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = org.post(bulk_url(edition), {"action": "accept", "ids": [one.pk, two.pk], "back": "?q=x"})
@@ -72,7 +59,7 @@ def test_bulk_accept_asks_for_confirmation_first(org, edition_in_submissions, dj
 
 def test_bulk_accept_confirmed_accepts(org, edition_in_submissions, django_capture_on_commit_callbacks):
     edition = edition_in_submissions
-    one = submitted(edition)
+    one = factories.submitted_application(edition)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = org.post(bulk_url(edition), {"action": "accept", "ids": [one.pk], "confirmed": "1"})
@@ -85,7 +72,7 @@ def test_bulk_accept_confirmed_accepts(org, edition_in_submissions, django_captu
 def test_bulk_accept_confirmed_twice_accepts_once(org, edition_in_submissions, django_capture_on_commit_callbacks):
     """Two tabs confirming the same selection: the second is told the entry was skipped, no second e-mail."""
     edition = edition_in_submissions
-    one = submitted(edition)
+    one = factories.submitted_application(edition)
     data = {"action": "accept", "ids": [one.pk], "confirmed": "1"}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +84,10 @@ def test_bulk_accept_confirmed_twice_accepts_once(org, edition_in_submissions, d
 
 @pytest.mark.polish
 def test_bulk_confirmation_in_polish(org, edition_in_submissions):
-    one, two = submitted(edition_in_submissions), submitted(edition_in_submissions)
+    one, two = (
+        factories.submitted_application(edition_in_submissions),
+        factories.submitted_application(edition_in_submissions),
+    )
     response = org.post(bulk_url(edition_in_submissions), {"action": "accept", "ids": [one.pk, two.pk]})
     content = response.content.decode()
     assert "Przyjąć formalnie 2 wnioski?" in content
@@ -206,7 +196,7 @@ def test_admin_titles_of_other_apps_models_are_polish(client, url, title):
 
 def test_organiser_without_mfa_can_neither_bulk_accept_nor_open_the_home(client, organiser, settings):
     edition = factories.EditionFactory(phase="submissions")
-    one = submitted(edition)
+    one = factories.submitted_application(edition)
     settings.REQUIRE_MFA_FOR_STAFF = True
     client.force_login(organiser)
     home = client.get(reverse("organiser:home", args=[edition.year]))
@@ -243,7 +233,7 @@ def review_url(application):
 def test_review_accepted_in_two_tabs_is_recorded_and_mailed_once(
     org, edition_in_submissions, django_capture_on_commit_callbacks
 ):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     data = {"action": "review", "decision": "accept", "confirmed": "1"}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -260,7 +250,7 @@ def test_review_accepted_in_two_tabs_is_recorded_and_mailed_once(
 
 @pytest.mark.polish
 def test_refusal_page_is_in_polish(org, edition_in_submissions):
-    application = submitted(edition_in_submissions)
+    application = factories.submitted_application(edition_in_submissions)
     services.accept(application, by=factories.UserFactory(is_organiser=True))
     response = org.post(review_url(application), {"action": "review", "decision": "accept", "confirmed": "1"})
     content = response.content.decode()
@@ -270,9 +260,9 @@ def test_refusal_page_is_in_polish(org, edition_in_submissions):
 
 
 def test_previous_and_next_stay_in_the_edition(org, edition_in_submissions):
-    mine = submitted(edition_in_submissions)
+    mine = factories.submitted_application(edition_in_submissions)
     other_edition = factories.EditionFactory(phase="submissions")
-    submitted(other_edition), submitted(other_edition)
+    factories.submitted_application(other_edition), factories.submitted_application(other_edition)
     content = org.get(review_url(mine)).content.decode()
     assert 'rel="prev"' not in content and 'rel="next"' not in content
 
