@@ -136,3 +136,16 @@ def test_the_scoring_service_saving_the_card_after_its_scores_keeps_them_packed(
     card.save()  # a later full save of a stale object
     card.save(update_fields=["packed_points", "overall_comment"])
     assert _unpacked(card) == {criteria[0].pk: 10, criteria[1].pk: 2, criteria[2].pk: 3}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="extended statistics are PostgreSQL's")
+def test_postgresql_knows_member_application_pairs_are_distinct():
+    """Without these statistics the planner reads the counted cards through 30,000 memoised index probes that never
+    hit (jury migration 0014; benchmarks/ranking_page.py shows the difference)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stxname, array_to_string(stxkind, ',') FROM pg_statistic_ext"
+            " WHERE stxrelid IN ('jury_assignment'::regclass, 'jury_scorecard'::regclass) ORDER BY stxname"
+        )
+        rows = cursor.fetchall()
+    assert rows == [("jury_assignment_pair", "d"), ("jury_scorecard_pair", "d")]
