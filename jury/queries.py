@@ -42,7 +42,22 @@ def juror_assignments(member):
         .annotate(conflicted=active_conflict_exists())
         .filter(conflicted=False)
         .select_related("application__category")
-        .prefetch_related(Prefetch("application__scorecards", queryset=Scorecard.objects.filter(member=member)))
+        # The rows need the entry's code and category, not its texts (jury.blind reads those by id when it builds
+        # the entries); the card needs no order (one per juror and entry), and Scorecard's default one joins three
+        # tables.
+        .only(
+            "member_id",
+            "application__code",
+            "application__edition_id",
+            "application__status",
+            "application__category__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "application__scorecards",
+                queryset=Scorecard.objects.filter(member=member).order_by().only("application_id", "status"),
+            )
+        )
         .order_by("application__code", "application_id")
     )
 
