@@ -388,3 +388,22 @@ def test_an_event_recorded_in_a_savepoint_that_is_rolled_back_inside_an_appended
         "test.kept_too",
     ]
     assert audit.verify().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+@pytest.mark.parametrize(
+    "statement",
+    ["TRUNCATE contest_auditevent", "TRUNCATE accounts_user CASCADE"],
+    ids=["the audit table", "a table the events point to, with CASCADE"],
+)
+def test_truncate_of_the_audit_trail_is_refused_on_postgresql(statement):
+    """Row triggers never see a TRUNCATE; without the statement trigger one line empties the trail, and an empty
+    trail verifies."""
+    actor = f.UserFactory()
+    _events(3, actor=actor)
+    with pytest.raises(IntegrityError, match="audit events are append-only: TRUNCATE refused"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own rows leave no deferred checks pending
+            cursor.execute(statement)
+
+    assert AuditEvent.objects.count() == 3
