@@ -631,7 +631,8 @@ def add_attachment(application, requirement, upload, *, by, replace=None, at=Non
 def delete_attachment(application, attachment, *, by, at=None):
     with audit.atomic():
         _lock_for_change(application, "attachments", at)
-        name = attachment.file.name
+        # The jurors' sanitised copy (jury.views.juror) is the same document: it goes with the original.
+        names = [n for n in (attachment.file.name, attachment.jury_copy.name) if n]
         attachment.delete()
         audit.record(
             "application.attachment_deleted",
@@ -640,7 +641,7 @@ def delete_attachment(application, attachment, *, by, at=None):
             edition=application.edition,
             sha256=attachment.sha256,
         )
-        transaction.on_commit(lambda: _delete_stored(name))
+        transaction.on_commit(lambda: [_delete_stored(name) for name in names])
 
 
 def _delete_stored(name):

@@ -414,3 +414,28 @@ def test_status_email_with_a_legacy_title_holding_a_line_break_is_sent(
         services.withdraw(application, by=applicant)
 
     assert [m.subject for m in mail.outbox] == ["Application Stary tytuł z importu: withdrawn"]
+
+
+@pytest.mark.django_db
+def test_deleting_an_attachment_deletes_its_jury_copy_too(applicant, django_capture_on_commit_callbacks):
+    """The sanitised copy jurors were served is the same document: it must not outlive the original in storage."""
+    application = factories.complete_application(owner=applicant)
+    services.submit(application, by=applicant)
+    services.request_corrections(
+        application,
+        by=applicant,
+        deadline=timezone.now() + datetime.timedelta(days=3),
+        fields=["attachments"],
+        note="Popraw załączniki.",
+    )
+    attachment = application.attachments.get()
+    copy = default_storage.save(f"{attachment.file.name}.jury.pdf", SimpleUploadedFile("x.pdf", b"%PDF-1.4 copy"))
+    Attachment.objects.filter(pk=attachment.pk).update(jury_copy=copy)
+    attachment.refresh_from_db()
+    original = attachment.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_attachment(application, attachment, by=applicant)
+
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert (default_storage.exists(original), default_storage.exists(copy)) == (False, False)
