@@ -4,30 +4,45 @@ Invitations are not here: their link carries a secret token, and a task's argume
 backend, so jury.services renders and sends them in the process after the commit.
 """
 
+import datetime
+import logging
+
 from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
-from applications.tasks import MAIL_SERVER_FAILURES
+from applications.tasks import MAIL_SERVER_FAILURES, RETRY_DELAYS
 from communications import mail
 from communications.kinds import Kind, moment
-from contest import emails
+from contest import emails, phases
+
+logger = logging.getLogger(__name__)
 
 
 @task
-def send_reminders(log_id):
-    """One e-mail to each recipient of the reminder batch `log_id` (separately: jurors do not see each other)."""
+def send_reminders(log_id, only=None, attempt=0):
+    """One e-mail to each recipient of the reminder batch `log_id` (separately: jurors do not see each other).
+
+    The addresses the mail server could not take are tried again later, each time later (applications.tasks'
+    RETRY_DELAYS), by a task of their own (`only`: those addresses), so the others are never reminded twice; a retry
+    that comes after scoring has closed sends nothing.
+    """
     from .models import ReminderLog
     from .queries import entries_left
 
     log = ReminderLog.objects.select_related("edition").get(pk=log_id)
     edition = log.edition
+    if attempt and not phases.can_score(edition):
+        return
     left = entries_left(edition)
     languages = mail.languages_of(log.recipients)
     link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
     # An address the mail server refuses (logged as failed) must not cost the jurors after it their reminder.
-    failure = None
+    failure, failed = None, []
     for email in log.recipients:
+        if only is not None and email not in only:
+            continue
         count = left.get(email.lower(), 0)
         if not count:
             continue  # finished since the batch was queued: nothing to remind of
@@ -49,5 +64,12 @@ def send_reminders(log_id):
             message.send()
         except MAIL_SERVER_FAILURES as error:
             failure = failure or error
+            failed.append(email)
     if failure is not None:
+        if attempt < len(RETRY_DELAYS) and send_reminders.get_backend().supports_defer:
+            delay = RETRY_DELAYS[attempt]
+            send_reminders.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue(
+                log_id, only=failed, attempt=attempt + 1
+            )
+            logger.warning("%s reminders not sent (attempt %s); trying again in %s s", len(failed), attempt + 1, delay)
         raise failure

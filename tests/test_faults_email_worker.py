@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from applications import tasks
@@ -127,3 +128,55 @@ def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_
     assert [m["message"]["Subject"] for m in smtp.received] == [f"Application {code} submitted" for code in codes]
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert DBTaskResult.objects.count() == 3
+
+
+def _reminder_batch(jurors=2):
+    from jury import services as jury_services
+
+    edition = factories.EditionFactory(phase="scoring")
+    entry = factories.jury_entry(edition, 1)
+    emails = [f"juror{k}@example.com" for k in range(1, jurors + 1)]
+    for email in emails:
+        member = factories.declared_juror(edition, user=factories.UserFactory(email=email))
+        factories.AssignmentFactory(member=member, application=entry)
+    organiser = factories.UserFactory(is_organiser=True)
+    jury_services.send_reminders(edition, by=organiser)
+    return edition, emails
+
+
+def test_mail_server_down_for_the_jurors_reminders_they_are_sent_once_each_when_it_returns(smtp):
+    from jury import tasks as jury_tasks
+
+    smtp.stop()
+    _edition, emails = _reminder_batch()
+    run_worker()
+
+    assert smtp.received == []
+    first, retry = DBTaskResult.objects.order_by("enqueued_at")
+    assert (first.status, retry.status) == ("FAILED", "READY")
+    assert retry.args_kwargs["kwargs"] == {"only": emails, "attempt": 1}
+
+    smtp.start()
+    travel(seconds=jury_tasks.RETRY_DELAYS[0])
+    run_worker()
+    run_worker()
+
+    assert sorted(m["to"] for m in smtp.received) == [[email] for email in emails]
+    assert DBTaskResult.objects.filter(status="READY").count() == 0
+
+
+def test_a_reminder_retried_after_scoring_closed_sends_nothing(smtp):
+    from contest.models import Edition
+    from jury import tasks as jury_tasks
+
+    smtp.stop()
+    edition, _emails = _reminder_batch(jurors=1)
+    run_worker()
+    Edition.objects.filter(pk=edition.pk).update(scoring_ends_at=timezone.now() - datetime.timedelta(minutes=1))
+    smtp.start()
+    travel(seconds=jury_tasks.RETRY_DELAYS[0])
+    run_worker()
+
+    assert smtp.received == []
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "SUCCESSFUL"]
