@@ -101,17 +101,23 @@ def test_add_attachment_after_a_submission_is_refused_and_nothing_is_stored(stal
     assert (stale_draft.attachments.count(), set(default_storage.listdir(folder)[1])) == (1, before)
 
 
-@pytest.mark.django_db
-def test_delete_attachment_in_corrections_of_another_part_is_refused(applicant):
+def _in_corrections(applicant, part):
+    """A submitted application whose formal review asks for corrections of `part` only."""
     application = factories.complete_application(owner=applicant)
     services.submit(application, by=applicant)
     services.request_corrections(
         application,
         by=applicant,
         deadline=timezone.now() + datetime.timedelta(days=3),
-        fields=["partners"],
-        note="Popraw partnerów.",
+        fields=[part],
+        note="Popraw.",
     )
+    return application
+
+
+@pytest.mark.django_db
+def test_delete_attachment_in_corrections_of_another_part_is_refused(applicant):
+    application = _in_corrections(applicant, "partners")
     attachment = application.attachments.get()
 
     with pytest.raises(services.NotAllowed, match="did not ask for corrections in this part"):
@@ -419,15 +425,7 @@ def test_status_email_with_a_legacy_title_holding_a_line_break_is_sent(
 @pytest.mark.django_db
 def test_deleting_an_attachment_deletes_its_jury_copy_too(applicant, django_capture_on_commit_callbacks):
     """The sanitised copy jurors were served is the same document: it must not outlive the original in storage."""
-    application = factories.complete_application(owner=applicant)
-    services.submit(application, by=applicant)
-    services.request_corrections(
-        application,
-        by=applicant,
-        deadline=timezone.now() + datetime.timedelta(days=3),
-        fields=["attachments"],
-        note="Popraw załączniki.",
-    )
+    application = _in_corrections(applicant, "attachments")
     attachment = application.attachments.get()
     copy = default_storage.save(f"{attachment.file.name}.jury.pdf", SimpleUploadedFile("x.pdf", b"%PDF-1.4 copy"))
     Attachment.objects.filter(pk=attachment.pk).update(jury_copy=copy)
