@@ -55,11 +55,20 @@ def _on_time(application):
     # A draft reopened by its applicant keeps the moment of its earlier submission: it is not submitted now.
     if not submitted_at or application.status == Status.DRAFT:
         return Check(SystemCheck.ON_TIME, label, False, _("not submitted"))
+    corrections = application.corrections_deadline
+    if application.status == Status.CORRECTIONS_REQUESTED:
+        # The version to judge is the corrected one, not yet submitted: the original's timeliness says nothing.
+        if corrections is None:
+            return Check(SystemCheck.ON_TIME, label, False, _("corrections awaited"))
+        if phases.by_deadline(timezone.now(), corrections):
+            detail = _("corrections awaited until %(deadline)s") % {"deadline": _when(corrections)}
+        else:
+            detail = _("corrections not submitted by %(deadline)s") % {"deadline": _when(corrections)}
+        return Check(SystemCheck.ON_TIME, label, False, detail)
     deadline = application.edition.submission_deadline
     when = _when(submitted_at)
     if phases.by_deadline(submitted_at, deadline):
         return Check(SystemCheck.ON_TIME, label, True, _("submitted %(when)s, before the deadline") % {"when": when})
-    corrections = application.corrections_deadline
     if corrections and phases.by_deadline(submitted_at, corrections):
         detail = _("submitted %(when)s, within the corrections deadline") % {"when": when}
         return Check(SystemCheck.ON_TIME, label, True, detail)

@@ -188,3 +188,31 @@ def test_a_resubmission_within_the_corrections_deadline_counts_as_on_time(org, e
     content = org.get(review_url(application)).content.decode()
     assert selected(content, item) == "yes"
     assert note(content, item).endswith(", within the corrections deadline")
+
+
+@pytest.mark.parametrize(
+    ("days", "ending"),
+    [(2, "corrections awaited until"), (-1, "corrections not submitted by")],
+    ids=["before the corrections deadline", "after it"],
+)
+def test_while_corrections_are_awaited_the_on_time_check_does_not_pass(org, edition_in_submissions, days, ending):
+    """The version to judge is the corrected one: the original submission's being on time says nothing of it."""
+    from applications import services
+
+    application = factories.submitted_application(edition_in_submissions)
+    services.request_corrections(
+        application,
+        by=application.owner,
+        deadline=timezone.now() + datetime.timedelta(days=2),
+        fields=["partners"],
+        note="Popraw.",
+    )
+    Application.objects.filter(pk=application.pk).update(
+        corrections_deadline=timezone.now() + datetime.timedelta(days=days)
+    )
+    item = linked_items(edition_in_submissions, [SystemCheck.ON_TIME])[SystemCheck.ON_TIME]
+
+    content = org.get(review_url(application)).content.decode()
+
+    assert selected(content, item) == ""
+    assert ending in note(content, item)
