@@ -38,20 +38,33 @@ def edit(request, edition, kind, language):
     kind = Kind(kind)
     allowed = PLACEHOLDERS[kind]
     action = request.POST.get("action", "save")
+    # The version of the text the page was drawn from; a page without one (an older form) is not checked.
+    expected = request.POST.get("version")
     if request.method == "POST" and action == "restore":
-        if services.restore_default(edition, kind, language, by=request.user):
-            messages.success(request, _("The default text is used again."))
+        try:
+            if services.restore_default(edition, kind, language, by=request.user, expected_version=expected):
+                messages.success(request, _("The default text is used again."))
+        except services.StaleText as error:
+            messages.error(request, str(error))
         return redirect("communications:edit", edition.year, kind.value, language)
-    subject, body, edited = services.current(edition, kind, language)
+    subject, body, edited, version = services.current(edition, kind, language)
     form = TextForm(request.POST or None, initial={"subject": subject, "body": body}, allowed=allowed)
     preview = None
+    stale = False
     if request.method == "POST" and form.is_valid():
         if action == "preview":
             preview = services.preview(edition, kind, language, form.cleaned_data["subject"], form.cleaned_data["body"])
         else:
-            services.save_template(edition, kind, language, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The text of the e-mail is saved."))
-            return redirect("communications:edit", edition.year, kind.value, language)
+            try:
+                services.save_template(
+                    edition, kind, language, by=request.user, expected_version=expected, **form.cleaned_data
+                )
+            except services.StaleText as error:
+                messages.error(request, str(error))
+                stale = True
+            else:
+                messages.success(request, _("The text of the e-mail is saved."))
+                return redirect("communications:edit", edition.year, kind.value, language)
     context = {
         "edition": edition,
         "kind": kind,
@@ -61,8 +74,12 @@ def edit(request, edition, kind, language):
         "placeholders": allowed,
         "edited": edited,
         "preview": preview,
+        # A preview or a refused form keeps the version the page was drawn from; after a save refused as stale the
+        # page carries the stored text's, so saving again replaces the other text, knowingly.
+        "version": version if stale or expected is None else expected,
     }
-    return render(request, "communications/edit.html", context, status=400 if form.errors else 200)
+    status = 409 if stale else 400 if form.errors else 200
+    return render(request, "communications/edit.html", context, status=status)
 
 
 @permission_required("communicate")
