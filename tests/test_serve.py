@@ -25,6 +25,7 @@ def _environment(tmp_path, **extra):
             "PY": str(ROOT / ".venv" / "bin" / "python"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
             "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),  # not the checkout's staticfiles/
             "DJANGO_SECURE_SSL_REDIRECT": "0",  # no TLS proxy in front of this test
             "WEB_CONCURRENCY": "2",
             **extra,
@@ -91,6 +92,7 @@ def test_serve_runs_gunicorn_and_the_worker_and_stops_both(tmp_path):
         status, headers, _css = _get(base + css.group().decode())
         assert status == 200
         assert "immutable" in headers["Cache-Control"]
+        assert (tmp_path / "static" / css.group().decode().removeprefix("/static/")).is_file()  # not the checkout's
 
         time.sleep(1)
         lines = [json.loads(line) for line in open(tmp_path / "out").read().splitlines() if line.startswith("{")]
