@@ -53,6 +53,14 @@ def safe_cell(value):
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def xlsx_row(row):
+    """A row as an XLSX sheet takes it: the control characters a worksheet cannot hold (a vertical tab from a text
+    pasted out of Word, an escape) are left out of text cells, where openpyxl would refuse the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row]
+
+
 def csv_response(edition, applications):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="wnioski-{edition.year}.csv"'
@@ -70,7 +78,7 @@ def xlsx_response(edition, applications):
     sheet = workbook.create_sheet(title=str(edition.year))
     sheet.append(_headers())
     for row in _rows(applications):
-        sheet.append(row)
+        sheet.append(xlsx_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

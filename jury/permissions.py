@@ -188,6 +188,14 @@ def _freeze(user, edition, application=None):
     return _organise(user, edition)
 
 
+def _export_ranking(user, edition, application=None):
+    """The ranking's export (CSV, XLSX): organisers, once scoring has ended, as the ranking page and the protocol."""
+    verdict = _organise(user, edition)
+    if not verdict:
+        return verdict
+    return _ranking(user, edition)
+
+
 RULES = {
     "home": _home,
     "jury": _jury,
@@ -200,6 +208,7 @@ RULES = {
     "lock_decisions": _lock_decisions,
     "ranking": _ranking,
     "freeze": _freeze,
+    "export_ranking": _export_ranking,
 }
 # Actions of a juror in their own edition: the view receives their JuryMember.
 JUROR_ACTIONS = {"jury", "entries", "entry", "score"}

@@ -403,9 +403,13 @@ ROWS = {
     # (tests/test_ranking_page.py covers the deliberation phase).
     "jury:ranking": Row(jury_url("ranking"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
     # The protocol follows the ranking's rule (tests/test_protocol.py covers the deliberation phase); the exports are
-    # the organisers'.
+    # the organisers', the ranking's once scoring has ended too (tests/test_review16_protocol_exports.py).
     "jury:protocol": Row(jury_url("protocol"), staff(jurors=NO, organisers=NO), staff(jurors=NO, organisers=NO)),
-    "jury:ranking_export": Row(jury_url("ranking_export", fmt=lambda w: "csv"), MANAGE, MANAGE_POST_ONLY),
+    "jury:ranking_export": Row(
+        jury_url("ranking_export", fmt=lambda w: "csv"),
+        staff(jurors=NO, organisers=NO),
+        staff(jurors=NO, organisers=NO),
+    ),
     "jury:decisions_export": Row(jury_url("decisions_export", fmt=lambda w: "xlsx"), MANAGE, MANAGE_POST_ONLY),
     # The publication of the results: organisers only (the world is still scoring with no lock, so publishing now is
     # refused on its form, a 400 the view serves; withdrawing is allowed at any time).

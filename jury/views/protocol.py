@@ -11,17 +11,19 @@ instance): the chair who reads it is a juror.
 import csv
 import io
 from collections import defaultdict
+from decimal import Decimal
 from fractions import Fraction
 
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import is_organiser
-from applications.exports import safe_cell
+from applications.exports import safe_cell, xlsx_row
+from applications.models import Status
 
 from .. import blind, ranking
 from ..models import Decision, DecisionLock, JuryMember
@@ -67,7 +69,9 @@ def _ranking_rows(current):
 def _decision_values(edition):
     """Every decision of the edition as plain dicts, keyed by the entry's code, in the code order."""
     decisions = (
-        Decision.objects.filter(edition=edition, stage="")
+        # An entry rejected after its decision (while the decisions were open) is no longer in the competition: the
+        # decisions page, the ranking and the publication leave it out, so the protocol and the export do too.
+        Decision.objects.filter(edition=edition, stage="", application__status__in=Status.ACCEPTED_FOR_JURY)
         .select_related("application__category")
         .only(
             "outcome",
@@ -158,7 +162,7 @@ def protocol(request, edition):
             "members": members,
             "method": str(METHOD_LABELS[settings["method"]]),
             "standardise": settings["standardise"],
-            "tie_rules": ", ".join(settings["tie_rules"]),
+            "tie_rules": ranking.tie_rules_text(settings["tie_rules"]),
             "disagreement_percent": ranking.to_decimal(Fraction(settings["disagreement_share"]) * 100, 0),
             "max_total": ranking.to_decimal(current.overall.max_total),
             "snapshot": {"number": snapshot.number, "created_at": snapshot.created_at, "sha256": snapshot.sha256}
@@ -201,7 +205,13 @@ def _table_response(edition, fmt, name, headers, rows):
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(headers)
-        writer.writerows(rows)
+        # Written for the spreadsheet the `;` is for: with Polish settings Excel reads "21.67" as text and "3.05" as
+        # the 3rd of May, so a decimal number takes the language's separator ("21,67"); XLSX keeps it a number.
+        separator = formats.get_format("DECIMAL_SEPARATOR")
+        writer.writerows(
+            [format(cell, "f").replace(".", separator) if isinstance(cell, Decimal) else cell for cell in row]
+            for row in rows
+        )
     elif fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -209,7 +219,7 @@ def _table_response(edition, fmt, name, headers, rows):
         sheet = workbook.create_sheet(title=str(edition.year))
         sheet.append(headers)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -220,7 +230,8 @@ def _table_response(edition, fmt, name, headers, rows):
 
 
 def _number(value):
-    """A Decimal stays a number (2 places) in both formats; a missing value is an empty cell."""
+    """A Decimal stays a number (2 places) in both formats (in CSV with the language's decimal separator); a missing
+    value is an empty cell."""
     return "" if value is None else value
 
 
@@ -228,7 +239,7 @@ def _yes_no(value):
     return _("yes") if value else _("no")
 
 
-@permission_required("organise")
+@permission_required("export_ranking")
 @require_GET
 def ranking_export(request, edition, fmt):
     """The ranking (the latest snapshot's, or the live one) per category, as CSV or XLSX."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from applications.exports import safe_cell
+from applications.exports import safe_cell, xlsx_row
 
 from .. import blind, queries
 from ..permissions import permission_required
@@ -112,7 +112,7 @@ def scores_export(request, edition, fmt):
         sheet = workbook.create_sheet(title=str(edition.year))
         sheet.append(_headers())
         for row in _score_rows(edition):
-            sheet.append(row)
+            sheet.append(xlsx_row(row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
