@@ -58,6 +58,7 @@ from operator import itemgetter
 
 import krippendorff
 import numpy as np
+from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -886,12 +887,20 @@ def _e(text):
     return html.escape(str(text), quote=True)
 
 
+def _shown(value, places=2, separator=None):
+    """A number as the chart's text shows it, with the language's decimal separator ("15,00" in Polish), as the data
+    table does; a chart looks the separator up once and passes it (thousands of texts on a large edition)."""
+    separator = separator or formats.get_format("DECIMAL_SEPARATOR")
+    return format(to_decimal(value, places), "f").replace(".", separator)
+
+
 def _x(value, maximum):
     return _LEFT + float(value) / float(maximum) * (_WIDTH - _LEFT - _RIGHT)
 
 
 def _axis(height, maximum):
     """The value axis at the bottom with five ticks, as SVG parts."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
     y = height - _BOTTOM
     parts = [f'<line x1="{_LEFT}" y1="{y}" x2="{_WIDTH - _RIGHT}" y2="{y}" stroke="#555" stroke-width="1"/>']
     for k in range(5):
@@ -900,7 +909,7 @@ def _axis(height, maximum):
         parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 4}" stroke="#555" stroke-width="1"/>')
         parts.append(
             f'<text x="{x:.1f}" y="{y + 16}" text-anchor="middle" font-size="11" fill="#333">'
-            f"{_e(to_decimal(value, 1))}</text>"
+            f"{_e(_shown(value, 1, separator))}</text>"
         )
     return parts
 
@@ -977,15 +986,20 @@ def juror_distribution_chart(cards, maximum, juror_label=None):
         "high": _("highest"),
         "mean": _("mean"),
     }
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+
+    def shown(value):
+        return _shown(value, separator=separator)
+
     for k, juror in enumerate(jurors):
         low, q1, median, q3, high, mean, count = stats[juror]
         name = juror_label % {"number": juror}
         y = _TOP + _ROW * k + _ROW / 2
         xs = [_x(v, maximum) for v in (low, q1, median, q3, high, mean)]
         tip = _e(
-            f"{name}: {words['cards']} {count}, {words['low']} {to_decimal(low)}, {words['q1']} {to_decimal(q1)}, "
-            f"{words['median']} {to_decimal(median)}, {words['q3']} {to_decimal(q3)}, {words['high']} "
-            f"{to_decimal(high)}, {words['mean']} {to_decimal(mean)}"
+            f"{name}: {words['cards']} {count}, {words['low']} {shown(low)}, {words['q1']} {shown(q1)}, "
+            f"{words['median']} {shown(median)}, {words['q3']} {shown(q3)}, {words['high']} "
+            f"{shown(high)}, {words['mean']} {shown(mean)}"
         )
         body.append(
             f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{_e(name)}</text>'
@@ -1020,6 +1034,7 @@ def entry_spread_chart(rows, maximum):
     """
     title = _("Spread of jurors' totals per entry")
     mean_word = _e(_("mean"))
+    separator = formats.get_format("DECIMAL_SEPARATOR")
     height = _TOP + _ROW * len(rows) + _BOTTOM
     body = [f'<text x="{_LEFT}" y="18" font-size="12" fill="#333">{_e(title)}</text>']
     table = []
@@ -1032,7 +1047,8 @@ def entry_spread_chart(rows, maximum):
         )
         lowest, highest, mean_text = to_decimal(row.lowest), to_decimal(row.highest), to_decimal(row.mean)
         body.append(
-            f"<g><title>{_e(row.code)}: {_e(lowest)}–{_e(highest)}, {mean_word} {_e(mean_text)}</title>"
+            f"<g><title>{_e(row.code)}: {_e(_shown(lowest, 2, separator))}–{_e(_shown(highest, 2, separator))}, "
+            f"{mean_word} {_e(_shown(mean_text, 2, separator))}</title>"
             f'<rect x="{low:.1f}" y="{y - 4:.1f}" width="{max(high - low, 1):.1f}" height="8" fill="{colour}" '
             f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"/>'
             f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"/></g>'
