@@ -237,3 +237,15 @@ def test_protocol_for_the_chair_renders_from_plain_values_only(client, decided):
     assert len(protocol) == 1
     assert {"members", "snapshot", "categories", "flagged", "groups", "lock"} <= protocol[0].keys()
     assert model_paths(protocol[0]) == []
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_protocol_pdf_declares_the_language_it_is_written_in(client, decided, language):
+    """Screen readers and hyphenation follow the document's language (the PDF's /Lang, from the HTML's lang)."""
+    edition, _entries, _jurors, organiser = decided
+    client.force_login(organiser)
+    client.cookies["django_language"] = language
+
+    response = client.get(_url(edition), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == language
