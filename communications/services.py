@@ -23,13 +23,18 @@ def current(edition, kind, language):
 class StaleText(Exception):
     """The text changed after the page was drawn (another tab, another organiser): nothing was overwritten."""
 
-    def __init__(self):
-        super().__init__(
-            _(
+    def __init__(self, restoring=False):
+        if restoring:  # no text of this person's to keep: the page now shows the other one
+            message = _(
+                "Someone else changed this e-mail's text after you opened the page; the default text was not restored. "
+                "The form now shows their text: restore the default again if it should go."
+            )
+        else:
+            message = _(
                 "Someone else changed this e-mail's text after you opened the page; nothing was overwritten. Your text "
                 "is still in the form: open the page again to see theirs, or save yours again to replace it."
             )
-        )
+        super().__init__(message)
 
 
 def text_version(template):
@@ -40,13 +45,13 @@ def text_version(template):
     return template.updated_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
-def _check_version(edition, kind, language, expected_version, same=None):
+def _check_version(edition, kind, language, expected_version, same=None, restoring=False):
     """Lock the stored text (if any) and refuse with StaleText when it is not the one the page was drawn from,
     unless `same(stored)` says the request would leave exactly what is stored (a double click)."""
     stored = EmailTemplate.objects.select_for_update().filter(edition=edition, kind=kind, language=language).first()
     if expected_version is not None and text_version(stored) != expected_version:
         if same is None or not same(stored):
-            raise StaleText()
+            raise StaleText(restoring)
 
 
 def save_template(edition, kind, language, *, subject, body, by, expected_version=None):
@@ -86,7 +91,7 @@ def restore_default(edition, kind, language, *, by, expected_version=None):
     `expected_version` is not the stored text's (someone saved another text after the page was drawn)."""
     kind = Kind(kind)
     with transaction.atomic():
-        _check_version(edition, kind, language, expected_version, same=lambda stored: stored is None)
+        _check_version(edition, kind, language, expected_version, same=lambda stored: stored is None, restoring=True)
         deleted, _count = EmailTemplate.objects.filter(edition=edition, kind=kind, language=language).delete()
         if deleted:
             record(

@@ -196,13 +196,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 # Where collectstatic writes what whitenoise serves with DEBUG off (a test of `make serve` points it elsewhere).
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# An empty variable (`DJANGO_STATIC_ROOT=` in an env file) is the default, never Path("") (the working directory, whose
+# every file whitenoise would then serve at /static/).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Development and tests serve from the app folders as files change; production serves the collected, hashed files.
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded files are private: there is no MEDIA_URL route, they are served only by checked views.
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "private-media"))
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "private-media")
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 PRESIGNED_URL_SECONDS = 60
 if AWS_STORAGE_BUCKET_NAME:

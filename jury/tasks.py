@@ -12,6 +12,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.adapters import RESERVED_DOMAIN
 from applications.tasks import MAIL_SERVER_FAILURES, RETRY_DELAYS
 from communications import mail
 from communications.kinds import Kind, moment
@@ -25,8 +26,10 @@ def send_reminders(log_id, only=None, attempt=0):
     """One e-mail to each recipient of the reminder batch `log_id` (separately: jurors do not see each other).
 
     The addresses the mail server could not take are tried again later, each time later (applications.tasks'
-    RETRY_DELAYS), by a task of their own (`only`: those addresses), so the others are never reminded twice; a retry
-    that comes after scoring has closed sends nothing.
+    RETRY_DELAYS), by a task of their own (`only`: their positions in the batch's list, never the addresses: a queued
+    task's arguments are stored, and an erasure replaces the address in the list, not in the queue), so the others are
+    never reminded twice; a retry that comes after scoring has closed sends nothing. A retry leaves a juror sent a later
+    reminder (another batch, or one from the progress board) to that one, so it never reminds them a second time.
     """
     from .models import ReminderLog
     from .queries import entries_left
@@ -39,10 +42,19 @@ def send_reminders(log_id, only=None, attempt=0):
     languages = mail.languages_of(log.recipients)
     link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
     # An address the mail server refuses (logged as failed) must not cost the jurors after it their reminder.
+    # Tasks queued before positions were used carry the addresses themselves.
+    wanted = None if only is None else set(only)
+    # A retry leaves a juror sent a later reminder (another batch, or one from the progress board) to that one.
+    later = ReminderLog.objects.filter(edition=edition, pk__gt=log.pk).values_list("recipients", flat=True)
+    reminded_later = {str(email).lower() for recipients in later for email in recipients} if attempt else set()
     failure, failed = None, []
-    for email in log.recipients:
-        if only is not None and email not in only:
+    for position, email in enumerate(log.recipients):
+        if wanted is not None and position not in wanted and email not in wanted:
             continue
+        if email.lower() in reminded_later:
+            continue  # a later reminder (and its own retries) takes care of this juror
+        if email.lower().rpartition("@")[2] == RESERVED_DOMAIN:
+            continue  # an erased account's label (privacy.services): no mailbox, no person to remind
         count = left.get(email.lower(), 0)
         if not count:
             continue  # finished since the batch was queued: nothing to remind of
@@ -64,7 +76,7 @@ def send_reminders(log_id, only=None, attempt=0):
             message.send()
         except MAIL_SERVER_FAILURES as error:
             failure = failure or error
-            failed.append(email)
+            failed.append(position)
     if failure is not None:
         if attempt < len(RETRY_DELAYS) and send_reminders.get_backend().supports_defer:
             delay = RETRY_DELAYS[attempt]

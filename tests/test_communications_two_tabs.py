@@ -94,7 +94,8 @@ def test_restoring_the_default_from_a_page_drawn_before_another_save_is_refused(
 
     refused = second.post(url, {"action": "restore", "version": seen_second}, follow=True)
 
-    assert STALE in refused.content.decode()
+    # Review 17: a refused restore says so (there is no text of this person's in the form to save again).
+    assert "the default text was not restored" in refused.content.decode()
     assert EmailTemplate.objects.get().body == "Second text."
     assert not AuditEvent.objects.filter(action="communications.template_restored").exists()
 

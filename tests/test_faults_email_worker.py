@@ -154,7 +154,8 @@ def test_mail_server_down_for_the_jurors_reminders_they_are_sent_once_each_when_
     assert smtp.received == []
     first, retry = DBTaskResult.objects.order_by("enqueued_at")
     assert (first.status, retry.status) == ("FAILED", "READY")
-    assert retry.args_kwargs["kwargs"] == {"only": emails, "attempt": 1}
+    # The addresses' positions in the batch's list, not the addresses (review 17: a queued task outlives an erasure).
+    assert retry.args_kwargs["kwargs"] == {"only": list(range(len(emails))), "attempt": 1}
 
     smtp.start()
     travel(seconds=jury_tasks.RETRY_DELAYS[0])
