@@ -42,14 +42,15 @@ def send_reminders(log_id, only=None, attempt=0):
     languages = mail.languages_of(log.recipients)
     link = emails.absolute_url(reverse("jury:dashboard", args=[edition.year]))
     # An address the mail server refuses (logged as failed) must not cost the jurors after it their reminder.
-    # Tasks queued before positions were used carry the addresses themselves.
     wanted = None if only is None else set(only)
     # A retry leaves a juror sent a later reminder (another batch, or one from the progress board) to that one.
-    later = ReminderLog.objects.filter(edition=edition, pk__gt=log.pk).values_list("recipients", flat=True)
-    reminded_later = {str(email).lower() for recipients in later for email in recipients} if attempt else set()
+    reminded_later = set()
+    if attempt:
+        later = ReminderLog.objects.filter(edition=edition, pk__gt=log.pk).values_list("recipients", flat=True)
+        reminded_later = {str(email).lower() for recipients in later for email in recipients}
     failure, failed = None, []
     for position, email in enumerate(log.recipients):
-        if wanted is not None and position not in wanted and email not in wanted:
+        if wanted is not None and position not in wanted:
             continue
         if email.lower() in reminded_later:
             continue  # a later reminder (and its own retries) takes care of this juror
