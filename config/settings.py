@@ -259,7 +259,7 @@ def _default_mailer():
             "timeout": 30,
         }
     elif backend.endswith(".filebased.EmailBackend"):
-        options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))}
+        options = {"file_path": os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-emails")}
     return {"BACKEND": backend, "OPTIONS": options}
 
 
