@@ -295,6 +295,21 @@ def last_scoring_activity(edition):
     )
 
 
+def organiser_addresses(emails):
+    """Those of `emails` that belong to an organiser's (or a superuser's) account, in their order."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
+
+    found = set(
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=[e.lower() for e in emails], is_active=True)
+        .filter(Q(is_organiser=True) | Q(is_superuser=True))
+        .values_list("address", flat=True)
+    )
+    return [email for email in emails if email.lower() in found]
+
+
 def members_with_state(edition):
     """The edition's members with what the organisers' members page shows about each: the declaration's date
     (None: not signed), whether they have a second factor, their last login (through select_related) and the load."""

@@ -90,6 +90,17 @@ def members(request, edition):
             is_chair=form.cleaned_data["is_chair"],
         )
         messages.success(request, _("%(n)s invitations sent.") % {"n": len(created)})
+        organisers = queries.organiser_addresses([invitation.email for invitation, _token in created])
+        if organisers:
+            # Not refused (a committee may choose it), but said: the blind rule cannot hide who applied from them.
+            messages.warning(
+                request,
+                _(
+                    "%(emails)s: also an organiser's account, which opens every application with its partners and "
+                    "people. As a juror this person would score entries knowing who applied."
+                )
+                % {"emails": ", ".join(organisers)},
+            )
         return redirect("jury:members", edition.year)
     loads = queries.member_loads(edition)
     activity = queries.last_scoring_activity(edition)
