@@ -263,10 +263,21 @@ def _news(user):
 
 
 def _emails_received(user):
-    """The platform's e-mails to the account's address, from the sent-mail log."""
+    """The platform's e-mails to the account's addresses, from the sent-mail log: its address now and the earlier
+    ones allauth keeps, as erasure relabels them (privacy.services.anonymise_account)."""
+    from allauth.account.models import EmailAddress
+    from django.db.models import Q
+
     from communications.models import SentEmail
 
-    rows = SentEmail.objects.filter(recipients__contains=SentEmail.needle(user.email)).order_by("at", "id")
+    addresses = {
+        user.email.lower(),
+        *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+    }
+    found = Q(pk__in=[])
+    for address in sorted(addresses):
+        found |= Q(recipients__contains=SentEmail.needle(address))
+    rows = SentEmail.objects.filter(found).order_by("at", "id")
     return [_fields(row, ["at", "subject", "template", "status"]) for row in rows]
 
 

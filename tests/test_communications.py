@@ -690,3 +690,22 @@ def test_the_editions_texts_and_messages_travel_with_its_archive(organiser, sett
         EmailTemplate.objects.get(edition=Edition.objects.get(year=edition.year)).subject == "Zostało {{ pozostalo }}"
     )
     assert SentEmail.objects.filter(edition__year=edition.year).count() == 0  # the log stays out of the archive
+
+
+def test_the_data_download_lists_emails_sent_to_the_persons_earlier_addresses_too(logged):
+    """As erasure does: allauth keeps the account's earlier addresses, and the log named them when it sent."""
+    from allauth.account.models import EmailAddress
+
+    from privacy.collect import personal_data
+
+    user = f.UserFactory(email="now@example.com")
+    EmailAddress.objects.create(user=user, email="Before@example.com", verified=True, primary=False)
+    emails.message(
+        "jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 1}, ["before@example.com"]
+    ).send()
+    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 2}, [user.email]).send()
+    emails.message("jury/email/reminder", {"edition": f.EditionFactory(), "entries_left": 3}, ["x@example.com"]).send()
+
+    data, _files = personal_data(user)
+
+    assert len(data["emails_received"]) == 2
