@@ -1,7 +1,7 @@
 """Two organisers' tabs at once: the daily batch of reminders and the board's reminder to one juror. The juror's
 reminder counts the batches within the hour, so while a batch is being sent it must wait for it and then refuse,
-not send the juror a second e-mail a moment later. (It does today because the member's FOR UPDATE joins the edition
-for JuryMember's ordering, so it waits on the batch's edition lock: this pins that.)"""
+not send the juror a second e-mail a moment later: the juror's reminder locks the edition row first, as the batch
+does (jury.services.reminders.send_reminder)."""
 
 import threading
 import time

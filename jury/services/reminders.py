@@ -76,7 +76,9 @@ def send_reminder(member, *, by):
     """One reminder e-mail to one juror with unfinished work (the batch's template and task), at most once per
     JUROR_REMINDER_INTERVAL; the juror's e-mail address is in the log, not in the audit trail."""
     with transaction.atomic():
-        # Lock the member row so two clicks cannot both pass the interval check.
+        # The edition row first, as the daily batch (send_reminders) locks it: a batch and a reminder to one juror
+        # never both pass their interval checks. Then the member row, so two clicks cannot both pass either.
+        type(member.edition).objects.select_for_update().filter(pk=member.edition_id).first()
         type(member).objects.select_for_update().filter(pk=member.pk).first()
         if not member.is_active:
             raise JuryError(_("This juror is not active in this edition."))
