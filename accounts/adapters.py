@@ -1,5 +1,6 @@
 """allauth adapter: our user model has no username, e-mails are lower-cased, and whoever has a second factor
 reauthenticates with it."""
+
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -16,6 +17,15 @@ RESERVED_DOMAIN = "anonymised.invalid"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's e-mails (confirmation, password reset, security notices) carry their template's name into the
+        sent-mail log, as the platform's own do (contest.emails)."""
+        from contest.emails import TEMPLATE_HEADER
+
+        return super().render_mail(
+            template_prefix, email, context, headers={**(headers or {}), TEMPLATE_HEADER: template_prefix}
+        )
+
     def clean_email(self, email):
         email = super().clean_email(email).strip().lower()
         # Sign-up and adding an address both come here: an account holding the label an erasure will give another

@@ -709,3 +709,14 @@ def test_the_data_download_lists_emails_sent_to_the_persons_earlier_addresses_to
     data, _files = personal_data(user)
 
     assert len(data["emails_received"]) == 2
+
+
+def test_allauths_emails_are_logged_with_their_template(client, logged):
+    """A password reset is logged like the platform's own e-mails: an organiser reading the log sees which it was."""
+    f.UserFactory(email="applicant@example.com")
+
+    client.post("/accounts/password/reset/", {"email": "applicant@example.com"})
+
+    [row] = SentEmail.objects.all()
+    assert (row.template, row.addresses) == ("account/email/password_reset_key", ["applicant@example.com"])
+    assert "X-SLZ-Template" not in mail.outbox[0].extra_headers  # the mark stays in the log, not in the e-mail
