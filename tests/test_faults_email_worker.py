@@ -16,6 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from applications import tasks
 from applications.models import Application, Status
+from jury import tasks as jury_tasks
+from jury.models import ReminderLog
 from tests import factories
 from tests.smtp_server import SMTPServer
 
@@ -130,25 +132,27 @@ def test_worker_down_for_an_hour_runs_the_queued_emails_when_it_starts_in_order_
     assert DBTaskResult.objects.count() == 3
 
 
-def _reminder_batch(jurors=2):
+def _batch(emails=("juror1@example.com", "juror2@example.com")):
+    """An edition in scoring whose jurors (one per address) each have an entry to score, and the organiser's daily
+    batch of reminders to them, queued: (edition, members, organiser)."""
     from jury import services as jury_services
 
     edition = factories.EditionFactory(phase="scoring")
     entry = factories.jury_entry(edition, 1)
-    emails = [f"juror{k}@example.com" for k in range(1, jurors + 1)]
+    members = []
     for email in emails:
         member = factories.declared_juror(edition, user=factories.UserFactory(email=email))
         factories.AssignmentFactory(member=member, application=entry)
+        members.append(member)
     organiser = factories.UserFactory(is_organiser=True)
     jury_services.send_reminders(edition, by=organiser)
-    return edition, emails
+    return edition, members, organiser
 
 
 def test_mail_server_down_for_the_jurors_reminders_they_are_sent_once_each_when_it_returns(smtp):
-    from jury import tasks as jury_tasks
-
     smtp.stop()
-    _edition, emails = _reminder_batch()
+    _edition, members, _organiser = _batch()
+    emails = [member.user.email for member in members]
     run_worker()
 
     assert smtp.received == []
@@ -168,10 +172,9 @@ def test_mail_server_down_for_the_jurors_reminders_they_are_sent_once_each_when_
 
 def test_a_reminder_retried_after_scoring_closed_sends_nothing(smtp):
     from contest.models import Edition
-    from jury import tasks as jury_tasks
 
     smtp.stop()
-    edition, _emails = _reminder_batch(jurors=1)
+    edition, _members, _organiser = _batch(["juror1@example.com"])
     run_worker()
     Edition.objects.filter(pk=edition.pk).update(scoring_ends_at=timezone.now() - datetime.timedelta(minutes=1))
     smtp.start()
@@ -181,3 +184,48 @@ def test_a_reminder_retried_after_scoring_closed_sends_nothing(smtp):
     assert smtp.received == []
     statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
     assert statuses == ["FAILED", "SUCCESSFUL"]
+
+
+def test_a_juror_reminded_again_while_the_batch_waits_for_its_retry_gets_one_reminder(smtp):
+    from jury import services as jury_services
+
+    smtp.stop()
+    _edition, (anna, _jan), organiser = _batch(["anna@example.com", "jan@example.com"])
+    run_worker()  # the batch fails; its retry waits
+    # An hour later the organiser sees Anna still has work and reminds her alone from the progress board (the mail
+    # server is back): that reminder goes at once.
+    ReminderLog.objects.update(sent_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=61))
+    smtp.start()
+    jury_services.send_reminder(anna, by=organiser)
+    run_worker()
+    # Then the batch's retry comes due.
+    travel(seconds=jury_tasks.RETRY_DELAYS[-1])
+    run_worker()
+    run_worker()
+
+    received = sorted(tuple(m["to"]) for m in smtp.received)
+    assert received == [("anna@example.com",), ("jan@example.com",)]
+
+
+def test_a_retry_waiting_in_the_queue_does_not_hold_the_jurors_addresses(smtp):
+    smtp.stop()
+    _batch(["anna@example.com", "jan@example.com"])
+    run_worker()
+
+    retry = DBTaskResult.objects.get(status="READY")
+    assert "@example.com" not in str(retry.args_kwargs)
+
+
+def test_a_juror_erased_between_attempts_is_not_reminded_and_their_address_is_gone(smtp):
+    from privacy.services import anonymise_account
+
+    smtp.stop()
+    _edition, (anna, _jan), _organiser = _batch(["anna@example.com", "jan@example.com"])
+    run_worker()
+    anonymise_account(anna.user)
+    smtp.start()
+    travel(seconds=jury_tasks.RETRY_DELAYS[0])
+    run_worker()
+
+    assert [m["to"] for m in smtp.received] == [["jan@example.com"]]
+    assert not any("anna@example.com" in str(r.args_kwargs) for r in DBTaskResult.objects.all())
