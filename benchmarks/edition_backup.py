@@ -73,7 +73,8 @@ def main():
         for year in options.years:
             first, again = folder / f"{year}.zip", folder / f"{year}-again.zip"
             exported, export_wall = manage(source, "export_edition", str(year), str(first))
-            imported, import_wall = manage(target, "import_edition", str(first))
+            # A full restore, as the README's: the archive's organisers and staff get their roles back (--grant-roles).
+            imported, import_wall = manage(target, "import_edition", str(first), "--grant-roles")
             manage(target, "export_edition", str(year), str(again))
             size = re.search(r": (\d+) records, (\d+) files \(([\d.]+) MB\)", exported).groups()
             export_s = float(re.search(r"in ([\d.]+) s", exported).group(1))
