@@ -21,6 +21,10 @@ running; the client on the same machine), defaults (500 submissions, 100 editors
     p95 242, p99 306 ms. Errors 0; 500/500 submitted, 500 distinct codes numbered 1..500, one frozen version each.
     The server side used 35 ms of CPU a request: these 2 cores serve at most about 57 requests a second, and the rush
     asks for 28. Goal met.
+    Later the same day (gunicorn's keep-alive at 75 s, as behind a proxy; quiet machine): submit p50 60, p95 161,
+    p99 293 ms; save p50 53, p95 145, p99 245 ms; upload p50 54, p95 134, p99 192 ms; errors 0; 30 ms of server CPU a
+    request. With gunicorn's default 2 s keep-alive one save in 1,700 requests met a connection the server had just
+    closed ("connection reset by peer").
     The same run at 8e5d954 (before the audit chain's events were appended last): submit p95 757 ms, p99 1,583 ms.
     With five other jobs on the machine (load average about 5) the same code gave submit p95 4,138 ms: the latency
     goal holds only with the CPU to spare. Before the FOR NO KEY UPDATE fix a 20-submission run lost 18 of 20
@@ -342,6 +346,12 @@ def main():
                 str(args.threads),
                 "--worker-class",
                 "gthread",
+                # Browsers keep their connection open between two saves (a few seconds here) and the reverse proxy
+                # keeps it for them (nginx: 75 s). With gunicorn's own 2 s a connection closed by the server just as
+                # the client reused it came back as "connection reset" (once in 1,700 requests, 2026-12-02): an
+                # artefact of the client talking to gunicorn directly, which a browser would have sent again.
+                "--keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],
