@@ -890,8 +890,12 @@ def _e(text):
 def _shown(value, places=2, separator=None):
     """A number as the chart's text shows it, with the language's decimal separator ("15,00" in Polish), as the data
     table does; a chart looks the separator up once and passes it (thousands of texts on a large edition)."""
-    separator = separator or formats.get_format("DECIMAL_SEPARATOR")
-    return format(to_decimal(value, places), "f").replace(".", separator)
+    return _separated(to_decimal(value, places), separator)
+
+
+def _separated(number, separator=None):
+    """A Decimal already rounded for showing, written with the language's decimal separator."""
+    return format(number, "f").replace(".", separator or formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def _x(value, maximum):
@@ -1047,8 +1051,8 @@ def entry_spread_chart(rows, maximum):
         )
         lowest, highest, mean_text = to_decimal(row.lowest), to_decimal(row.highest), to_decimal(row.mean)
         body.append(
-            f"<g><title>{_e(row.code)}: {_e(_shown(lowest, 2, separator))}–{_e(_shown(highest, 2, separator))}, "
-            f"{mean_word} {_e(_shown(mean_text, 2, separator))}</title>"
+            f"<g><title>{_e(row.code)}: {_e(_separated(lowest, separator))}–{_e(_separated(highest, separator))}, "
+            f"{mean_word} {_e(_separated(mean_text, separator))}</title>"
             f'<rect x="{low:.1f}" y="{y - 4:.1f}" width="{max(high - low, 1):.1f}" height="8" fill="{colour}" '
             f'fill-opacity="0.35" stroke="{colour}" stroke-width="1"/>'
             f'<circle cx="{mean:.1f}" cy="{y:.1f}" r="4" fill="#222"/></g>'
